@@ -1,0 +1,154 @@
+// Command-line parsing and dispatch (see cli.hpp). Subcommands and options: DESIGN.md §7.
+#include "cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "chipdse/core/build_info.hpp"
+#include "chipdse/core/error.hpp"
+#include "commands.hpp"
+
+namespace chipdse::app {
+
+namespace {
+
+/// Options after `--` belong to PETSc (DESIGN.md §7); CLI11 never sees them.
+std::vector<std::string> split_passthrough(int argc, char** argv, std::vector<std::string>& ours) {
+  std::vector<std::string> rest;
+  bool after = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (!after && a == "--") {
+      after = true;
+      continue;
+    }
+    (after ? rest : ours).push_back(a);
+  }
+  return rest;
+}
+
+void report(const std::string& where, const Error& e) {
+  std::cerr << where << ": error: " << e.what() << '\n';
+  for (const auto& line : e.context()) std::cerr << line << '\n';
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args;
+  const std::vector<std::string> passthrough = split_passthrough(argc, argv, args);
+
+  CLI::App app{"chipdse: Pareto design-space exploration of chiplet AI/HPC accelerator packages over power, "
+               "performance, area and cost.\nExit codes: 0 done, 1 other error, 2 bad input, 3 stopped cleanly "
+               "after a checkpoint (rerun with --resume).",
+               "chipdse"};
+  app.set_version_flag("--version", std::string(build_info().version) + " (" + build_info().git_revision + ")");
+  app.require_subcommand(1, 1);
+
+  RunOptions run;
+  auto* cmd_run = app.add_subcommand("run", "Search the design space of DECK and write one HDF5 file.");
+  cmd_run->add_option("DECK", run.deck, "Study deck (TOML)")->required()->check(CLI::ExistingFile);
+  cmd_run->add_option("-o,--output", run.output, "Output HDF5 file (default: results/<study>.h5)");
+  cmd_run->add_flag("--resume", run.resume, "Continue from the last checkpoint (not available yet)");
+  cmd_run->add_option("--case", run.case_index, "Run sweep case I (not available yet)")->check(CLI::NonNegativeNumber);
+  cmd_run->add_flag("-q,--quiet", run.quiet, "No progress output");
+  cmd_run->footer("PETSc options go after `--`, e.g. chipdse run deck.toml -- -chipdse_thermal_ksp_rtol 1e-10");
+
+  std::string eval_deck;
+  std::vector<std::string> eval_sets;
+  bool eval_json = false;
+  auto* cmd_eval = app.add_subcommand("evaluate", "Evaluate one design point: every metric and breakdown "
+                                                  "(not available yet: arrives with the cost model, issue #4).");
+  cmd_eval->add_option("DECK", eval_deck, "Study deck (TOML)")->required();
+  cmd_eval->add_option("--set", eval_sets, "axis=value (repeatable)");
+  cmd_eval->add_flag("--json", eval_json, "Print JSON");
+
+  std::string check_deck;
+  auto* cmd_check = app.add_subcommand("check", "Validate DECK; errors name file, line, key, value and what is allowed.");
+  cmd_check->add_option("DECK", check_deck, "Study deck (TOML)")->required();
+
+  std::string describe_deck;
+  auto* cmd_describe = app.add_subcommand("describe", "Axes, space size and estimated run time "
+                                                      "(not available yet: arrives with the deck schema, issue #3).");
+  cmd_describe->add_option("DECK", describe_deck, "Study deck (TOML)")->required();
+
+  std::string sweep_deck;
+  bool sweep_list = false;
+  auto* cmd_sweep = app.add_subcommand("sweep", "List the sweep cases of DECK (not available yet).");
+  cmd_sweep->add_option("DECK", sweep_deck, "Study deck (TOML)")->required();
+  cmd_sweep->add_flag("--list", sweep_list, "List the cases");
+
+  TechOptions tech;
+  auto* cmd_tech = app.add_subcommand("tech", "Print the resolved technology database with units, ranges and sources.");
+  auto* tech_deck = cmd_tech->add_option("--deck", tech.deck, "Resolve through this deck (its includes and overrides)");
+  auto* tech_index =
+      cmd_tech->add_option("--tech", tech.index, "A technology index file instead of the shipped inputs/tech/tech.toml");
+  tech_deck->excludes(tech_index);
+  cmd_tech->add_flag("--json", tech.json, "Print JSON");
+  std::string thermal_case;
+  bool thermal_json = false;
+  auto* cmd_thermal = app.add_subcommand("thermal", "Solve one thermal case file and print per-block temperatures "
+                                                    "(not available yet: arrives with the PETSc solver, issue #8).");
+  cmd_thermal->add_option("CASE", thermal_case, "Thermal case file (.fv)")->required();
+  cmd_thermal->add_flag("--json", thermal_json, "Print JSON");
+
+  std::string where = "chipdse";
+  try {
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes a reversed vector
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "chipdse: error: " << e.what() << "\n  run 'chipdse --help' or 'chipdse SUBCOMMAND --help'\n";
+    return to_int(ExitCode::bad_input);
+  }
+
+  try {
+    const bool takes_passthrough = cmd_run->parsed() || cmd_thermal->parsed();
+    if (!passthrough.empty() && !takes_passthrough)
+      throw InputError(SourceLocation{"command line"}, "--", "options after `--` are PETSc options",
+                       passthrough.front(), "only with 'run' and 'thermal'");
+    if (cmd_run->parsed()) {
+      where = "chipdse run";
+      run.petsc_options = passthrough;
+      return to_int(run_command(run));
+    }
+    if (cmd_tech->parsed()) {
+      where = "chipdse tech";
+      return to_int(tech_command(tech));
+    }
+    if (cmd_check->parsed()) {
+      where = "chipdse check";
+      return to_int(check_command(check_deck));
+    }
+    if (cmd_eval->parsed()) {
+      where = "chipdse evaluate";
+      throw NotYetAvailable("evaluating a design point", "the area/cost model (issue #4)");
+    }
+    if (cmd_describe->parsed()) {
+      where = "chipdse describe";
+      throw NotYetAvailable("describing the design space", "the deck schema and design-space encoding (issue #3)");
+    }
+    if (cmd_sweep->parsed()) {
+      where = "chipdse sweep";
+      throw NotYetAvailable("parameter sweeps", "the deck schema's [sweep] block (issue #3 and later)");
+    }
+    if (cmd_thermal->parsed()) {
+      where = "chipdse thermal";
+      throw NotYetAvailable("the thermal solver", "the PETSc package thermal model (issue #8)");
+    }
+  } catch (const Error& e) {
+    report(where, e);
+    return to_int(e.exit_code());
+  } catch (const std::exception& e) {
+    std::cerr << where << ": internal error: " << e.what() << '\n';
+    return to_int(ExitCode::failure);
+  }
+  return to_int(ExitCode::failure);
+}
+
+}  // namespace chipdse::app

@@ -1,0 +1,30 @@
+// commands.hpp — the chipdse subcommands (DESIGN.md §7), one function each; cli.cpp parses and dispatches.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "chipdse/core/exit_code.hpp"
+
+namespace chipdse::app {
+
+struct RunOptions {
+  std::string deck;
+  std::string output;  ///< empty: results/<study>.h5
+  bool resume = false;
+  int case_index = -1;
+  bool quiet = false;
+  std::vector<std::string> petsc_options;  ///< what followed `--`
+};
+
+struct TechOptions {
+  std::string deck;   ///< empty: the shipped database
+  std::string index;  ///< --tech FILE: a technology index instead of the shipped one
+  bool json = false;
+};
+
+ExitCode run_command(const RunOptions& opt);
+ExitCode tech_command(const TechOptions& opt);
+ExitCode check_command(const std::string& deck);
+
+}  // namespace chipdse::app

@@ -1,0 +1,57 @@
+// Errors with context (see error.hpp).
+#include "chipdse/core/error.hpp"
+
+#include <sstream>
+
+namespace chipdse {
+
+std::string SourceLocation::str() const {
+  std::string s = file.empty() ? std::string("<input>") : file;
+  if (line > 0) {
+    s += ':' + std::to_string(line);
+    if (column > 0) s += ':' + std::to_string(column);
+  }
+  return s;
+}
+
+Error::Error(const std::string& message, std::vector<std::string> context)
+    : std::runtime_error(message), m_context(std::move(context)) {}
+Error::~Error() = default;
+
+namespace {
+std::string input_message(const SourceLocation& where, const std::string& key, const std::string& problem,
+                          const std::string& value, const std::string& allowed) {
+  std::string m = where.str() + ": ";
+  if (!key.empty()) m += "key '" + key + "': ";
+  m += problem;
+  if (!value.empty() || !allowed.empty()) {
+    m += " (";
+    if (!value.empty()) m += "got " + value;
+    if (!value.empty() && !allowed.empty()) m += "; ";
+    if (!allowed.empty()) m += "allowed: " + allowed;
+    m += ")";
+  }
+  return m;
+}
+}  // namespace
+
+InputError::InputError(SourceLocation where, std::string key, const std::string& problem, std::string value,
+                       std::string allowed)
+    : Error(input_message(where, key, problem, value, allowed)),
+      m_where(std::move(where)),
+      m_key(std::move(key)),
+      m_value(std::move(value)),
+      m_allowed(std::move(allowed)) {}
+InputError::~InputError() = default;
+
+NotYetAvailable::NotYetAvailable(const std::string& what, const std::string& arrives_with)
+    : Error(what + " is not available yet: it arrives with " + arrives_with) {}
+NotYetAvailable::~NotYetAvailable() = default;
+
+void fail_check(const char* condition, const std::string& message, const char* file, int line) {
+  std::ostringstream os;
+  os << message << " [check '" << condition << "' failed at " << file << ':' << line << ']';
+  throw Error(os.str());
+}
+
+}  // namespace chipdse

@@ -1,0 +1,140 @@
+// TOML files with includes (see toml_file.hpp).
+#include "chipdse/core/toml_file.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace chipdse {
+
+namespace fs = std::filesystem;
+
+SourceLocation location_of(const toml::node& node) {
+  const auto& src = node.source();
+  SourceLocation loc;
+  if (src.path) loc.file = *src.path;
+  loc.line = static_cast<int>(src.begin.line);
+  loc.column = static_cast<int>(src.begin.column);
+  return loc;
+}
+
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::table: return "table";
+    case toml::node_type::array: return "array";
+    case toml::node_type::string: return "string";
+    case toml::node_type::integer: return "integer";
+    case toml::node_type::floating_point: return "float";
+    case toml::node_type::boolean: return "boolean";
+    case toml::node_type::date: return "date";
+    case toml::node_type::time: return "time";
+    case toml::node_type::date_time: return "date-time";
+    default: return "nothing";
+  }
+}
+
+std::string describe_node(const toml::node& node) {
+  if (node.is_table()) return "a table";
+  if (node.is_array()) {
+    std::ostringstream os;
+    os << *node.as_array();
+    std::string s = os.str();
+    return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+  }
+  std::ostringstream os;
+  node.visit([&](const auto& v) { os << v; });
+  return os.str();
+}
+
+namespace {
+
+std::string read_text(const fs::path& path, const SourceLocation& from) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in || fs::is_directory(path)) {
+    if (from.file.empty())  // the top file, named on the command line
+      throw InputError(SourceLocation{path.string()}, {}, "cannot open file", {}, "an existing, readable TOML file");
+    throw InputError(from, "include", "cannot open included file", "'" + path.string() + "'",
+                     "an existing, readable TOML file, relative to the including file");
+  }
+  std::ostringstream os;
+  os << in.rdbuf();
+  return os.str();
+}
+
+toml::table parse_text(const std::string& text, const fs::path& path) {
+  try {
+    return toml::parse(text, path.string());
+  } catch (const toml::parse_error& e) {
+    SourceLocation loc{path.string(), static_cast<int>(e.source().begin.line),
+                       static_cast<int>(e.source().begin.column)};
+    throw InputError(loc, {}, "TOML syntax error: " + std::string(e.description()));
+  }
+}
+
+/// Moves `from` into `into` (moving, not copying: toml++ keeps a node's file and line only on a move);
+/// tables merge recursively, anything else defined twice is an error.
+void merge_into(toml::table& into, toml::table&& from, const std::string& prefix) {
+  for (auto&& [k, v] : from) {
+    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    toml::node* existing = into.get(k.str());
+    if (!existing) {
+      into.insert(k, std::move(v));
+      continue;
+    }
+    if (existing->is_table() && v.is_table()) {
+      merge_into(*existing->as_table(), std::move(*v.as_table()), key);
+      continue;
+    }
+    InputError err(location_of(v), key, "defined twice", describe_node(v),
+                   "each key once; the first definition is at " + location_of(*existing).str());
+    throw err;
+  }
+}
+
+void load_recursive(const fs::path& path, const SourceLocation& from, std::vector<fs::path>& stack,
+                    TomlDocument& doc, toml::table& merged) {
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(path, ec);
+  for (const auto& p : stack) {
+    if (p == canonical) {
+      std::string chain;
+      for (const auto& q : stack) chain += q.string() + " -> ";
+      chain += canonical.string();
+      throw InputError(from, "include", "include cycle", "'" + path.string() + "'", "no file including itself: " + chain);
+    }
+  }
+  stack.push_back(canonical);
+  const std::string text = read_text(path, from);
+  doc.files.push_back({path, text});
+  toml::table table = parse_text(text, path);
+
+  if (toml::node* inc = table.get("include")) {
+    const toml::array* list = inc->as_array();
+    if (!list) {
+      throw InputError(location_of(*inc), "include", "must be an array of file names", describe_node(*inc),
+                       "include = [\"file.toml\", ...]");
+    }
+    for (const auto& item : *list) {
+      const auto* name = item.as_string();
+      if (!name || name->get().empty()) {
+        throw InputError(location_of(item), "include", "each include must be a non-empty string",
+                         describe_node(item), "a path relative to " + path.string());
+      }
+      load_recursive(path.parent_path() / name->get(), location_of(item), stack, doc, merged);
+    }
+    table.erase("include");
+  }
+  merge_into(merged, std::move(table), {});
+  stack.pop_back();
+}
+
+}  // namespace
+
+TomlDocument load_toml_with_includes(const fs::path& path) {
+  TomlDocument doc;
+  std::vector<fs::path> stack;
+  load_recursive(path, SourceLocation{}, stack, doc, doc.root);
+  return doc;
+}
+
+}  // namespace chipdse

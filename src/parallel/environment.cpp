@@ -1,0 +1,48 @@
+// MPI and PETSc environment (see environment.hpp).
+#include "chipdse/parallel/environment.hpp"
+
+#include <omp.h>
+#include <petscsys.h>
+
+#include "chipdse/core/error.hpp"
+
+namespace chipdse::parallel {
+
+Environment::Environment(const std::vector<std::string>& petsc_options) {
+  int initialised = 0;
+  MPI_Initialized(&initialised);
+  if (!initialised) {
+    int provided = 0;
+    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+    m_we_initialised_mpi = true;
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, &m_rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &m_size);
+  m_threads = omp_get_max_threads();
+
+  // PETSc sees an argv made of the program name and the options after `--`.
+  m_petsc_storage.push_back("chipdse");
+  m_petsc_storage.insert(m_petsc_storage.end(), petsc_options.begin(), petsc_options.end());
+  for (auto& s : m_petsc_storage) m_petsc_argv.push_back(s.data());
+  m_petsc_argv.push_back(nullptr);
+  int argc = static_cast<int>(m_petsc_storage.size());
+  char** argv = m_petsc_argv.data();
+  const PetscErrorCode ierr = PetscInitialize(&argc, &argv, nullptr, nullptr);
+  if (ierr) throw Error("PETSc failed to initialise (error code " + std::to_string(ierr) + ")");
+}
+
+Environment::~Environment() {
+  PetscFinalize();
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (m_we_initialised_mpi && !finalized) MPI_Finalize();
+}
+
+bool Environment::any(bool local) const {
+  int in = local ? 1 : 0;
+  int out = 0;
+  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
+  return out != 0;
+}
+
+}  // namespace chipdse::parallel

@@ -1,0 +1,18 @@
+# Runs one chipdse command line and checks its exit code and output (stdout and stderr together).
+#   -DCMD="prog|arg|arg"  -DEXPECT_RC=N  [-DEXPECT_REGEX=...]  [-DREJECT_REGEX=...]  [-DWORKDIR=...]
+string(REPLACE "|" ";" cmd "${CMD}")
+if(NOT WORKDIR)
+  set(WORKDIR ".")
+endif()
+execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err WORKING_DIRECTORY ${WORKDIR})
+set(all "${out}${err}")
+message("${all}")
+if(NOT rc STREQUAL "${EXPECT_RC}")
+  message(FATAL_ERROR "exit code ${rc}, expected ${EXPECT_RC}")
+endif()
+if(DEFINED EXPECT_REGEX AND NOT all MATCHES "${EXPECT_REGEX}")
+  message(FATAL_ERROR "output does not match: ${EXPECT_REGEX}")
+endif()
+if(DEFINED REJECT_REGEX AND all MATCHES "${REJECT_REGEX}")
+  message(FATAL_ERROR "output matches what it must not: ${REJECT_REGEX}")
+endif()
