@@ -38,6 +38,11 @@ std::string closest_match(std::string_view bad, const std::vector<std::string>& 
   return best_d <= limit ? best : std::string{};
 }
 
+std::string allowed_names(std::string_view bad, const std::vector<std::string>& known) {
+  const std::string near = closest_match(bad, known);
+  return near.empty() ? join_names(known) : "did you mean '" + near + "'? " + join_names(known);
+}
+
 std::string join_names(const std::vector<std::string>& names, std::string_view separator) {
   std::string s;
   for (std::size_t i = 0; i < names.size(); ++i) {

@@ -14,6 +14,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 /// third of the longer length, minimum 1), else empty. Ties keep the earliest candidate.
 std::string closest_match(std::string_view bad, const std::vector<std::string>& candidates);
 
+/// An error's "allowed:" part for a misspelt name: "did you mean 'x'? a, b, c" (or just the list).
+std::string allowed_names(std::string_view bad, const std::vector<std::string>& known);
+
 /// Candidates joined as "a, b, c" (for an error's "allowed:" part).
 std::string join_names(const std::vector<std::string>& names, std::string_view separator = ", ");
 

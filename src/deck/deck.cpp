@@ -16,9 +16,8 @@ void reject_unknown(const toml::table& t, const std::string& prefix, const std::
   for (const auto& [k, v] : t) {
     const std::string key(k.str());
     if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    std::string allowed = join_names(known);
-    if (auto near = closest_match(key, known); !near.empty()) allowed = "did you mean '" + near + "'? " + allowed;
-    throw InputError(location_of(v), prefix.empty() ? key : prefix + "." + key, "unknown key", {}, allowed);
+    throw InputError(location_of(v), prefix.empty() ? key : prefix + "." + key, "unknown key", {},
+                     allowed_names(key, known));
   }
 }
 

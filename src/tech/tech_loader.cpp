@@ -59,9 +59,8 @@ TechEntry read_entry(const toml::table& t, const std::string& path) {
   for (const auto& [k, v] : t) {
     const std::string key(k.str());
     if (std::find(kEntryKeys.begin(), kEntryKeys.end(), key) == kEntryKeys.end()) {
-      std::string allowed = join_names(kEntryKeys);
-      if (auto near = closest_match(key, kEntryKeys); !near.empty()) allowed = "did you mean '" + near + "'? " + allowed;
-      throw InputError(location_of(v), path + "." + key, "unknown key in a technology entry", {}, allowed);
+      throw InputError(location_of(v), path + "." + key, "unknown key in a technology entry", {},
+                       allowed_names(key, kEntryKeys));
     }
   }
   TechEntry e;
@@ -181,9 +180,8 @@ TechDatabase load_tech_database(const std::filesystem::path& index) {
   for (const auto& [k, v] : doc.root) {
     const std::string key(k.str());
     if (std::find(known.begin(), known.end(), key) == known.end()) {
-      std::string allowed = join_names(known);
-      if (auto near = closest_match(key, known); !near.empty()) allowed = "did you mean '" + near + "'? " + allowed;
-      throw InputError(location_of(v), key, "unknown top-level table in a technology file", {}, allowed);
+      throw InputError(location_of(v), key, "unknown top-level table in a technology file", {},
+                       allowed_names(key, known));
     }
   }
   std::vector<std::string> file_order;
