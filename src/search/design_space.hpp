@@ -66,10 +66,12 @@ class DesignSpace {
   std::uint64_t size() const noexcept { return m_offset.back(); }
 
   /// The design at `index`. No allocation, O(log variant_count() + axes); thread-safe.
-  /// @pre index < size() (not checked; out-of-range indices give an unspecified but valid-looking point).
+  /// @pre index < size(). Not checked: a larger index never reads out of bounds but gives an unspecified
+  ///      point that may not be valid (the caller owns the range, e.g. a chunk [begin, end) of [0, size())).
   DesignPoint decode(std::uint64_t index) const noexcept;
 
-  /// The index of a valid point (see DesignPoint); encode(decode(i)) == i. No allocation; thread-safe.
+  /// The index of a valid point (see DesignPoint); encode(decode(i)) == i and decode(encode(p)) == p.
+  /// Allocates only to build the exception message; thread-safe.
   /// @throws std::out_of_range if the point is not valid, naming the variant, axis and bad value index.
   std::uint64_t encode(const DesignPoint& point) const;
 
@@ -116,7 +118,7 @@ class DesignSpace {
   void check_point(const DesignPoint& point) const;
 
   std::vector<Variant> m_variants;
-  std::vector<Layout> m_layout;     // one per variant
+  std::vector<Layout> m_layout;         // one per variant
   std::vector<std::uint64_t> m_offset;  // variant_count() + 1 cumulative offsets, m_offset[0] == 0
 };
 
