@@ -44,6 +44,8 @@ constexpr std::array kUnits = {
     UnitInfo{"mm2/Tbps", "square millimetres of PHY per terabit per second"},
     UnitInfo{"GT/s", "gigatransfers per second per lane"},
     UnitInfo{"ns", "nanoseconds"},
+    UnitInfo{"GHz", "gigahertz"},
+    UnitInfo{"USD/kWh", "US dollars per kilowatt-hour"},
     UnitInfo{"s", "seconds"},
     UnitInfo{"h", "hours"},
     UnitInfo{"FIT", "failures per 10^9 device hours"},

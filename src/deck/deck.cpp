@@ -2,9 +2,9 @@
 #include "chipdse/deck/deck.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
-#include "chipdse/core/suggest.hpp"
 #include "chipdse/core/toml_file.hpp"
 #include "chipdse/tech/tech_loader.hpp"
 
@@ -12,61 +12,167 @@ namespace chipdse::deck {
 
 namespace {
 
-void reject_unknown(const toml::table& t, const std::string& prefix, const std::vector<std::string>& known) {
-  for (const auto& [k, v] : t) {
-    const std::string key(k.str());
-    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    throw InputError(location_of(v), prefix.empty() ? key : prefix + "." + key, "unknown key", {},
-                     allowed_names(key, known));
+std::string number_text(double v) {
+  std::ostringstream os;
+  os.precision(12);
+  os << v;
+  return os.str();
+}
+
+/// Applies one override to the technology database or to a numeric deck key (with the registry's checks).
+void apply_override(const Override& o, tech::TechDatabase& tech, DeckValues& dv) {
+  if (tech.find(o.path)) {
+    tech.set_value(o.path, o.value, "overridden at " + o.where.str());
+    return;
+  }
+  const SchemaRow* row = find_schema_row(o.path);
+  const std::string key = "overrides." + o.path;
+  if (o.value < row->min || o.value > row->max)
+    throw InputError(o.where, key, "value out of range", number_text(o.value), describe_kind(*row));
+  if (row->kind == ValueKind::integer) {
+    if (o.value != std::floor(o.value))
+      throw InputError(o.where, key, "not an integer", number_text(o.value), describe_kind(*row));
+    dv.values[o.path] = DeckValue{row, static_cast<std::int64_t>(o.value), o.where, false};
+  } else {
+    dv.values[o.path] = DeckValue{row, o.value, o.where, false};
   }
 }
 
-std::string read_string(const toml::table& t, const std::string& path, const char* key, bool required,
-                        const SourceLocation& table_where) {
-  const toml::node* n = t.get(key);
-  if (!n) {
-    if (required) throw InputError(table_where, path + "." + key, "missing required key", {}, "a string");
-    return {};
-  }
-  if (!n->is_string())
-    throw InputError(location_of(*n), path + "." + key, "wrong type: " + type_name(*n), describe_node(*n), "a string");
-  return n->as_string()->get();
+std::optional<double> optional_real(const DeckValues& dv, const std::string& key) {
+  if (!dv.has(key)) return std::nullopt;
+  return dv.real(key);
+}
+
+/// Relations between keys that no single row can check.
+void check_relations(const Deck& d) {
+  const DeckValues& v = d.values;
+  const Workload& w = d.workload;
+  auto fail = [&](const std::string& key, const std::string& problem, const std::string& value,
+                  const std::string& allowed) { throw InputError(v.where(key), key, problem, value, allowed); };
+  if (w.heads % w.kv_heads != 0)
+    fail("workload.kv_heads", "does not divide workload.heads = " + std::to_string(w.heads), std::to_string(w.kv_heads),
+         "a divisor of workload.heads");
+  if (w.d_model % w.heads != 0)
+    fail("workload.heads", "does not divide workload.d_model = " + std::to_string(w.d_model), std::to_string(w.heads),
+         "a divisor of workload.d_model");
+  if (w.top_k > w.experts)
+    fail("workload.top_k", "exceeds workload.experts = " + std::to_string(w.experts), std::to_string(w.top_k),
+         "1 <= top_k <= experts");
+  if (w.expert_parallel > w.experts)
+    fail("workload.expert_parallel", "exceeds workload.experts = " + std::to_string(w.experts),
+         std::to_string(w.expert_parallel), "at most the number of experts");
+  const std::int64_t model_parallel = w.tensor_parallel * w.pipeline_parallel;
+  if (w.cluster_packages % model_parallel != 0)
+    fail("workload.cluster_packages",
+         "is not a multiple of tensor_parallel x pipeline_parallel = " + std::to_string(model_parallel),
+         std::to_string(w.cluster_packages), "a multiple of " + std::to_string(model_parallel));
+  if (w.pipeline_parallel > w.layers)
+    fail("workload.pipeline_parallel", "more stages than layers (" + std::to_string(w.layers) + ")",
+         std::to_string(w.pipeline_parallel), "at most workload.layers");
+  if (w.kind == "training" && w.global_batch_sequences % (w.data_parallel * w.micro_batch_sequences) != 0)
+    fail("workload.global_batch_sequences",
+         "is not a multiple of data_parallel x micro_batch_sequences = " +
+             std::to_string(w.data_parallel * w.micro_batch_sequences),
+         std::to_string(w.global_batch_sequences), "a multiple of " + std::to_string(w.data_parallel * w.micro_batch_sequences));
+  if (d.objectives.size() < 2 || d.objectives.size() > 6)
+    fail("objectives.list", "needs 2 to 6 objectives", std::to_string(d.objectives.size()) + " objective(s)",
+         "2 to 6 names of DESIGN.md §2");
+  if (d.search.nsga2_population % 4 != 0)
+    fail("search.nsga2_population", "must be a multiple of 4 (NSGA-II pairs parents in fours)",
+         std::to_string(d.search.nsga2_population), "a multiple of 4, at least 8");
 }
 
 }  // namespace
 
-Deck load_deck(const std::filesystem::path& path) {
+Deck load_deck(const std::filesystem::path& path, const std::vector<Override>& extra) {
   TomlDocument doc = load_toml_with_includes(path);
-  Deck deck;
-  deck.path = path.string();
+  Deck d;
+  d.path = path.string();
   std::vector<std::string> file_order;
   for (auto& f : doc.files) {
     file_order.push_back(f.path.string());
-    deck.files.push_back({f.path.string(), f.text});
+    d.files.push_back({f.path.string(), f.text});
   }
+  d.tech = tech::build_tech_database(doc.root, file_order);
+  DeckValues dv = check_deck_values(doc.root, d.tech, d.path);
+  for (const auto& o : dv.overrides) apply_override(o, d.tech, dv);
+  for (const auto& o : extra) apply_override(o, d.tech, dv);
+  d.overrides = dv.overrides;
+  d.overrides.insert(d.overrides.end(), extra.begin(), extra.end());
+  d.sweep = dv.sweep;
 
-  std::vector<std::string> known = {"study"};
-  known.insert(known.end(), tech::kTechTables.begin(), tech::kTechTables.end());
-  reject_unknown(doc.root, {}, known);
-
-  const toml::node* study = doc.root.get("study");
-  if (!study) throw InputError(SourceLocation{deck.path}, "study", "missing required table", {}, "[study] name = \"...\"");
-  const toml::table* st = study->as_table();
-  if (!st) throw InputError(location_of(*study), "study", "must be a table", describe_node(*study), "[study]");
-  reject_unknown(*st, "study", {"name", "description"});
-  deck.study_name = read_string(*st, "study", "name", true, location_of(*st));
-  if (deck.study_name.empty() ||
-      !std::all_of(deck.study_name.begin(), deck.study_name.end(),
+  d.study_name = dv.text("study.name");
+  if (d.study_name.empty() ||
+      !std::all_of(d.study_name.begin(), d.study_name.end(),
                    [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }))
-    throw InputError(location_of(*st->get("name")), "study.name", "not a usable study name",
-                     "\"" + deck.study_name + "\"", "letters, digits, '_' and '-' (it names the output file)");
-  deck.study_description = read_string(*st, "study", "description", false, location_of(*st));
+    throw InputError(dv.where("study.name"), "study.name", "not a usable study name", "\"" + d.study_name + "\"",
+                     "letters, digits, '_' and '-' (it names the output file)");
+  d.study_description = dv.text("study.description");
 
-  deck.tech = tech::build_tech_database(doc.root, file_order);
+  d.reference = {dv.real("reference.peak_dense_tflops"), dv.text("reference.precision"), dv.text("reference.node"),
+                 dv.real("reference.clock_ghz"),         dv.real("reference.sram_mb"),
+                 dv.real("reference.hbm_capacity_gb"),   dv.real("reference.scale_up_gb_per_s"),
+                 dv.real("reference.scale_out_gbps")};
+
+  SpaceAxes& s = d.space;
+  s.partitioning = dv.names("space.partitioning");
+  s.chiplet_count = dv.integers("space.chiplet_count");
+  s.compute_node = dv.names("space.compute_node");
+  s.io_node = dv.names("space.io_node");
+  s.cache_node = dv.names("space.cache_node");
+  s.packaging = dv.names("space.packaging");
+  s.d2d = dv.names("space.d2d");
+  s.d2d_bandwidth_tbps = dv.reals("space.d2d_bandwidth_tbps");
+  s.hbm = dv.names("space.hbm");
+  s.hbm_stacks = dv.integers("space.hbm_stacks");
+  s.scale_up_link = dv.names("space.scale_up_link");
+  s.scale_out_link = dv.names("space.scale_out_link");
+  s.clock_ghz = dv.reals("space.clock_ghz");
+
+  Workload& w = d.workload;
+  w.kind = dv.text("workload.kind");
+  w.layers = dv.integer("workload.layers");
+  w.d_model = dv.integer("workload.d_model");
+  w.heads = dv.integer("workload.heads");
+  w.kv_heads = dv.integer("workload.kv_heads");
+  w.ffn_hidden = dv.integer("workload.ffn_hidden");
+  w.vocab = dv.integer("workload.vocab");
+  w.experts = dv.integer("workload.experts");
+  w.top_k = dv.integer("workload.top_k");
+  w.sequence_length = dv.integer("workload.sequence_length");
+  w.global_batch_sequences = dv.integer("workload.global_batch_sequences");
+  w.output_tokens = dv.integer("workload.output_tokens");
+  w.micro_batch_sequences = dv.integer("workload.micro_batch_sequences");
+  w.precision = dv.text("workload.precision");
+  w.cluster_packages = dv.integer("workload.cluster_packages");
+  w.tensor_parallel = dv.integer("workload.tensor_parallel");
+  w.pipeline_parallel = dv.integer("workload.pipeline_parallel");
+  w.expert_parallel = dv.integer("workload.expert_parallel");
+  w.data_parallel = w.cluster_packages / (w.tensor_parallel * w.pipeline_parallel);
+  w.tensor_tier = dv.text("workload.tensor_tier");
+  w.pipeline_tier = dv.text("workload.pipeline_tier");
+  w.data_tier = dv.text("workload.data_tier");
+  w.expert_tier = dv.text("workload.expert_tier");
+
+  d.constraints = {dv.real("constraints.tj_max_c"), dv.text("constraints.cooling"), optional_real(dv, "constraints.tdp_w"),
+                   dv.real("constraints.max_die_area_mm2"), optional_real(dv, "constraints.ttft_slo_s"),
+                   optional_real(dv, "constraints.tpot_slo_s")};
+  d.economics = {dv.real("economics.volume_units"), dv.integer("economics.reuse_products"),
+                 dv.real("economics.lifetime_years"), dv.real("economics.electricity_usd_per_kwh"),
+                 dv.real("economics.pue")};
+  d.objectives = dv.names("objectives.list");
+  d.output = {dv.text("output.store"), dv.integer("output.sample_points"), dv.integer("output.max_points")};
+  d.search = {dv.text("search.method"), dv.integer("search.max_exhaustive_points"), dv.integer("search.chunk_size"),
+              dv.integer("search.seed"), dv.integer("search.nsga2_population"), dv.integer("search.nsga2_generations"),
+              dv.real("search.checkpoint_interval_s")};
+  d.sweep_mode = dv.text("sweep.mode");
+  d.values = std::move(dv);
+  check_relations(d);
+
   std::ostringstream os;
   os << doc.root;
-  deck.resolved_toml = os.str();
-  return deck;
+  d.resolved_toml = os.str();
+  return d;
 }
 
 }  // namespace chipdse::deck

@@ -24,6 +24,17 @@ const TechEntry& TechDatabase::at(std::string_view path) const {
   throw err;
 }
 
+void TechDatabase::set_value(std::string_view path, double value, const std::string& note) {
+  for (auto& e : m_entries) {
+    if (e.path != path) continue;
+    e.note = note + " (was " + std::to_string(e.value) + (e.note.empty() ? ")" : "; " + e.note + ")");
+    e.value = value;
+    e.overridden = true;
+    return;
+  }
+  (void)at(path);  // throws with the closest existing path
+}
+
 const TechAttribute* TechDatabase::find_attribute(std::string_view path) const noexcept {
   for (const auto& a : m_attributes)
     if (a.path == path) return &a;

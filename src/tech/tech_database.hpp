@@ -25,6 +25,7 @@ struct TechEntry {
   std::string range_basis;  ///< "source" (the row's range) or "confidence band" (H ±10%, M ±25%, L ±50%)
   std::string note;         ///< optional remark
   std::string derivation;   ///< how the value follows from its source when it is not copied literally
+  bool overridden = false;  ///< replaced by a deck override or sweep case (see `note`)
   SourceLocation where;     ///< file and line that defined it
 
   /// True when `source` names a row id rather than a free citation.
@@ -60,6 +61,10 @@ class TechDatabase {
   const TechEntry& at(std::string_view path) const;
   /// The attribute at `path`, or nullptr.
   const TechAttribute* find_attribute(std::string_view path) const noexcept;
+
+  /// Replaces the value at `path` (a deck override or a sweep case); the entry keeps its unit, source and
+  /// range, and `note` records where the new value came from. @throws Error when `path` does not exist.
+  void set_value(std::string_view path, double value, const std::string& note);
 
   /// Names of the direct sub-tables of `table` (e.g. "process_node" -> N16, N7, ...), in written order.
   std::vector<std::string> members(std::string_view table) const;

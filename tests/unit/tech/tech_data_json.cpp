@@ -28,7 +28,8 @@ const std::vector<TechDataRow>& tech_data_rows() {
       for (const auto& r : list) {
         out.push_back({r.at("id").get<std::string>(), as_text(r.value("value", nlohmann::json())),
                        as_text(r.value("range", nlohmann::json())), as_text(r.value("unit", nlohmann::json())),
-                       as_text(r.value("confidence", nlohmann::json()))});
+                       as_text(r.value("confidence", nlohmann::json())),
+                       as_text(r.value("notes", nlohmann::json()))});
       }
     }
     return out;

@@ -14,6 +14,7 @@ struct TechDataRow {
   std::string range_text;  ///< the row's range as text
   std::string unit;
   std::string confidence;
+  std::string notes_text;  ///< the row's notes (they state some ranges, e.g. an older generation's figure)
 };
 
 /// All table rows of $CHIPDSE_SHARED_DIR/reference/tech_data.json.

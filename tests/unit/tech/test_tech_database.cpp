@@ -72,14 +72,20 @@ TEST_CASE("every cited row exists in tech_data.json and copied values are the ro
     });
     CHECK(found);
     if (e.range_basis == "source" && !row->range_text.empty()) {
-      // A range taken from the source must be numbers the source states (or the value itself).
-      const auto rnums = testing::numbers_in(row->value_text + " " + row->range_text);
-      auto stated = [&](double x) {
+      // A range taken from the source is stated there: as bounds ("9,346-10,000"), as multipliers of the
+      // value ("x0.5-x2") or as a percentage ("+3-10%"), in the row's value, range or notes.
+      const auto rnums = testing::numbers_in(row->value_text + " " + row->range_text + " " + row->notes_text);
+      auto stated_number = [&](double x) {
         return std::any_of(rnums.begin(), rnums.end(),
                            [&](double n) { return std::abs(n - std::abs(x)) <= 1e-9 * std::max(1.0, n); });
       };
-      CHECK((stated(e.range_lo) || e.range_lo == e.value));
-      CHECK((stated(e.range_hi) || e.range_hi == e.value));
+      auto stated = [&](double bound) {
+        if (bound == e.value || stated_number(bound)) return true;
+        if (e.value == 0.0) return false;
+        return stated_number(bound / e.value) || stated_number(std::abs(bound / e.value - 1.0) * 100.0);
+      };
+      CHECK(stated(e.range_lo));
+      CHECK(stated(e.range_hi));
     }
   }
   CHECK(copied > derived);  // most of the database is copied, not derived

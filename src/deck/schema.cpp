@@ -1,0 +1,93 @@
+// Schema registry queries and the generated documentation (see schema.hpp).
+#include "chipdse/deck/schema.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace chipdse::deck {
+
+const SchemaRow* find_schema_row(std::string_view key) noexcept {
+  for (const auto& r : deck_schema())
+    if (r.key == key) return &r;
+  return nullptr;
+}
+
+std::vector<std::string> schema_tables() {
+  std::vector<std::string> tables;
+  for (const auto& r : deck_schema()) {
+    const std::string t(r.key.substr(0, r.key.find('.')));
+    if (tables.empty() || tables.back() != t) tables.push_back(t);
+  }
+  return tables;
+}
+
+namespace {
+
+std::string choices_text(const SchemaRow& row) {
+  if (row.choices.empty()) return {};
+  if (row.choices.front() == '@') return "a name of the technology table [" + std::string(row.choices.substr(1)) + "]";
+  std::string s(row.choices);
+  for (auto& c : s)
+    if (c == '|') c = ',';
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    out += s[i];
+    if (s[i] == ',') out += ' ';
+  }
+  return out;
+}
+
+std::string number(double v) {
+  std::ostringstream os;
+  os.precision(12);
+  os << v;
+  return os.str();
+}
+
+}  // namespace
+
+std::string describe_kind(const SchemaRow& row) {
+  const std::string range = "[" + number(row.min) + ", " + number(row.max) + "]";
+  const std::string unit = row.unit.empty() || row.unit == "-" ? "" : " " + std::string(row.unit);
+  switch (row.kind) {
+    case ValueKind::boolean: return "true or false";
+    case ValueKind::integer: return "an integer in " + range + unit;
+    case ValueKind::real: return "a number in " + range + unit;
+    case ValueKind::text: return "a string";
+    case ValueKind::choice: return "one of: " + choices_text(row);
+    case ValueKind::integer_list: return "a non-empty array of distinct integers in " + range + unit;
+    case ValueKind::real_list: return "a non-empty array of distinct numbers in " + range + unit;
+    case ValueKind::choice_list: return "a non-empty array of distinct names, each one of: " + choices_text(row);
+    case ValueKind::override_table: return "a table of key path = number";
+    case ValueKind::sweep_table: return "a table of key path = array of numbers";
+  }
+  return {};
+}
+
+std::string schema_markdown() {
+  std::ostringstream md;
+  md << "# Deck reference\n\n"
+     << "Generated from the schema registry (`src/deck/schema_rows.cpp`) by `chipdse schema --markdown`;\n"
+     << "do not edit by hand (a test checks this page equals the registry).\n\n"
+     << "A deck is a TOML file. `include = [\"file.toml\", ...]` merges other files first (paths relative to\n"
+     << "the including file); the technology database `inputs/tech/tech.toml` is one of them. Every key below\n"
+     << "is checked: unknown keys, wrong types, values out of range and unknown names are errors that name\n"
+     << "the file, line, key, the bad value and what is allowed. Keys marked required have no default.\n";
+  std::string table;
+  for (const auto& r : deck_schema()) {
+    const std::string t(r.key.substr(0, r.key.find('.')));
+    if (t != table) {
+      table = t;
+      md << "\n## [" << table << "]\n\n| key | type | unit | default | meaning | source of the default |\n"
+         << "|---|---|---|---|---|---|\n";
+    }
+    std::string def = r.required ? "**required**" : r.default_toml.empty() ? "(none)" : "`" + std::string(r.default_toml) + "`";
+    std::string doc(r.doc);
+    if (!r.group.empty()) doc += " Applies to: " + std::string(r.group) + ".";
+    md << "| `" << r.key << "` | " << describe_kind(r) << " | " << (r.unit.empty() ? "" : std::string(r.unit)) << " | "
+       << def << " | " << doc << " | " << r.source << " |\n";
+  }
+  return md.str();
+}
+
+}  // namespace chipdse::deck

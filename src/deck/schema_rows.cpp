@@ -1,0 +1,103 @@
+// The rows of the deck schema registry (see schema.hpp). Physical defaults cite a row id of
+// shared/reference/tech_data.json or a publication; software settings say "chipdse policy" and why.
+#include <limits>
+
+#include "chipdse/deck/schema.hpp"
+
+namespace chipdse::deck {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+using K = ValueKind;
+
+// clang-format off
+constexpr SchemaRow kRows[] = {
+  // key, kind, unit, min, max, default, required, choices, doc, source, group
+  {"study.name", K::text, "", 0, 0, "", true, "", "Name of the study; names the output file results/<name>.h5 (letters, digits, '_' and '-').", "", ""},
+  {"study.description", K::text, "", 0, 0, "\"\"", false, "", "Free text describing the question the study answers.", "", ""},
+
+  {"reference.peak_dense_tflops", K::real, "TFLOPS", 1e-3, 1e6, "", true, "", "Peak dense throughput of the whole reference package at `reference.precision` and `reference.clock_ghz`: the compute every partitioning must provide.", "", ""},
+  {"reference.precision", K::choice, "", 0, 0, "\"bf16\"", false, "fp8|bf16|fp16|fp32", "Precision of `peak_dense_tflops` and of the workload's matrix operations.", "compute.fp8_vs_bf16_throughput (FP8 = 2x BF16 rate)", ""},
+  {"reference.node", K::choice, "", 0, 0, "", true, "@process_node", "Process node at which the reference compute was built; area and energy scale from it.", "", ""},
+  {"reference.clock_ghz", K::real, "GHz", 0.1, 6.0, "", true, "", "Clock at which `peak_dense_tflops` is quoted.", "", ""},
+  {"reference.sram_mb", K::real, "MB", 0, 1e5, "", true, "", "On-chip SRAM (last-level cache and scratchpads) of the reference design.", "", ""},
+  {"reference.hbm_capacity_gb", K::real, "GB", 0, 1e5, "", true, "", "Minimum HBM capacity per package; designs with less are infeasible.", "", ""},
+  {"reference.scale_up_gb_per_s", K::real, "GB/s", 0, 1e6, "900.0", false, "", "Scale-up bandwidth per package (bidirectional), e.g. NVLink.", "optics.scale_up_bw_per_gpu_nvlink4_nvlink5 (NVLink4: 900 GB/s)", ""},
+  {"reference.scale_out_gbps", K::real, "Gbps", 0, 1e6, "400.0", false, "", "Scale-out bandwidth per package (NIC), e.g. InfiniBand/Ethernet.", "optics.scale_out_bw_per_gpu_cx7_cx8 (ConnectX-7: 400 Gb/s)", ""},
+
+  {"space.partitioning", K::choice_list, "", 0, 0, "[\"monolithic\", \"chiplets\", \"chiplets_io\"]", false, "monolithic|chiplets|chiplets_io|chiplets_io_cache", "How the package is split: one die; k identical compute chiplets; compute chiplets + a separate IO die; compute + IO + a 3D-stacked SRAM cache die. Each kind is one variant of the sum-of-products encoding.", "DESIGN.md §1", ""},
+  {"space.chiplet_count", K::integer_list, "-", 2, 64, "[2, 4, 8]", false, "", "Number of identical compute chiplets.", "DESIGN.md §1 (k = 2, 4, 8, 16)", "chiplets, chiplets_io, chiplets_io_cache"},
+  {"space.compute_node", K::choice_list, "", 0, 0, "[\"N5\", \"N3\", \"N2\"]", false, "@process_node", "Process node of the compute die(s).", "DESIGN.md §1", ""},
+  {"space.io_node", K::choice_list, "", 0, 0, "[\"N6\"]", false, "@process_node", "Process node of the IO die.", "DESIGN.md §1 (IO die: N16/N12, N7, N6/N5)", "chiplets_io, chiplets_io_cache"},
+  {"space.cache_node", K::choice_list, "", 0, 0, "[\"N5\"]", false, "@process_node", "Process node of the 3D-stacked cache die.", "DESIGN.md §1 (cache die: N7, N5, N3)", "chiplets_io_cache"},
+  {"space.packaging", K::choice_list, "", 0, 0, "[\"organic_mcm\", \"cowos_s\", \"cowos_l\"]", false, "@packaging", "2.5D packaging / integration of the dies and HBM.", "DESIGN.md §1", ""},
+  {"space.d2d", K::choice_list, "", 0, 0, "[\"ucie_s\", \"ucie_a\"]", false, "@d2d", "Die-to-die interface between dies side by side.", "DESIGN.md §1", "chiplets, chiplets_io, chiplets_io_cache"},
+  {"space.d2d_bandwidth_tbps", K::real_list, "Tbps", 0.01, 1000, "[4.0]", false, "", "D2D bandwidth provisioned per compute chiplet, each direction (sets lanes and PHY area).", "d2d.ucie_s_shoreline_bw_density_at_32gt_s (UCIe shoreline density bounds what is buildable)", "chiplets, chiplets_io, chiplets_io_cache"},
+  {"space.hbm", K::choice_list, "", 0, 0, "[\"hbm3e\", \"hbm4\"]", false, "@memory", "HBM generation.", "DESIGN.md §1", ""},
+  {"space.hbm_stacks", K::integer_list, "-", 1, 16, "[4, 6, 8]", false, "", "HBM stacks per package.", "cal.nvidia_h100_sxm5_2022 (5 active stacks), cal.amd_instinct_mi300x_2023 (8)", ""},
+  {"space.scale_up_link", K::choice_list, "", 0, 0, "[\"copper\", \"cpo\"]", false, "@link", "Link technology of the scale-up network ports.", "DESIGN.md §1", ""},
+  {"space.scale_out_link", K::choice_list, "", 0, 0, "[\"pluggable_dsp\", \"lpo\", \"cpo\"]", false, "@link", "Link technology of the scale-out network ports.", "DESIGN.md §1", ""},
+  {"space.clock_ghz", K::real_list, "GHz", 0.1, 6.0, "[1.6, 1.98]", false, "", "Compute clock levels (operating points); NLopt refines per chiplet later.", "cite: NVIDIA H100 Tensor Core GPU Architecture whitepaper (2022): 1.98 GHz boost (SXM5)", ""},
+
+  {"workload.kind", K::choice, "", 0, 0, "\"training\"", false, "training|inference", "A transformer training step, or inference (prefill then decode).", "", ""},
+  {"workload.layers", K::integer, "-", 1, 1000, "80", false, "", "Transformer layers.", "cite: Touvron et al., Llama 2, arXiv:2307.09288 (2023), 70B config", ""},
+  {"workload.d_model", K::integer, "-", 64, 1e6, "8192", false, "", "Hidden size.", "cite: Touvron et al., Llama 2, arXiv:2307.09288 (2023), 70B config", ""},
+  {"workload.heads", K::integer, "-", 1, 4096, "64", false, "", "Attention (query) heads.", "cite: Touvron et al., Llama 2, arXiv:2307.09288 (2023), 70B config", ""},
+  {"workload.kv_heads", K::integer, "-", 1, 4096, "8", false, "", "Key/value heads (grouped-query attention); divides `heads`.", "cite: Touvron et al., Llama 2, arXiv:2307.09288 (2023), 70B config", ""},
+  {"workload.ffn_hidden", K::integer, "-", 1, 1e7, "28672", false, "", "Feed-forward hidden size (per expert for MoE).", "cite: Touvron et al., Llama 2, arXiv:2307.09288 (2023), 70B config", ""},
+  {"workload.vocab", K::integer, "-", 1, 1e7, "32000", false, "", "Vocabulary size.", "cite: Touvron et al., Llama 2, arXiv:2307.09288 (2023)", ""},
+  {"workload.experts", K::integer, "-", 1, 4096, "1", false, "", "MoE experts per layer (1 = dense).", "", ""},
+  {"workload.top_k", K::integer, "-", 1, 4096, "1", false, "", "Experts each token is routed to; at most `experts`.", "", ""},
+  {"workload.sequence_length", K::integer, "-", 1, 1e7, "4096", false, "", "Training sequence length, or inference prompt (context) length.", "cite: Touvron et al., Llama 2, arXiv:2307.09288 (2023): 4k context", ""},
+  {"workload.global_batch_sequences", K::integer, "-", 1, 1e9, "1024", false, "", "Training: sequences per optimizer step (4M tokens at 4k).", "cite: Touvron et al., Llama 2, arXiv:2307.09288 (2023): 4M-token batches", ""},
+  {"workload.output_tokens", K::integer, "-", 1, 1e7, "256", false, "", "Inference: tokens generated per request.", "", ""},
+  {"workload.precision", K::choice, "", 0, 0, "\"bf16\"", false, "fp8|bf16|fp16|fp32", "Precision of weights and activations in the workload.", "", ""},
+  {"workload.cluster_packages", K::integer, "-", 1, 1e7, "1024", false, "", "Identical packages in the cluster running the workload.", "", ""},
+  {"workload.tensor_parallel", K::integer, "-", 1, 4096, "8", false, "", "Tensor-parallel degree.", "cite: Narayanan et al., Megatron-LM SC21 (TP within a node of 8)", ""},
+  {"workload.pipeline_parallel", K::integer, "-", 1, 4096, "4", false, "", "Pipeline-parallel stages.", "", ""},
+  {"workload.expert_parallel", K::integer, "-", 1, 4096, "1", false, "", "Expert-parallel degree (MoE).", "", ""},
+  {"workload.micro_batch_sequences", K::integer, "-", 1, 1e6, "1", false, "", "Training: sequences per micro-batch.", "", ""},
+  {"workload.tensor_tier", K::choice, "", 0, 0, "\"scale_up\"", false, "package|scale_up|scale_out", "Network tier that carries the tensor-parallel collectives (package = across chiplets over D2D).", "", ""},
+  {"workload.pipeline_tier", K::choice, "", 0, 0, "\"scale_out\"", false, "package|scale_up|scale_out", "Tier that carries pipeline point-to-point traffic.", "", ""},
+  {"workload.data_tier", K::choice, "", 0, 0, "\"scale_out\"", false, "package|scale_up|scale_out", "Tier that carries the data-parallel gradient reduction.", "", ""},
+  {"workload.expert_tier", K::choice, "", 0, 0, "\"scale_up\"", false, "package|scale_up|scale_out", "Tier that carries expert-parallel all-to-all.", "", ""},
+
+  {"constraints.tj_max_c", K::real, "C", 40, 150, "105.0", false, "", "Maximum junction temperature.", "thermal.max_junction_temperature", ""},
+  {"constraints.cooling", K::choice, "", 0, 0, "\"liquid\"", false, "air|liquid", "Cooling: sets the heat-transfer coefficient and the die heat-flux limit.", "thermal.default_h_air_heatsink_effective_fin_enhanced_base_liquid_co", ""},
+  {"constraints.tdp_w", K::real, "W", 1, 1e6, "", false, "", "Package power limit; absent means no limit beyond the thermal one.", "", ""},
+  {"constraints.max_die_area_mm2", K::real, "mm2", 1, 1e4, "858.0", false, "", "Largest die (reticle field, low-NA EUV: 26 x 33 mm).", "node.reticle_field_low_na", ""},
+  {"constraints.ttft_slo_s", K::real, "s", 1e-4, 1e4, "", false, "", "Inference: time-to-first-token limit.", "cite: MLPerf Inference Llama-2-70B interactive scenario (450 ms TTFT)", ""},
+  {"constraints.tpot_slo_s", K::real, "s", 1e-5, 1e3, "", false, "", "Inference: time-per-output-token limit.", "cite: MLPerf Inference Llama-2-70B interactive scenario (40 ms TPOT)", ""},
+
+  {"economics.volume_units", K::real, "-", 1, 1e10, "500000.0", false, "", "Packages produced; NRE is amortised over it.", "cite: Feng & Ma, Chiplet Actuary, DAC 2022 (500k-unit case)", ""},
+  {"economics.reuse_products", K::integer, "-", 1, 1000, "1", false, "", "Products of the family sharing each chiplet design (its NRE is paid once).", "cite: Feng & Ma, Chiplet Actuary, DAC 2022 (reuse across systems)", ""},
+  {"economics.lifetime_years", K::real, "year", 0.5, 20, "4.0", false, "", "Service life for TCO (capex is spread over it).", "cite: chipdse policy: 4-year accelerator depreciation, stated so TCO can be compared", ""},
+  {"economics.electricity_usd_per_kwh", K::real, "USD/kWh", 0, 10, "0.08", false, "", "Electricity price for TCO, including cooling overhead through `pue`.", "cite: chipdse policy: round US industrial price, sweep it", ""},
+  {"economics.pue", K::real, "x", 1, 5, "1.2", false, "", "Data-centre power usage effectiveness.", "cite: chipdse policy: modern liquid-cooled hall, sweep it", ""},
+
+  {"objectives.list", K::choice_list, "", 0, 0, "[\"cost_usd\", \"power_w\", \"throughput\", \"silicon_area_mm2\"]", false, "cost_usd|power_w|throughput|latency_s|silicon_area_mm2|perf_per_w|perf_per_usd|tco_usd_per_mtoken", "The 2 to 6 objectives of the Pareto front (definitions: DESIGN.md §2).", "DESIGN.md §2", ""},
+
+  {"output.store", K::choice, "", 0, 0, "\"front\"", false, "front|feasible|sample|all", "Which points /points holds: the front, every feasible point, a sample, or all.", "chipdse policy: the front is what a study needs; the others can be large", ""},
+  {"output.sample_points", K::integer, "-", 1, 1e9, "10000", false, "", "Points kept when store = \"sample\" (every N/sample-th index).", "chipdse policy", ""},
+  {"output.max_points", K::integer, "-", 1, 1e12, "10000000", false, "", "Refuse a store option that could write more points than this (about 1 GB at 100 bytes per row).", "chipdse policy: a typo must not fill a file system", ""},
+
+  {"search.method", K::choice, "", 0, 0, "\"auto\"", false, "auto|exhaustive|nsga2", "Exhaustive enumeration, NSGA-II, or exhaustive when the space has at most `max_exhaustive_points`.", "chipdse policy", ""},
+  {"search.max_exhaustive_points", K::integer, "-", 1, 1e15, "1000000000", false, "", "Largest space enumerated exhaustively (auto) or accepted (exhaustive).", "chipdse policy: ~1e9 analytic evaluations is minutes on a cluster", ""},
+  {"search.chunk_size", K::integer, "-", 1, 1e9, "4096", false, "", "Indices per work chunk handed to a rank (the result does not depend on it).", "chipdse policy", ""},
+  {"search.seed", K::integer, "-", 0, 4294967295.0, "20261123", false, "", "Seed of every random choice (NSGA-II, sampling); recorded in the output.", "chipdse policy: fixed so runs repeat", ""},
+  {"search.nsga2_population", K::integer, "-", 8, 1e6, "96", false, "", "NSGA-II population size (a multiple of 4).", "cite: Deb et al., NSGA-II, IEEE TEC 2002", ""},
+  {"search.nsga2_generations", K::integer, "-", 1, 1e6, "200", false, "", "NSGA-II generations.", "chipdse policy", ""},
+  {"search.checkpoint_interval_s", K::real, "s", 1, 1e6, "300.0", false, "", "Seconds between checkpoints (a killed run loses at most this).", "chipdse policy", ""},
+
+  {"overrides", K::override_table, "", 0, 0, "", false, "", "Replace technology values or deck numbers: \"process_node.N2.wafer_cost_usd\" = 32000.0. The key must exist.", "", ""},
+  {"sweep.mode", K::choice, "", 0, 0, "\"grid\"", false, "grid|zip", "How [sweep.values] lists combine into cases: every combination, or element by element.", "", ""},
+  {"sweep.values", K::sweep_table, "", 0, 0, "", false, "", "Key path = [values...]: each case overrides those keys; `chipdse sweep DECK --list` prints the cases.", "", ""},
+};
+// clang-format on
+
+}  // namespace
+
+std::span<const SchemaRow> deck_schema() noexcept { return kRows; }
+
+}  // namespace chipdse::deck
