@@ -67,10 +67,15 @@ int main(int argc, char** argv) {
   auto* cmd_check = app.add_subcommand("check", "Validate DECK; errors name file, line, key, value and what is allowed.");
   cmd_check->add_option("DECK", check_deck, "Study deck (TOML)")->required();
 
-  std::string describe_deck;
-  auto* cmd_describe = app.add_subcommand("describe", "Axes, space size and estimated run time "
-                                                      "(not available yet: arrives with the deck schema, issue #3).");
-  cmd_describe->add_option("DECK", describe_deck, "Study deck (TOML)")->required();
+  DescribeOptions describe;
+  auto* cmd_describe = app.add_subcommand("describe", "The axes, the space size, and estimated evaluations and run time.");
+  cmd_describe->add_option("DECK", describe.deck, "Study deck (TOML)")->required();
+  cmd_describe->add_option("--ranks", describe.ranks, "MPI ranks for the run-time estimate")->check(CLI::Range(1, 10000000));
+  cmd_describe->add_option("--threads", describe.threads, "OpenMP threads per rank for the estimate")->check(CLI::Range(1, 4096));
+
+  bool schema_markdown = false;
+  auto* cmd_schema = app.add_subcommand("schema", "Print the deck schema registry (--markdown: docs/deck.md).");
+  cmd_schema->add_flag("--markdown", schema_markdown, "Print the Markdown reference page");
 
   std::string sweep_deck;
   bool sweep_list = false;
@@ -131,7 +136,11 @@ int main(int argc, char** argv) {
     }
     if (cmd_describe->parsed()) {
       where = "chipdse describe";
-      throw NotYetAvailable("describing the design space", "the deck schema and design-space encoding (issue #3)");
+      return to_int(describe_command(describe));
+    }
+    if (cmd_schema->parsed()) {
+      where = "chipdse schema";
+      return to_int(schema_command(schema_markdown));
     }
     if (cmd_sweep->parsed()) {
       where = "chipdse sweep";

@@ -23,7 +23,16 @@ struct TechOptions {
   bool json = false;
 };
 
+struct DescribeOptions {
+  std::string deck;
+  int ranks = 1;    ///< for the run-time estimate
+  int threads = 1;
+};
+
 ExitCode run_command(const RunOptions& opt);
+ExitCode describe_command(const DescribeOptions& opt);
+/// The schema registry: a key list, or (markdown) the page docs/deck.md.
+ExitCode schema_command(bool markdown);
 ExitCode tech_command(const TechOptions& opt);
 ExitCode check_command(const std::string& deck);
 

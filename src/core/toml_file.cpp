@@ -92,7 +92,7 @@ void merge_into(toml::table& into, toml::table&& from, const std::string& prefix
 }
 
 void load_recursive(const fs::path& path, const SourceLocation& from, std::vector<fs::path>& stack,
-                    TomlDocument& doc, toml::table& merged) {
+                    TomlDocument& doc, toml::table& merged, const std::string* given_text = nullptr) {
   std::error_code ec;
   const fs::path canonical = fs::weakly_canonical(path, ec);
   for (const auto& p : stack) {
@@ -104,7 +104,7 @@ void load_recursive(const fs::path& path, const SourceLocation& from, std::vecto
     }
   }
   stack.push_back(canonical);
-  const std::string text = read_text(path, from);
+  const std::string text = given_text ? *given_text : read_text(path, from);
   doc.files.push_back({path, text});
   toml::table table = parse_text(text, path);
 
@@ -129,6 +129,13 @@ void load_recursive(const fs::path& path, const SourceLocation& from, std::vecto
 }
 
 }  // namespace
+
+TomlDocument load_toml_text_with_includes(const std::string& text, const fs::path& path) {
+  TomlDocument doc;
+  std::vector<fs::path> stack;
+  load_recursive(path, SourceLocation{}, stack, doc, doc.root, &text);
+  return doc;
+}
 
 TomlDocument load_toml_with_includes(const fs::path& path) {
   TomlDocument doc;

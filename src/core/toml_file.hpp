@@ -30,6 +30,10 @@ struct TomlDocument {
 ///         cycle, a malformed `include`, or a key defined in two files (both places named).
 TomlDocument load_toml_with_includes(const std::filesystem::path& path);
 
+/// As load_toml_with_includes, but the top file's text is given (`path` names it in messages and anchors
+/// its relative includes); included files are read from disk. Used by the deck fuzzer and by tests.
+TomlDocument load_toml_text_with_includes(const std::string& text, const std::filesystem::path& path);
+
 /// Where a node was written (file, line, column) as recorded by toml++.
 SourceLocation location_of(const toml::node& node);
 

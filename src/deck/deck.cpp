@@ -84,8 +84,9 @@ void check_relations(const Deck& d) {
 
 }  // namespace
 
-Deck load_deck(const std::filesystem::path& path, const std::vector<Override>& extra) {
-  TomlDocument doc = load_toml_with_includes(path);
+namespace {
+
+Deck resolve_deck(TomlDocument doc, const std::filesystem::path& path, const std::vector<Override>& extra) {
   Deck d;
   d.path = path.string();
   std::vector<std::string> file_order;
@@ -173,6 +174,16 @@ Deck load_deck(const std::filesystem::path& path, const std::vector<Override>& e
   os << doc.root;
   d.resolved_toml = os.str();
   return d;
+}
+
+}  // namespace
+
+Deck load_deck(const std::filesystem::path& path, const std::vector<Override>& extra) {
+  return resolve_deck(load_toml_with_includes(path), path, extra);
+}
+
+Deck load_deck_text(const std::string& text, const std::filesystem::path& path, const std::vector<Override>& extra) {
+  return resolve_deck(load_toml_text_with_includes(text, path), path, extra);
 }
 
 }  // namespace chipdse::deck

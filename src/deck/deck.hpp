@@ -111,4 +111,7 @@ struct Deck {
 /// @throws InputError naming file, line, key, bad value and what is allowed; unknown keys are errors.
 Deck load_deck(const std::filesystem::path& path, const std::vector<Override>& extra = {});
 
+/// As load_deck, with the top file's text given (`path` names it and anchors its includes).
+Deck load_deck_text(const std::string& text, const std::filesystem::path& path, const std::vector<Override>& extra = {});
+
 }  // namespace chipdse::deck
