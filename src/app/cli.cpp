@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
   cmd_run->add_option("DECK", run.deck, "Study deck (TOML)")->required()->check(CLI::ExistingFile);
   cmd_run->add_option("-o,--output", run.output, "Output HDF5 file (default: results/<study>.h5)");
   cmd_run->add_flag("--resume", run.resume, "Continue from the last checkpoint (not available yet)");
-  cmd_run->add_option("--case", run.case_index, "Run sweep case I (not available yet)")->check(CLI::NonNegativeNumber);
+  cmd_run->add_option("--case", run.case_index, "Run sweep case I of the deck's [sweep] (see chipdse sweep DECK --list)")
+      ->check(CLI::NonNegativeNumber);
   cmd_run->add_flag("-q,--quiet", run.quiet, "No progress output");
   cmd_run->footer("PETSc options go after `--`, e.g. chipdse run deck.toml -- -chipdse_thermal_ksp_rtol 1e-10");
 
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
 
   std::string sweep_deck;
   bool sweep_list = false;
-  auto* cmd_sweep = app.add_subcommand("sweep", "List the sweep cases of DECK (not available yet).");
+  auto* cmd_sweep = app.add_subcommand("sweep", "List the sweep cases of DECK (run one with: chipdse run DECK --case I).");
   cmd_sweep->add_option("DECK", sweep_deck, "Study deck (TOML)")->required();
   cmd_sweep->add_flag("--list", sweep_list, "List the cases");
 
@@ -144,7 +145,10 @@ int main(int argc, char** argv) {
     }
     if (cmd_sweep->parsed()) {
       where = "chipdse sweep";
-      throw NotYetAvailable("parameter sweeps", "the deck schema's [sweep] block (issue #3 and later)");
+      if (!sweep_list)
+        throw InputError(SourceLocation{"command line"}, "sweep", "nothing to do", {},
+                         "--list (cases run one at a time: chipdse run DECK --case I)");
+      return to_int(sweep_list_command(sweep_deck));
     }
     if (cmd_thermal->parsed()) {
       where = "chipdse thermal";

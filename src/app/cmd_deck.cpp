@@ -6,6 +6,7 @@
 
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/deck/schema.hpp"
+#include "chipdse/deck/sweep.hpp"
 #include "chipdse/search/space_from_deck.hpp"
 #include "commands.hpp"
 
@@ -55,12 +56,9 @@ ExitCode check_command(const std::string& deck_path) {
             << "  objectives   ";
   for (std::size_t i = 0; i < deck.objectives.size(); ++i) std::cout << (i ? ", " : "") << deck.objectives[i];
   std::cout << "\n  store        " << deck.output.store << '\n';
-  if (!deck.sweep.empty()) {
-    std::size_t cases = deck.sweep_mode == "zip" ? deck.sweep.front().values.size() : 1;
-    if (deck.sweep_mode == "grid")
-      for (const auto& a : deck.sweep) cases *= a.values.size();
-    std::cout << "  sweep        " << deck.sweep.size() << " key(s), " << cases << " case(s) (" << deck.sweep_mode << ")\n";
-  }
+  if (!deck.sweep.empty())
+    std::cout << "  sweep        " << deck.sweep.size() << " key(s), " << deck::sweep_case_count(deck) << " case(s) ("
+              << deck.sweep_mode << ")\n";
   return ExitCode::ok;
 }
 
@@ -99,6 +97,26 @@ ExitCode describe_command(const DescribeOptions& opt) {
       "take longer)\n",
       opt.ranks, opt.threads, seconds_text(per_point * static_cast<double>(plan.evaluations) / workers),
       per_point * 1e9);
+  return ExitCode::ok;
+}
+
+ExitCode sweep_list_command(const std::string& deck_path) {
+  const deck::Deck deck = deck::load_deck(deck_path);
+  const std::uint64_t n = deck::sweep_case_count(deck);
+  if (n == 0) {
+    std::cout << deck.path << ": no [sweep.values]; the deck is one case (chipdse run " << deck.path << ")\n";
+    return ExitCode::ok;
+  }
+  std::cout << deck.path << ": " << n << " sweep case(s), mode " << deck.sweep_mode
+            << "; run one with: chipdse run " << deck.path << " --case I\n";
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const auto overrides = deck::sweep_case(deck, i);
+    // Each case is checked as the run would load it, so a case that breaks a range fails here, not on a node.
+    (void)deck::load_deck(deck_path, overrides);
+    std::cout << fmt::format("  case {:>4}:", i);
+    for (const auto& o : overrides) std::cout << fmt::format("  {} = {:g}", o.path, o.value);
+    std::cout << '\n';
+  }
   return ExitCode::ok;
 }
 

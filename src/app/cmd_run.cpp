@@ -6,6 +6,7 @@
 
 #include "chipdse/core/error.hpp"
 #include "chipdse/deck/deck.hpp"
+#include "chipdse/deck/sweep.hpp"
 #include "chipdse/io/run_file.hpp"
 #include "chipdse/parallel/environment.hpp"
 #include "commands.hpp"
@@ -15,7 +16,6 @@ namespace chipdse::app {
 ExitCode run_command(const RunOptions& opt) {
   const auto start = std::chrono::steady_clock::now();
   if (opt.resume) throw NotYetAvailable("--resume", "checkpoint/restart (issue #7)");
-  if (opt.case_index >= 0) throw NotYetAvailable("--case", "parameter sweeps (a later issue)");
 
   parallel::Environment env(opt.petsc_options);
   // Every rank reads the deck: it is small, and a bad deck then fails identically everywhere (exit 2 on all
@@ -23,11 +23,15 @@ ExitCode run_command(const RunOptions& opt) {
   deck::Deck deck;
   try {
     deck = deck::load_deck(opt.deck);
+    if (opt.case_index >= 0)
+      deck = deck::load_deck(opt.deck, deck::sweep_case(deck, static_cast<std::uint64_t>(opt.case_index)));
   } catch (const Error& e) {
     if (!env.is_root()) return e.exit_code();
     throw;
   }
-  const std::filesystem::path out = opt.output.empty() ? "results/" + deck.study_name + ".h5" : opt.output;
+  const std::string stem =
+      opt.case_index >= 0 ? deck.study_name + "_case" + std::to_string(opt.case_index) : deck.study_name;
+  const std::filesystem::path out = opt.output.empty() ? "results/" + stem + ".h5" : opt.output;
   if (!opt.quiet && env.is_root())
     std::cout << "chipdse run: study '" << deck.study_name << "', " << env.size() << " rank(s) x " << env.threads()
               << " thread(s), " << deck.tech.entries().size() << " technology values\n";

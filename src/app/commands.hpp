@@ -12,7 +12,7 @@ struct RunOptions {
   std::string deck;
   std::string output;  ///< empty: results/<study>.h5
   bool resume = false;
-  int case_index = -1;
+  long long case_index = -1;  ///< sweep case, -1 for none
   bool quiet = false;
   std::vector<std::string> petsc_options;  ///< what followed `--`
 };
@@ -35,5 +35,6 @@ ExitCode describe_command(const DescribeOptions& opt);
 ExitCode schema_command(bool markdown);
 ExitCode tech_command(const TechOptions& opt);
 ExitCode check_command(const std::string& deck);
+ExitCode sweep_list_command(const std::string& deck);
 
 }  // namespace chipdse::app

@@ -48,14 +48,25 @@ std::string describe_node(const toml::node& node) {
 
 namespace {
 
+/// Largest input file accepted: decks and technology files are a few kB; this stops /dev/zero or a
+/// mistyped path to a data file from eating memory.
+constexpr std::uintmax_t kMaxFileBytes = 16u << 20;
+
 std::string read_text(const fs::path& path, const SourceLocation& from) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in || fs::is_directory(path)) {
+  auto fail = [&](const std::string& problem, const std::string& allowed) -> std::string {
     if (from.file.empty())  // the top file, named on the command line
-      throw InputError(SourceLocation{path.string()}, {}, "cannot open file", {}, "an existing, readable TOML file");
-    throw InputError(from, "include", "cannot open included file", "'" + path.string() + "'",
-                     "an existing, readable TOML file, relative to the including file");
-  }
+      throw InputError(SourceLocation{path.string()}, {}, problem, {}, allowed);
+    throw InputError(from, "include", problem, "'" + path.string() + "'",
+                     allowed + ", relative to the including file");
+  };
+  std::error_code ec;
+  // Only regular files: a FIFO, /dev/stdin or /dev/zero would block or never end.
+  if (!fs::exists(path, ec)) fail(from.file.empty() ? "cannot open file" : "cannot open included file", "an existing, readable TOML file");
+  if (!fs::is_regular_file(path, ec)) fail("not a regular file", "an existing, readable TOML file");
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (ec || size > kMaxFileBytes) fail("file too large (" + std::to_string(size) + " bytes)", "a TOML file of at most 16 MiB");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(from.file.empty() ? "cannot open file" : "cannot open included file", "an existing, readable TOML file");
   std::ostringstream os;
   os << in.rdbuf();
   return os.str();

@@ -197,6 +197,10 @@ void read_sweep_values(const toml::node& n, const tech::TechDatabase& tech, Deck
       axis.values.push_back(finite_number(*a->get(i), key + "[" + std::to_string(i) + "]", "a finite number"));
     dv.sweep.push_back(std::move(axis));
   }
+  // TOML tables iterate in key order; the case numbering follows the order the keys were written.
+  std::stable_sort(dv.sweep.begin(), dv.sweep.end(), [](const SweepAxis& a, const SweepAxis& b) {
+    return std::make_pair(a.where.line, a.where.column) < std::make_pair(b.where.line, b.where.column);
+  });
 }
 
 }  // namespace
