@@ -1,3 +1,3 @@
-// Must not compile: the evaluation kernel never includes PETSc (its header needs mpi.h).
+// Must not compile: the evaluation kernel never includes PETSc (its headers are not on the model include path).
 #include <petsc/petsc.h>
 int probe_model_includes_petsc() { return 0; }
