@@ -19,6 +19,27 @@ Error::Error(const std::string& message, std::vector<std::string> context)
 Error::~Error() = default;
 
 namespace {
+
+/// User text (keys, values, file names) may hold control characters; an error stays one line, so they are
+/// written as escapes: "N\n5" shows as N\n5.
+std::string one_line(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (u < 0x20 || u == 0x7f) {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    } else out += c;
+  }
+  return out;
+}
+
 std::string input_message(const SourceLocation& where, const std::string& key, const std::string& problem,
                           const std::string& value, const std::string& allowed) {
   std::string m = where.str() + ": ";
@@ -31,7 +52,7 @@ std::string input_message(const SourceLocation& where, const std::string& key, c
     if (!allowed.empty()) m += "allowed: " + allowed;
     m += ")";
   }
-  return m;
+  return one_line(m);
 }
 }  // namespace
 

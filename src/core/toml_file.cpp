@@ -2,6 +2,12 @@
 #include "chipdse/core/toml_file.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 
@@ -16,6 +22,16 @@ SourceLocation location_of(const toml::node& node) {
   loc.line = static_cast<int>(src.begin.line);
   loc.column = static_cast<int>(src.begin.column);
   return loc;
+}
+
+std::optional<double> number_as_double(const toml::node& node) {
+  if (const auto* f = node.as_floating_point()) return f->get();
+  if (const auto* i = node.as_integer()) {
+    constexpr std::int64_t kExact = std::int64_t{1} << 53;  // doubles hold every integer up to 2^53
+    const std::int64_t v = i->get();
+    if (v >= -kExact && v <= kExact) return static_cast<double>(v);
+  }
+  return std::nullopt;
 }
 
 std::string type_name(const toml::node& node) {
@@ -41,6 +57,14 @@ std::string describe_node(const toml::node& node) {
     std::string s = os.str();
     return s.size() > 60 ? s.substr(0, 57) + "..." : s;
   }
+  if (const auto* f = node.as_floating_point()) {
+    // Shortest text that reads back to the same double: the user wrote 7.1, not 7.0999999999999996.
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, f->get());
+    std::string text(buf, r.ptr);
+    if (text.find_first_of(".eEn") == std::string::npos) text += ".0";  // a float stays a float: 80.0, not 80
+    return text;
+  }
   std::ostringstream os;
   node.visit([&](const auto& v) { os << v; });
   return os.str();
@@ -59,17 +83,34 @@ std::string read_text(const fs::path& path, const SourceLocation& from) {
     throw InputError(from, "include", problem, "'" + path.string() + "'",
                      allowed + ", relative to the including file");
   };
-  std::error_code ec;
-  // Only regular files: a FIFO, /dev/stdin or /dev/zero would block or never end.
-  if (!fs::exists(path, ec)) fail(from.file.empty() ? "cannot open file" : "cannot open included file", "an existing, readable TOML file");
-  if (!fs::is_regular_file(path, ec)) fail("not a regular file", "an existing, readable TOML file");
-  const std::uintmax_t size = fs::file_size(path, ec);
-  if (ec || size > kMaxFileBytes) fail("file too large (" + std::to_string(size) + " bytes)", "a TOML file of at most 16 MiB");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(from.file.empty() ? "cannot open file" : "cannot open included file", "an existing, readable TOML file");
-  std::ostringstream os;
-  os << in.rdbuf();
-  return os.str();
+  // Only regular files, checked on the opened descriptor: a FIFO, /dev/stdin or /dev/zero would block or never
+  // end. O_NONBLOCK keeps even an odd regular file (/proc/kmsg) from blocking; /proc files report size 0, so
+  // the read itself is bounded too.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) fail(from.file.empty() ? "cannot open file" : "cannot open included file", "an existing, readable TOML file");
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    fail("not a regular file", "an existing, readable TOML file");
+  }
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    const ssize_t got = ::read(fd, buf, sizeof buf);
+    if (got == 0) break;
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      fail("cannot read file", "a readable TOML file");
+    }
+    text.append(buf, static_cast<std::size_t>(got));
+    if (text.size() > kMaxFileBytes) {
+      ::close(fd);
+      fail("file too large (over 16 MiB)", "a TOML file of at most 16 MiB");
+    }
+  }
+  ::close(fd);
+  return text;
 }
 
 toml::table parse_text(const std::string& text, const fs::path& path) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,10 @@ SourceLocation location_of(const toml::node& node);
 
 /// A short rendering of a node for error messages: 42, 1.5, "text", true, an array, a table.
 std::string describe_node(const toml::node& node);
+
+/// The value of a number node as a double: a float as is, an integer only when a double holds it exactly
+/// (|n| <= 2^53); nullopt for anything else (toml++ itself refuses such integers as doubles).
+std::optional<double> number_as_double(const toml::node& node);
 
 /// The TOML type name of a node: "integer", "float", "string", "boolean", "array", "table", ...
 std::string type_name(const toml::node& node);

@@ -21,12 +21,20 @@ std::string number_text(double v) {
 
 /// Applies one override to the technology database or to a numeric deck key (with the registry's checks).
 void apply_override(const Override& o, tech::TechDatabase& tech, DeckValues& dv) {
-  if (tech.find(o.path)) {
+  const std::string key = o.table + "." + o.path;
+  check_override_target(o.path, o.where, key, tech);
+  if (const tech::TechEntry* e = tech.find(o.path)) {
+    // A sourced quantity keeps its sign domain: a negative wafer price or a fraction above 1 is a typo,
+    // not a scenario. Values outside the sourced range are allowed (that is what sweeps explore).
+    if (e->range_lo >= 0.0 && o.value < 0.0)
+      throw InputError(o.where, key, "must not be negative", number_text(o.value),
+                       "a value >= 0 (sourced range [" + number_text(e->range_lo) + ", " + number_text(e->range_hi) + "] " + e->unit + ")");
+    if (e->unit == "fraction" && o.value > 1.0)
+      throw InputError(o.where, key, "a fraction above 1", number_text(o.value), "a value in [0, 1]");
     tech.set_value(o.path, o.value, "overridden at " + o.where.str());
     return;
   }
-  const SchemaRow* row = find_schema_row(o.path);
-  const std::string key = "overrides." + o.path;
+  const SchemaRow* row = find_schema_row(o.path);  // numeric by check_override_target
   if (o.value < row->min || o.value > row->max)
     throw InputError(o.where, key, "value out of range", number_text(o.value), describe_kind(*row));
   if (row->kind == ValueKind::integer) {
@@ -49,12 +57,20 @@ void check_relations(const Deck& d) {
   const Workload& w = d.workload;
   auto fail = [&](const std::string& key, const std::string& problem, const std::string& value,
                   const std::string& allowed) { throw InputError(v.where(key), key, problem, value, allowed); };
-  if (w.heads % w.kv_heads != 0)
-    fail("workload.kv_heads", "does not divide workload.heads = " + std::to_string(w.heads), std::to_string(w.kv_heads),
-         "a divisor of workload.heads");
-  if (w.d_model % w.heads != 0)
-    fail("workload.heads", "does not divide workload.d_model = " + std::to_string(w.d_model), std::to_string(w.heads),
-         "a divisor of workload.d_model");
+  // When the key named first is a default the user never wrote, point at the related key they did write.
+  auto written = [&](const std::string& a, const std::string& b) {
+    return v.has(a) && v.at(a).from_default && v.has(b) && !v.at(b).from_default ? b : a;
+  };
+  if (w.heads % w.kv_heads != 0) {
+    const std::string k = written("workload.kv_heads", "workload.heads");
+    fail(k, "workload.kv_heads = " + std::to_string(w.kv_heads) + " does not divide workload.heads = " + std::to_string(w.heads),
+         k == "workload.heads" ? std::to_string(w.heads) : std::to_string(w.kv_heads), "kv_heads a divisor of heads");
+  }
+  if (w.d_model % w.heads != 0) {
+    const std::string k = written("workload.heads", "workload.d_model");
+    fail(k, "workload.heads = " + std::to_string(w.heads) + " does not divide workload.d_model = " + std::to_string(w.d_model),
+         k == "workload.d_model" ? std::to_string(w.d_model) : std::to_string(w.heads), "heads a divisor of d_model");
+  }
   if (w.top_k > w.experts)
     fail("workload.top_k", "exceeds workload.experts = " + std::to_string(w.experts), std::to_string(w.top_k),
          "1 <= top_k <= experts");

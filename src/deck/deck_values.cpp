@@ -28,7 +28,9 @@ std::vector<std::string> keys_of_table(const std::string& table) {
 double finite_number(const toml::node& n, const std::string& key, const std::string& allowed) {
   if (!n.is_number())
     throw InputError(location_of(n), key, "wrong type: " + type_name(n), describe_node(n), allowed);
-  const double v = n.value<double>().value();
+  const std::optional<double> exact = number_as_double(n);
+  if (!exact) throw InputError(location_of(n), key, "integer too large to use as a number", describe_node(n), allowed);
+  const double v = *exact;
   if (!std::isfinite(v)) throw InputError(location_of(n), key, "not a finite number", describe_node(n), allowed);
   return v;
 }
@@ -63,20 +65,26 @@ std::string read_choice(const toml::node& n, const SchemaRow& row, const std::st
                      "a name, one of: " + join_names(allowed));
   const std::string& s = n.as_string()->get();
   if (std::find(allowed.begin(), allowed.end(), s) != allowed.end()) return s;
-  std::string problem = "unknown name";
-  if (row.choices.size() > 1 && row.choices.front() == '@') {
+  if (row.choices.size() > 1 && row.choices.front() == '@' && !s.empty()) {
     // A technology alias (N4 for N5, N12 for N16) is a name the user may reasonably try.
-    const std::string table(row.choices.substr(1));
-    for (const auto& m : allowed)
-      if (const auto* a = tech.find_attribute(table + "." + m + ".aliases")) {
-        for (std::size_t p = 0; (p = a->text.find(s, p)) != std::string::npos; ++p) {
-          const bool start = p == 0 || a->text[p - 1] == ' ';
-          const bool end = p + s.size() == a->text.size() || a->text[p + s.size()] == ',';
-          if (start && end) problem = "'" + s + "' is an alias of '" + m + "'; write '" + m + "'";
-        }
+    const std::string_view spec = row.choices.substr(1);
+    const std::string table(spec.substr(0, spec.find(':')));
+    for (const auto& m : allowed) {
+      const auto* a = tech.find_attribute(table + "." + m + ".aliases");
+      if (!a) continue;
+      std::string_view rest = a->text;  // "N4, N4P"
+      while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        std::string_view alias = rest.substr(0, comma);
+        while (!alias.empty() && alias.front() == ' ') alias.remove_prefix(1);
+        if (!alias.empty() && alias == s)
+          throw InputError(location_of(n), key, "'" + s + "' is an alias of '" + m + "'", "\"" + s + "\"",
+                           "write '" + m + "'");
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
       }
+    }
   }
-  throw InputError(location_of(n), key, problem, "\"" + s + "\"", allowed_names(s, allowed));
+  throw InputError(location_of(n), key, "unknown name", "\"" + s + "\"", allowed_names(s, allowed));
 }
 
 Value read_value(const toml::node& n, const SchemaRow& row, const std::string& key, const tech::TechDatabase& tech) {
@@ -146,16 +154,25 @@ bool is_numeric_deck_key(const std::string& path) {
 
 void check_target_path(const std::string& path, const toml::node& n, const std::string& key,
                        const tech::TechDatabase& tech) {
+  check_override_target(path, location_of(n), key, tech);
+}
+
+}  // namespace
+
+void check_override_target(const std::string& path, const SourceLocation& where, const std::string& key,
+                           const tech::TechDatabase& tech) {
   if (tech.find(path) || is_numeric_deck_key(path)) return;
   std::vector<std::string> candidates;
   for (const auto& e : tech.entries()) candidates.push_back(e.path);
   for (const auto& r : deck_schema())
     if (r.kind == ValueKind::integer || r.kind == ValueKind::real) candidates.emplace_back(r.key);
   const std::string near = closest_match(path, candidates);
-  throw InputError(location_of(n), key, "names no technology value or deck number", "'" + path + "'",
+  throw InputError(where, key, "names no technology value or deck number", "'" + path + "'",
                    near.empty() ? "a path printed by `chipdse tech`, or a numeric deck key"
                                 : "did you mean '" + near + "'?");
 }
+
+namespace {
 
 /// Flattens nested tables ([overrides] process_node.N2.x = 1 writes nested tables) into dotted paths.
 void flatten(const toml::table& t, const std::string& prefix, std::vector<std::pair<std::string, const toml::node*>>& out) {
@@ -176,7 +193,11 @@ void read_overrides(const toml::node& n, const tech::TechDatabase& tech, DeckVal
   for (const auto& [path, node] : items) {
     const std::string key = "overrides." + path;
     check_target_path(path, *node, key, tech);
-    dv.overrides.push_back({path, finite_number(*node, key, "a finite number"), location_of(*node)});
+    for (const auto& o : dv.overrides)
+      if (o.path == path)  // "a.b" = 1 and [overrides.a] b = 2 name the same value
+        throw InputError(location_of(*node), key, "overridden twice", describe_node(*node),
+                         "one override per key; the other is at " + o.where.str());
+    dv.overrides.push_back({path, finite_number(*node, key, "a finite number"), location_of(*node), "overrides"});
   }
 }
 
@@ -192,6 +213,10 @@ void read_sweep_values(const toml::node& n, const tech::TechDatabase& tech, Deck
     if (!a || a->empty())
       throw InputError(location_of(*node), key, a ? "empty list" : "wrong type: " + type_name(*node),
                        describe_node(*node), "a non-empty array of numbers");
+    for (const auto& a : dv.sweep)
+      if (a.path == path)
+        throw InputError(location_of(*node), key, "swept twice", describe_node(*node),
+                         "one list per key; the other is at " + a.where.str());
     SweepAxis axis{path, {}, location_of(*node)};
     for (std::size_t i = 0; i < a->size(); ++i)
       axis.values.push_back(finite_number(*a->get(i), key + "[" + std::to_string(i) + "]", "a finite number"));
@@ -208,8 +233,20 @@ void read_sweep_values(const toml::node& n, const tech::TechDatabase& tech, Deck
 std::vector<std::string> allowed_choices(const SchemaRow& row, const tech::TechDatabase& tech) {
   std::vector<std::string> out;
   if (!row.choices.empty() && row.choices.front() == '@') {
-    for (auto& m : tech.members(row.choices.substr(1)))
-      if (m != "common") out.push_back(std::move(m));
+    // "@table" or "@table:axis": only members the model can evaluate on that axis carry dse_axis = "axis";
+    // reference-only rows (link.cluster, memory.ddr5, d2d.aib ...) are not design choices.
+    const std::string_view spec = row.choices.substr(1);
+    const auto colon = spec.find(':');
+    const std::string table(spec.substr(0, colon));
+    const std::string axis = colon == std::string_view::npos ? std::string() : std::string(spec.substr(colon + 1));
+    for (auto& m : tech.members(table)) {
+      if (m == "common") continue;
+      if (!axis.empty()) {
+        const auto* a = tech.find_attribute(table + "." + m + ".dse_axis");
+        if (!a || a->text != axis) continue;
+      }
+      out.push_back(std::move(m));
+    }
     return out;
   }
   std::string_view rest = row.choices;

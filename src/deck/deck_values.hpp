@@ -31,6 +31,7 @@ struct Override {
   std::string path;       ///< technology path or deck key
   double value = 0.0;
   SourceLocation where;
+  std::string table = "overrides";  ///< where it was given, for messages: overrides, sweep.values, command line
 };
 
 /// A key swept over several values ([sweep.values]).
@@ -65,6 +66,10 @@ struct DeckValues {
 ///         a non-finite number, an unknown name, an empty or duplicated list element, a missing required key,
 ///         or an override/sweep path that names nothing.
 DeckValues check_deck_values(const toml::table& root, const tech::TechDatabase& tech, const std::string& top_file);
+
+/// @throws InputError (at `where`, naming `key`) unless `path` names a technology value or a numeric deck key.
+void check_override_target(const std::string& path, const SourceLocation& where, const std::string& key,
+                           const tech::TechDatabase& tech);
 
 /// Names allowed for a choice row: its fixed choices, or the member names of its technology table.
 std::vector<std::string> allowed_choices(const SchemaRow& row, const tech::TechDatabase& tech);

@@ -25,7 +25,13 @@ namespace {
 
 std::string choices_text(const SchemaRow& row) {
   if (row.choices.empty()) return {};
-  if (row.choices.front() == '@') return "a name of the technology table [" + std::string(row.choices.substr(1)) + "]";
+  if (row.choices.front() == '@') {
+    const auto colon = row.choices.find(':');
+    const std::string table(row.choices.substr(1, colon == std::string_view::npos ? std::string_view::npos : colon - 1));
+    if (colon == std::string_view::npos) return "a name of the technology table [" + table + "]";
+    return "a name of the technology table [" + table + "] with dse_axis = \"" +
+           std::string(row.choices.substr(colon + 1)) + "\"";
+  }
   std::string s(row.choices);
   for (auto& c : s)
     if (c == '|') c = ',';

@@ -32,7 +32,8 @@ struct SchemaRow {
   double max;
   std::string_view default_toml;  ///< the default as a TOML value; empty means required (or, if optional, absent)
   bool required;
-  std::string_view choices;   ///< "a|b|c", or "@table" for the member names of a technology table
+  std::string_view choices;   ///< "a|b|c"; "@table" for the member names of a technology table; "@table:axis"
+                              ///< for those members whose `dse_axis` attribute is "axis"
   std::string_view doc;       ///< one sentence: what it means
   std::string_view source;    ///< where the default comes from: a tech_data.json row id or a citation
   std::string_view group;     ///< the variants an axis applies to ("" = all); documentation only

@@ -32,14 +32,14 @@ std::vector<Override> sweep_case(const Deck& deck, std::uint64_t index) {
                      count ? "0 to " + std::to_string(count - 1) : "none: the deck has no [sweep.values]");
   std::vector<Override> out;
   if (deck.sweep_mode == "zip") {
-    for (const auto& a : deck.sweep) out.push_back({a.path, a.values[index], a.where});
+    for (const auto& a : deck.sweep) out.push_back({a.path, a.values[index], a.where, "sweep.values"});
     return out;
   }
   out.resize(deck.sweep.size());
   std::uint64_t rest = index;
   for (std::size_t k = deck.sweep.size(); k-- > 0;) {
     const auto& a = deck.sweep[k];
-    out[k] = {a.path, a.values[rest % a.values.size()], a.where};
+    out[k] = {a.path, a.values[rest % a.values.size()], a.where, "sweep.values"};
     rest /= a.values.size();
   }
   return out;

@@ -43,7 +43,9 @@ const std::string& require_string(const toml::table& entry, const std::string& p
 
 double require_number(const toml::node& n, const std::string& path) {
   if (!n.is_number()) throw InputError(location_of(n), path, "must be a number", describe_node(n), "a finite number");
-  const double v = n.value<double>().value();
+  const std::optional<double> exact = number_as_double(n);
+  if (!exact) throw InputError(location_of(n), path, "integer too large to use as a number", describe_node(n), "a finite number");
+  const double v = *exact;
   if (!std::isfinite(v)) throw InputError(location_of(n), path, "must be finite", describe_node(n), "a finite number");
   return v;
 }

@@ -164,7 +164,7 @@ TEST_CASE("size and order equal a brute-force enumeration (variants in order, la
   }
 }
 
-TEST_CASE("a variant with no axes is one design; describe and axis_index", "[search]") {
+TEST_CASE("a variant with no axes is one design, with describe and axis_index", "[search]") {
   const DesignSpace space({variant("a", {3, 2}), variant("none", {}), variant("c", {2, 5, 4})});
   CHECK(space.variant_size(1) == 1);
   const DesignPoint none = space.decode(6);
