@@ -91,12 +91,11 @@ int main(int argc, char** argv) {
       cmd_tech->add_option("--tech", tech.index, "A technology index file instead of the shipped inputs/tech/tech.toml");
   tech_deck->excludes(tech_index);
   cmd_tech->add_flag("--json", tech.json, "Print JSON");
-  std::string thermal_case;
-  bool thermal_json = false;
+  ThermalOptions thermal;
   auto* cmd_thermal = app.add_subcommand("thermal", "Solve one thermal case file and print per-block temperatures "
                                                     "(not available yet: arrives with the PETSc solver, issue #8).");
-  cmd_thermal->add_option("CASE", thermal_case, "Thermal case file (.fv)")->required();
-  cmd_thermal->add_flag("--json", thermal_json, "Print JSON");
+  cmd_thermal->add_option("CASE", thermal.case_file, "Thermal case file (.fv)")->required();
+  cmd_thermal->add_flag("--json", thermal.json, "Print JSON: blocks with name, layer, min, avg, max in K");
 
   std::string where = "chipdse";
   try {
@@ -152,7 +151,8 @@ int main(int argc, char** argv) {
     }
     if (cmd_thermal->parsed()) {
       where = "chipdse thermal";
-      throw NotYetAvailable("the thermal solver", "the PETSc package thermal model (issue #8)");
+      thermal.petsc_options = passthrough;
+      return to_int(thermal_command(thermal));
     }
   } catch (const Error& e) {
     report(where, e);

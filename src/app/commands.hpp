@@ -29,7 +29,14 @@ struct DescribeOptions {
   int threads = 1;
 };
 
+struct ThermalOptions {
+  std::string case_file;
+  bool json = false;
+  std::vector<std::string> petsc_options;  ///< what followed `--`
+};
+
 ExitCode run_command(const RunOptions& opt);
+ExitCode thermal_command(const ThermalOptions& opt);
 ExitCode describe_command(const DescribeOptions& opt);
 /// The schema registry: a key list, or (markdown) the page docs/deck.md.
 ExitCode schema_command(bool markdown);
