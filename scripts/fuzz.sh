@@ -18,6 +18,17 @@ build="${FUZZ_BUILD_DIR:-$root/build-fuzz}"
 runs="${RUNS:-1000000}"
 cd "$root"
 
+# The fuzz build needs clang, its libFuzzer/sanitizer runtimes and ninja on top of the normal dependencies.
+"$root/scripts/install-deps.sh"
+missing=()
+for p in clang libclang-rt-14-dev ninja-build; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
 mkdir -p "$build"
 flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja \
