@@ -10,16 +10,19 @@
 #include <iostream>
 #include <new>
 
+#include "alloc_counter.hpp"
 #include "chipdse/model/die_cost.hpp"
 #include "chipdse/model/nre.hpp"
 #include "chipdse/model/package_cost.hpp"
 #include "chipdse/model/wafer.hpp"
 #include "chipdse/model/yield.hpp"
 
-namespace {
+namespace chipdse::test {
 std::atomic<bool> g_counting{false};
 std::atomic<long> g_allocations{0};
-}  // namespace
+}  // namespace chipdse::test
+using chipdse::test::g_allocations;
+using chipdse::test::g_counting;
 
 void* operator new(std::size_t n) {
   if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
