@@ -92,8 +92,8 @@ int main(int argc, char** argv) {
   tech_deck->excludes(tech_index);
   cmd_tech->add_flag("--json", tech.json, "Print JSON");
   ThermalOptions thermal;
-  auto* cmd_thermal = app.add_subcommand("thermal", "Solve one thermal case file and print per-block temperatures "
-                                                    "(not available yet: arrives with the PETSc solver, issue #8).");
+  auto* cmd_thermal = app.add_subcommand("thermal", "Solve one thermal case file (.fv) with PETSc and print per-block "
+                                                    "temperatures (PETSc options after `--`, prefix -chipdse_thermal_).");
   cmd_thermal->add_option("CASE", thermal.case_file, "Thermal case file (.fv)")->required();
   cmd_thermal->add_flag("--json", thermal.json, "Print JSON: blocks with name, layer, min, avg, max in K");
 

@@ -29,6 +29,9 @@ Environment::Environment(const std::vector<std::string>& petsc_options) {
   char** argv = m_petsc_argv.data();
   const PetscErrorCode ierr = PetscInitialize(&argc, &argv, nullptr, nullptr);
   if (ierr) throw Error("PETSc failed to initialise (error code " + std::to_string(ierr) + ")");
+  // PETSc's default handler prints a multi-line traceback; chipdse reports every PETSc failure itself as one
+  // line with PETSc's message (thermal/fv_solver.cpp check_petsc), so errors only return their code.
+  PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
 }
 
 Environment::~Environment() {
