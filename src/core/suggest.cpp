@@ -2,6 +2,7 @@
 #include "chipdse/core/suggest.hpp"
 
 #include <algorithm>
+#include <sstream>
 
 namespace chipdse {
 
@@ -41,6 +42,13 @@ std::string closest_match(std::string_view bad, const std::vector<std::string>& 
 std::string allowed_names(std::string_view bad, const std::vector<std::string>& known) {
   const std::string near = closest_match(bad, known);
   return near.empty() ? join_names(known) : "did you mean '" + near + "'? " + join_names(known);
+}
+
+std::string number_text(double value) {
+  std::ostringstream os;
+  os.precision(12);
+  os << value;
+  return os.str();
 }
 
 std::string join_names(const std::vector<std::string>& names, std::string_view separator) {

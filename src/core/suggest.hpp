@@ -17,6 +17,10 @@ std::string closest_match(std::string_view bad, const std::vector<std::string>& 
 /// An error's "allowed:" part for a misspelt name: "did you mean 'x'? a, b, c" (or just the list).
 std::string allowed_names(std::string_view bad, const std::vector<std::string>& known);
 
+/// A number as people write it: up to 12 significant digits, no trailing zeros ("1.98", "4", "1e+06").
+/// Used for axis value names and error messages so both read the same.
+std::string number_text(double value);
+
 /// Candidates joined as "a, b, c" (for an error's "allowed:" part).
 std::string join_names(const std::vector<std::string>& names, std::string_view separator = ", ");
 

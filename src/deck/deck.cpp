@@ -5,19 +5,13 @@
 #include <cmath>
 #include <sstream>
 
+#include "chipdse/core/suggest.hpp"
 #include "chipdse/core/toml_file.hpp"
 #include "chipdse/tech/tech_loader.hpp"
 
 namespace chipdse::deck {
 
 namespace {
-
-std::string number_text(double v) {
-  std::ostringstream os;
-  os.precision(12);
-  os << v;
-  return os.str();
-}
 
 /// Applies one override to the technology database or to a numeric deck key (with the registry's checks).
 void apply_override(const Override& o, tech::TechDatabase& tech, DeckValues& dv) {

@@ -1,6 +1,8 @@
 // Schema registry queries and the generated documentation (see schema.hpp).
 #include "chipdse/deck/schema.hpp"
 
+#include "chipdse/core/suggest.hpp"
+
 #include <cmath>
 #include <sstream>
 
@@ -43,17 +45,10 @@ std::string choices_text(const SchemaRow& row) {
   return out;
 }
 
-std::string number(double v) {
-  std::ostringstream os;
-  os.precision(12);
-  os << v;
-  return os.str();
-}
-
 }  // namespace
 
 std::string describe_kind(const SchemaRow& row) {
-  const std::string range = "[" + number(row.min) + ", " + number(row.max) + "]";
+  const std::string range = "[" + number_text(row.min) + ", " + number_text(row.max) + "]";
   const std::string unit = row.unit.empty() || row.unit == "-" ? "" : " " + std::string(row.unit);
   switch (row.kind) {
     case ValueKind::boolean: return "true or false";

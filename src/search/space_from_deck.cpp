@@ -5,22 +5,16 @@
 #include <stdexcept>
 
 #include "chipdse/core/error.hpp"
+#include "chipdse/core/suggest.hpp"
 
 namespace chipdse::search {
 
 namespace {
 
-std::string number_name(double v) {
-  std::ostringstream os;
-  os.precision(12);
-  os << v;
-  return os.str();
-}
-
 template <typename T>
 Axis numeric_axis(std::string_view name, const std::vector<T>& values) {
   Axis a{std::string(name), {}};
-  for (const T& v : values) a.values.push_back(number_name(static_cast<double>(v)));
+  for (const T& v : values) a.values.push_back(number_text(static_cast<double>(v)));
   return a;
 }
 

@@ -50,13 +50,6 @@ double require_number(const toml::node& n, const std::string& path) {
   return v;
 }
 
-std::string format_number(double v) {
-  std::ostringstream os;
-  os.precision(10);
-  os << v;
-  return os.str();
-}
-
 TechEntry read_entry(const toml::table& t, const std::string& path) {
   for (const auto& [k, v] : t) {
     const std::string key(k.str());
@@ -94,7 +87,7 @@ TechEntry read_entry(const toml::table& t, const std::string& path) {
   e.range_lo = require_number(*r->get(0), path + ".range[0]");
   e.range_hi = require_number(*r->get(1), path + ".range[1]");
   if (!(e.range_lo <= e.value && e.value <= e.range_hi))
-    throw InputError(location_of(*range), path + ".range", "does not contain the value " + format_number(e.value),
+    throw InputError(location_of(*range), path + ".range", "does not contain the value " + number_text(e.value),
                      describe_node(*range), "[lo, hi] with lo <= value <= hi");
 
   e.range_basis = "source";
