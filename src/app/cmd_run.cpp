@@ -9,6 +9,7 @@
 #include "chipdse/deck/sweep.hpp"
 #include "chipdse/io/run_file.hpp"
 #include "chipdse/parallel/environment.hpp"
+#include "chipdse/thermal/fv_solver.hpp"
 #include "commands.hpp"
 
 namespace chipdse::app {
@@ -29,6 +30,9 @@ ExitCode run_command(const RunOptions& opt) {
     if (!env.is_root()) return e.exit_code();
     throw;
   }
+  // The deck's [thermal.petsc] goes into PETSc's options database now, below the command line and
+  // PETSC_OPTIONS, for every thermal solve of this run.
+  thermal::set_petsc_options(deck.thermal_petsc, deck.path + " [thermal.petsc]");
   const std::string stem =
       opt.case_index >= 0 ? deck.study_name + "_case" + std::to_string(opt.case_index) : deck.study_name;
   const std::filesystem::path out = opt.output.empty() ? "results/" + stem + ".h5" : opt.output;

@@ -111,6 +111,7 @@ Deck resolve_deck(TomlDocument doc, const std::filesystem::path& path, const std
   d.overrides = dv.overrides;
   d.overrides.insert(d.overrides.end(), extra.begin(), extra.end());
   d.sweep = dv.sweep;
+  d.thermal_petsc = dv.thermal_petsc;
 
   d.study_name = dv.text("study.name");
   if (d.study_name.empty() ||

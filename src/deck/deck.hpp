@@ -103,6 +103,7 @@ struct Deck {
   std::vector<Override> overrides;  ///< as written, applied
   std::string sweep_mode;
   std::vector<SweepAxis> sweep;
+  std::vector<std::pair<std::string, std::string>> thermal_petsc;  ///< [thermal.petsc], for set_petsc_options
   DeckValues values;                ///< every checked key with where it was written
 };
 

@@ -258,8 +258,38 @@ std::vector<std::string> allowed_choices(const SchemaRow& row, const tech::TechD
   return out;
 }
 
+namespace {
+
+/// [thermal.petsc]: option names are letters, digits and '_'; values are strings, numbers or flags.
+void read_thermal_petsc(const toml::table& root, DeckValues& dv) {
+  const toml::node* thermal = root.get("thermal");
+  const toml::node* petsc = thermal && thermal->is_table() ? thermal->as_table()->get("petsc") : nullptr;
+  if (!petsc) return;
+  const toml::table* t = petsc->as_table();
+  if (!t) throw InputError(location_of(*petsc), "thermal.petsc", "must be a table", describe_node(*petsc), "[thermal.petsc] ksp_rtol = 1e-10");
+  for (const auto& [k, v] : *t) {
+    const std::string name(k.str());
+    const std::string key = "thermal.petsc." + name;
+    const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
+    if (!ok)
+      throw InputError(location_of(v), key, "not a PETSc option name", "'" + name + "'",
+                       "letters, digits and '_' without dash or prefix, e.g. ksp_rtol");
+    std::string text;
+    if (const auto* s = v.as_string()) text = s->get();
+    else if (const auto* b = v.as_boolean()) text = b->get() ? "true" : "false";
+    else if (v.is_number()) text = describe_node(v);
+    else throw InputError(location_of(v), key, "wrong type: " + type_name(v), describe_node(v), "a string, a number or true/false");
+    dv.thermal_petsc.emplace_back(name, text);
+  }
+}
+
+}  // namespace
+
 DeckValues check_deck_values(const toml::table& root, const tech::TechDatabase& tech, const std::string& top_file) {
   DeckValues dv;
+  read_thermal_petsc(root, dv);
   dv.top_file = top_file;
   const std::vector<std::string> tables = schema_tables();
   std::vector<std::string> top_known = tables;
@@ -294,7 +324,9 @@ DeckValues check_deck_values(const toml::table& root, const tech::TechDatabase& 
 
   for (const auto& row : deck_schema()) {
     const std::string key(row.key);
-    if (dv.values.count(key) || row.kind == ValueKind::override_table || row.kind == ValueKind::sweep_table) continue;
+    if (dv.values.count(key) || row.kind == ValueKind::override_table || row.kind == ValueKind::sweep_table ||
+        row.kind == ValueKind::petsc_table)
+      continue;
     if (row.required) {
       const std::string table = key.substr(0, key.find('.'));
       const auto it = table_where.find(table);

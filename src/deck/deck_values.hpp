@@ -46,6 +46,7 @@ struct DeckValues {
   std::map<std::string, DeckValue> values;  ///< by key; absent optional keys without default are absent
   std::vector<Override> overrides;
   std::vector<SweepAxis> sweep;
+  std::vector<std::pair<std::string, std::string>> thermal_petsc;  ///< [thermal.petsc] name = value, in key order
   std::string top_file;                     ///< for errors about keys nobody wrote
 
   bool has(const std::string& key) const { return values.count(key) != 0; }

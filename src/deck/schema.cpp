@@ -61,6 +61,7 @@ std::string describe_kind(const SchemaRow& row) {
     case ValueKind::choice_list: return "a non-empty array of distinct names, each one of: " + choices_text(row);
     case ValueKind::override_table: return "a table of key path = number";
     case ValueKind::sweep_table: return "a table of key path = array of numbers";
+    case ValueKind::petsc_table: return "a table of PETSc option name = value (string, number or true/false)";
   }
   return {};
 }

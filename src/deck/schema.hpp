@@ -21,6 +21,7 @@ enum class ValueKind {
   choice_list,    ///< a non-empty array of names from `choices`, no duplicates
   override_table, ///< [overrides]: technology or deck key path = number
   sweep_table,    ///< [sweep.values]: technology or deck key path = array of numbers
+  petsc_table,    ///< [thermal.petsc]: PETSc option name (without -chipdse_thermal_) = string, number or flag
 };
 
 /// One row of the registry. `key` is the full dotted path ("workload.layers").

@@ -43,6 +43,10 @@ struct TechAttribute {
 inline constexpr std::array<std::string_view, 7> kTechTables = {"process_node", "packaging", "d2d", "memory",
                                                                 "link", "compute", "thermal"};
 
+/// `[thermal.petsc]` in a deck holds PETSc solver options (DESIGN.md §7); it shares the `thermal` table name
+/// with the technology database's thermal materials, and the technology loader leaves it to the deck.
+inline constexpr std::string_view kDeckThermalPetscTable = "thermal.petsc";
+
 /// Prefix marking a free citation in `source`.
 inline constexpr std::string_view kCitationPrefix = "cite: ";
 

@@ -124,6 +124,7 @@ void walk(const toml::table& t, const std::string& prefix, std::vector<TechEntry
           std::vector<TechAttribute>& attributes) {
   for (const auto& [k, v] : t) {
     const std::string path = join_path(prefix, k.str());
+    if (path == kDeckThermalPetscTable) continue;  // solver options of a deck (DESIGN.md §7), not technology
     if (const toml::table* sub = v.as_table()) {
       if (sub->contains("value"))
         entries.push_back(read_entry(*sub, path));

@@ -533,3 +533,25 @@ TEST_CASE("mesh convergence of cases A and B against the converged references", 
   const CaseResult fine = study("B case_b_zref_x2.fv (256)", load("case_b_2p5d_4chiplets/case_b_zref_x2.fv"), rb);
   check_rows(fine, {{"C0", 357.45, 0}, {"C1", 350.53, 0}, {"C2", 347.11, 0}, {"C3", 343.54, 0}}, 0.1, "finest B");
 }
+
+TEST_CASE("a deck's [thermal.petsc] reaches the solver, below the command line", "[thermal][deck]") {
+  // What cmd_run does with deck.thermal_petsc: set_petsc_options puts -chipdse_thermal_<key> into PETSc's
+  // options database unless already set; every Solver created afterwards reads it through KSPSetFromOptions.
+  const auto c = chipdse::thermal::read_fv_case(std::filesystem::path(CHIPDSE_SOURCE_DIR) /
+                                                "tests/data/thermal/case_a1d_pure_1d/case_a1d.fv");
+  const auto mesh = chipdse::thermal::build_mesh(c);
+  chipdse::thermal::set_petsc_options({{"pc_type", "icc"}}, "[thermal.petsc]");
+  {
+    chipdse::thermal::Solver solver(mesh);
+    CHECK(solver.pc_type() == "icc");
+  }
+  // An option already set (command line, PETSC_OPTIONS) wins over the deck.
+  chipdse::thermal::set_petsc_options({{"pc_type", "jacobi"}}, "[thermal.petsc]");
+  {
+    chipdse::thermal::Solver solver(mesh);
+    CHECK(solver.pc_type() == "icc");
+  }
+  PetscOptionsClearValue(nullptr, "-chipdse_thermal_pc_type");
+  chipdse::thermal::Solver solver(mesh);
+  CHECK(solver.pc_type() == "gamg");
+}

@@ -22,8 +22,8 @@ TEST_CASE("the default deck loads with the values inputs/default.toml writes", "
   CHECK(d.reference.peak_dense_tflops == 989.0);
   CHECK(d.reference.precision == "bf16");
   CHECK(d.reference.node == "N5");
-  CHECK(d.reference.clock_ghz == 1.98);
-  CHECK(d.reference.sram_mb == 50.0);
+  CHECK(d.reference.clock_ghz == 1.83);
+  CHECK(d.reference.sram_mb == 60.0);
   CHECK(d.reference.hbm_capacity_gb == 80.0);
   CHECK(d.reference.scale_up_gb_per_s == 900.0);
   CHECK(d.reference.scale_out_gbps == 400.0);

@@ -378,3 +378,20 @@ TEST_CASE("the same key overridden twice is an error naming both places", "[deck
   CHECK(contains(e.message, "overridden twice"));
   CHECK(contains(e.message, "key 'overrides.economics.pue'"));
 }
+
+TEST_CASE("[thermal.petsc] option names are checked, values kept as text", "[deck][malformed]") {
+  TempDir dir;
+  const auto good = dir.write("good.toml", DeckText().str() + "\n[thermal.petsc]\nksp_rtol = 1e-10\npc_type = \"icc\"\n");
+  const deck::Deck d = deck::load_deck(good);
+  REQUIRE(d.thermal_petsc.size() == 2);
+  CHECK(d.thermal_petsc[0] == std::pair<std::string, std::string>{"ksp_rtol", "1e-10"});
+  CHECK(d.thermal_petsc[1] == std::pair<std::string, std::string>{"pc_type", "icc"});
+  // The solver options are not technology values: the database is unchanged.
+  CHECK(d.tech.find_attribute("thermal.petsc.pc_type") == nullptr);
+  const std::string bad_text = DeckText().str() + "\n[thermal.petsc]\n\"-ksp_rtol\" = 1e-10\n";
+  const auto bad = dir.write("bad.toml", bad_text);
+  const Caught e = input_error_of([&] { (void)deck::load_deck(bad); });
+  INFO(e.message);
+  CHECK(contains(e.message, "key 'thermal.petsc.-ksp_rtol': not a PETSc option name"));
+  CHECK(contains(e.message, "bad.toml:" + std::to_string(line_of(bad_text, "-ksp_rtol")) + ":"));
+}
