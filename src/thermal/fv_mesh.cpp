@@ -206,19 +206,9 @@ std::vector<double> power_vector(const FvMesh& mesh, const FvCase& c) {
 namespace {
 template <class Cells>
 TemperatureStats stats_of(const FvMesh& mesh, const Cells& unknowns, std::span<const double> theta_k) {
-  TemperatureStats s;
-  s.min_k = std::numeric_limits<double>::infinity();
-  s.max_k = -s.min_k;
-  double sum = 0;
-  for (const std::int32_t u : unknowns) {
-    const double t = mesh.ambient_k + theta_k[u];
-    s.min_k = std::min(s.min_k, t);
-    s.max_k = std::max(s.max_k, t);
-    sum += t;
-    ++s.cells;
-  }
-  s.avg_k = s.cells ? sum / static_cast<double>(s.cells) : 0;
-  return s;
+  TemperatureAccumulator acc;
+  for (const std::int32_t u : unknowns) acc.add(mesh.ambient_k + theta_k[u]);
+  return acc.result();
 }
 }  // namespace
 

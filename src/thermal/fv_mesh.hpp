@@ -20,6 +20,28 @@ struct TemperatureStats {
   std::size_t cells = 0;
 };
 
+/// Running min / mean / max of cell temperatures (K): one definition for meshes and influence matrices.
+class TemperatureAccumulator {
+ public:
+  void add(double t_k) noexcept {
+    m_min = t_k < m_min ? t_k : m_min;
+    m_max = t_k > m_max ? t_k : m_max;
+    m_sum += t_k;
+    ++m_cells;
+  }
+  /// The statistics so far; all zero when nothing was added.
+  TemperatureStats result() const noexcept {
+    if (m_cells == 0) return {};
+    return {m_min, m_sum / static_cast<double>(m_cells), m_max, m_cells};
+  }
+
+ private:
+  double m_min = 1e300;
+  double m_max = -1e300;
+  double m_sum = 0;
+  std::size_t m_cells = 0;
+};
+
 /// The discretised problem. Cells are indexed (iz * ny + iy) * nx + ix, iz = 0 at the bottom of layer 0.
 /// Unknowns are the active cells (centre inside their layer's footprint), in cell order. The unknown is the
 /// temperature rise over ambient, theta = T - T_amb, solving  G theta = q  with

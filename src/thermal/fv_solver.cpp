@@ -287,20 +287,13 @@ TemperatureStats InfluenceMatrix::block_stats(std::size_t block, std::span<const
   CHIPDSE_CHECK(block < block_rows.size(), "influence matrix: block " << block << " out of range");
   const std::size_t ns = sources.size();
   CHIPDSE_CHECK(power_w.size() == ns, "influence matrix: " << power_w.size() << " powers for " << ns << " sources");
-  TemperatureStats st;
-  st.min_k = INFINITY;
-  st.max_k = -INFINITY;
-  double sum = 0;
+  TemperatureAccumulator acc;
   for (const std::int32_t r : block_rows[block]) {
     double t = ambient_k;
     for (std::size_t s = 0; s < ns; ++s) t += rise_k_per_w[r * ns + s] * power_w[s];
-    st.min_k = std::min(st.min_k, t);
-    st.max_k = std::max(st.max_k, t);
-    sum += t;
-    ++st.cells;
+    acc.add(t);
   }
-  st.avg_k = st.cells ? sum / static_cast<double>(st.cells) : 0;
-  return st;
+  return acc.result();
 }
 
 InfluenceMatrix influence_matrix(Solver& solver, std::span<const std::size_t> source_blocks) {
