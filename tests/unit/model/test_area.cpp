@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <cmath>
 #include <iostream>
 #include <limits>
@@ -11,6 +12,8 @@
 #include <utility>
 
 #include "chipdse/model/area.hpp"
+#include "chipdse/model/params_from_tech.hpp"
+#include "chipdse/tech/tech_loader.hpp"
 
 // The allocation counter of this executable (test_cost_properties.cpp replaces the global operator new).
 #include "alloc_counter.hpp"
@@ -25,39 +28,18 @@ constexpr std::array<ProcessNode, kProcessNodeCount> kNodes = {ProcessNode::n16,
                                                                ProcessNode::n5,  ProcessNode::n3, ProcessNode::n2,
                                                                ProcessNode::a16};
 
-// The shipped technology values (inputs/tech/*.toml), copied: test_model does not link the tech loader.
-AreaParams tech_params() {
-  AreaParams p;
-  // process_node.<n>.logic_density_chip_rel_n7 / .sram_macro_area_mm2_per_mbyte, N16 .. A16;
-  // process_node.common.analog_io_density_scaling_per_node = 1.1.
-  constexpr std::array<double, kProcessNodeCount> d = {0.395, 1.0, 1.11, 1.49, 1.94, 2.23, 2.41};
-  constexpr std::array<double, kProcessNodeCount> m = {0.84, 0.324, 0.324, 0.25, 0.252, 0.21, 0.21};
-  for (std::size_t i = 0; i < kProcessNodeCount; ++i)
-    p.node[i] = NodeAreaParams{d[i], m[i], analog_area_rel_n7(1.1, kNodes[i])};
-  // memory.<hbm>.phy_area_mm2 / controller_area_mm2 / shoreline_mm for hbm2e, hbm3, hbm3e, hbm4.
-  p.hbm = {{{9.67, 5.3, 10.0}, {10.0, 5.3, 11.0}, {10.0, 5.3, 11.0}, {20.0, 10.6, 11.0}}};
-  // d2d.<ucie_s|ucie_a>.phy_area_mm2_per_tbps / shoreline_bw_density_tbps_per_mm.
-  p.d2d = {{{0.74, 1.79}, {0.1, 10.5}}};
-  p.hybrid_bond_tbps_per_mm2 = 2400.0;         // d2d.hybrid_3d.areal_bw_density_tbps_per_mm2
-  p.sram_overhead_on_die_x = 7.7;              // process_node.common.sram_llc_overhead_on_die_x
-  p.sram_overhead_cache_die_x = 1.74;          // process_node.common.sram_overhead_stacked_cache_die_x
-  p.lr_serdes_mm2_per_tbps = 2.4;              // d2d.lr_serdes_112g.phy_area_mm2_per_tbps
-  p.lr_serdes_shoreline_tbps_per_mm = 0.55;    // d2d.lr_serdes_112g.shoreline_bw_density_tbps_per_mm
-  p.xsr_mm2_per_tbps = 1.1;                    // d2d.xsr_serdes.phy_area_mm2_per_tbps
-  p.xsr_shoreline_tbps_per_mm = 1.0;           // link.cpo.shoreline_bw_density_tbps_per_mm
-  p.cpo_engine_tbps = 3.2;                     // link.cpo.module_bandwidth_tbps
-  p.cpo_engine_edge_density_tbps_per_mm = 0.14;  // link.cpo.module_edge_density_tbps_per_mm
-  p.cpo_engine_footprint_mm2 = 400.0;          // link.cpo.module_footprint_mm2
-  p.misc_mm2_n7 = 40.0;                        // process_node.common.misc_area_n7_mm2
-  p.reticle_area_mm2 = 858.0;                  // process_node.common.reticle_area_mm2
-  p.reticle_width_mm = 26.0;                   // process_node.common.reticle_width_mm
-  p.reticle_length_mm = 33.0;                  // process_node.common.reticle_length_mm
-  return p;
+// The shipped technology values (inputs/tech/*.toml), read through the same loader the run uses.
+const chipdse::tech::TechDatabase& shipped_tech() {
+  static const chipdse::tech::TechDatabase db =
+      chipdse::tech::load_tech_database(std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "tech" / "tech.toml");
+  return db;
 }
+
+AreaParams tech_params() { return area_params_from_tech(shipped_tech()); }
 
 // H100 SXM5 (kCalibrationSources): 989 TFLOPS / 1.22 TFLOPS/mm2, 60 MB physical L2, 6 HBM3 sites, NVLink4 900 GB/s
 // (7.2 Tbps both directions) + 400 Gb/s scale-out (0.8 Tbps both directions).
-CalibrationDie h100() { return CalibrationDie{ProcessNode::n5, 989.0, 1.22, 60.0, HbmGen::hbm3, 6, 7.2 + 0.8}; }
+CalibrationDie h100() { return calibration_die_from_tech(shipped_tech()); }
 
 ReferenceSpec as_reference(const CalibrationDie& c) {
   return ReferenceSpec{c.node, c.peak_dense_tflops_bf16, 1.0, c.sram_mb, c.hbm, c.hbm_phy_sites, c.offpkg_tbps_bidir};
