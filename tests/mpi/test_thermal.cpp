@@ -534,7 +534,7 @@ TEST_CASE("mesh convergence of cases A and B against the converged references", 
   check_rows(fine, {{"C0", 357.45, 0}, {"C1", 350.53, 0}, {"C2", 347.11, 0}, {"C3", 343.54, 0}}, 0.1, "finest B");
 }
 
-TEST_CASE("a deck's [thermal.petsc] reaches the solver, below the command line", "[thermal][deck]") {
+TEST_CASE("a deck's thermal.petsc table reaches the solver, below the command line", "[thermal][deck]") {
   // What cmd_run does with deck.thermal_petsc: set_petsc_options puts -chipdse_thermal_<key> into PETSc's
   // options database unless already set; every Solver created afterwards reads it through KSPSetFromOptions.
   const auto c = chipdse::thermal::read_fv_case(std::filesystem::path(CHIPDSE_SOURCE_DIR) /

@@ -177,7 +177,7 @@ TEST_CASE("values a deck writes are read exactly, in written order, with their l
   }
 }
 
-TEST_CASE("[overrides] replace a technology value and deck numbers", "[deck]") {
+TEST_CASE("overrides replace a technology value and deck numbers", "[deck]") {
   TempDir dir;
   const deck::Deck base = load_text_file(dir, DeckText().str(), "base.toml");
   const tech::TechEntry& before = base.tech.at("process_node.N2.wafer_cost_usd");
@@ -254,7 +254,7 @@ TEST_CASE("data_parallel is cluster_packages / (tensor_parallel x pipeline_paral
             .workload.data_parallel == 3);
 }
 
-TEST_CASE("[sweep.values] keep the written order, values and lines", "[deck]") {
+TEST_CASE("sweep.values keep the written order, values and lines", "[deck]") {
   // Written order workload, process_node, economics is not TOML's sorted key order.
   const std::string text = DeckText()
                                .line("sweep.values", "\"workload.layers\" = [40, 80]")

@@ -379,7 +379,7 @@ TEST_CASE("the same key overridden twice is an error naming both places", "[deck
   CHECK(contains(e.message, "key 'overrides.economics.pue'"));
 }
 
-TEST_CASE("[thermal.petsc] option names are checked, values kept as text", "[deck][malformed]") {
+TEST_CASE("thermal.petsc option names are checked, values kept as text", "[deck][malformed]") {
   TempDir dir;
   const auto good = dir.write("good.toml", DeckText().str() + "\n[thermal.petsc]\nksp_rtol = 1e-10\npc_type = \"icc\"\n");
   const deck::Deck d = deck::load_deck(good);

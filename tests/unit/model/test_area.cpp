@@ -309,7 +309,7 @@ TEST_CASE("shoreline: dies grow to carry their edge, and a need beyond the field
   CHECK((evaluate_area(split(reference_point(), Partitioning::chiplets_io_cache, 4), r, p).issues) == 0);
 }
 
-TEST_CASE("off-package IO: CPO needs XSR lanes on die and places optical engines; LR SerDes for the rest",
+TEST_CASE("off-package IO: CPO needs XSR lanes on die and places optical engines, LR SerDes for the rest",
           "[area]") {
   const AreaParams& p = params();
   const ReferenceBlocks& r = reference();
@@ -365,7 +365,7 @@ TEST_CASE("published check: MI300X XCD area predicted from its TFLOPS and L2 alo
   CHECK(rel(tflops_per_xcd / predicted, 1.4) < 0.25);
 }
 
-TEST_CASE("the block constants reproduce the measured GA100 split they come from; the logic does not transfer "
+TEST_CASE("the block constants reproduce the measured GA100 split they come from, and the logic does not transfer "
           "across architectures",
           "[area]") {
   const AreaParams& p = params();

@@ -245,7 +245,7 @@ TEST_CASE("geometry: interposer area grows with k at fixed total die area (more 
   }
 }
 
-TEST_CASE("geometry: D2D length is the configured gap for abutting dies; IO links by hand", "[geometry]") {
+TEST_CASE("geometry: D2D length is the configured gap for abutting dies, IO links by hand", "[geometry]") {
   for (const Carrier c : kCarriers) {
     const GeometryRules r = rules_for(c);
     GeometryInput in = chiplets(c, 4, 10.0, 8.0);

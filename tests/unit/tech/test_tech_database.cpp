@@ -121,7 +121,7 @@ TEST_CASE("sanity: wafer cost rises and energy per op falls with each newer node
   CHECK(value("process_node.N7.energy_per_op_rel_n7") == 1.0);  // the reference node of the ratio
 }
 
-TEST_CASE("sanity: defect densities are in (0, 1] per cm2", "[tech][sanity]") {
+TEST_CASE("sanity: defect densities are above 0 and at most 1 per cm2", "[tech][sanity]") {
   std::size_t n = 0;
   for (const auto& e : shipped().entries()) {
     if (e.unit != "defects/cm2") continue;
