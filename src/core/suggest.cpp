@@ -2,6 +2,7 @@
 #include "chipdse/core/suggest.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 namespace chipdse {
@@ -42,6 +43,13 @@ std::string closest_match(std::string_view bad, const std::vector<std::string>& 
 std::string allowed_names(std::string_view bad, const std::vector<std::string>& known) {
   const std::string near = closest_match(bad, known);
   return near.empty() ? join_names(known) : "did you mean '" + near + "'? " + join_names(known);
+}
+
+bool is_identifier(std::string_view name) noexcept {
+  if (name.empty()) return false;
+  for (const char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return true;
 }
 
 std::string number_text(double value) {

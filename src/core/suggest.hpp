@@ -17,6 +17,9 @@ std::string closest_match(std::string_view bad, const std::vector<std::string>& 
 /// An error's "allowed:" part for a misspelt name: "did you mean 'x'? a, b, c" (or just the list).
 std::string allowed_names(std::string_view bad, const std::vector<std::string>& known);
 
+/// True when `name` is non-empty and only letters, digits and '_' (PETSc option names, deck table keys).
+bool is_identifier(std::string_view name) noexcept;
+
 /// A number as people write it: up to 12 significant digits, no trailing zeros ("1.98", "4", "1e+06").
 /// Used for axis value names and error messages so both read the same.
 std::string number_text(double value);

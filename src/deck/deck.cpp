@@ -92,9 +92,6 @@ void check_relations(const Deck& d) {
          std::to_string(d.search.nsga2_population), "a multiple of 4, at least 8");
 }
 
-}  // namespace
-
-namespace {
 
 Deck resolve_deck(TomlDocument doc, const std::filesystem::path& path, const std::vector<Override>& extra) {
   Deck d;

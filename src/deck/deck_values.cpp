@@ -270,9 +270,7 @@ void read_thermal_petsc(const toml::table& root, DeckValues& dv) {
   for (const auto& [k, v] : *t) {
     const std::string name(k.str());
     const std::string key = "thermal.petsc." + name;
-    const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-    });
+    const bool ok = is_identifier(name);
     if (!ok)
       throw InputError(location_of(v), key, "not a PETSc option name", "'" + name + "'",
                        "letters, digits and '_' without dash or prefix, e.g. ksp_rtol");

@@ -156,7 +156,7 @@ struct AreaParams {
   double reticle_length_mm = 0.0;                  ///< field length (33)
 };
 
-/// A tech path and the AreaParams / CalibrationDie member it feeds. Placeholders: <node> runs over
+/// A tech path and the AreaParams / CalibrationDie member it feeds. Path patterns: <node> runs over
 /// kProcessNodeNames (index ProcessNode), <hbm> over kHbmGenNames, <d2d> over kD2dKindNames.
 struct ParamSource {
   std::string_view tech_path;

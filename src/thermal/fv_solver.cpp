@@ -5,6 +5,8 @@
 // C++ code around it. Everything here runs on PETSC_COMM_SELF and must not be called from OpenMP threads.
 #include "chipdse/thermal/fv_solver.hpp"
 
+#include "chipdse/core/suggest.hpp"
+
 #include <petscksp.h>
 
 #include <algorithm>
@@ -260,9 +262,7 @@ PetscErrorCode set_if_unset(const std::string& name, const std::string& value, P
 
 void set_petsc_options(const std::vector<std::pair<std::string, std::string>>& options, const std::string& where) {
   for (const auto& [key, value] : options) {
-    const bool ok = !key.empty() && std::all_of(key.begin(), key.end(), [](char ch) {
-      return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
-    });
+    const bool ok = is_identifier(key);
     if (!ok)
       throw InputError(SourceLocation{where}, key, "not a PETSc option name", key,
                        "letters, digits and '_' without dash or prefix, e.g. ksp_rtol");

@@ -51,3 +51,12 @@ TEST_CASE("edit distance and closest match", "[core]") {
   CHECK(closest_match("packaging", nodes).empty());
   CHECK(closest_match("wafer_cost_us", {"wafer_cost_usd", "mask_set_cost_musd"}) == "wafer_cost_usd");
 }
+
+TEST_CASE("identifiers are letters, digits and underscores", "[core]") {
+  CHECK(is_identifier("ksp_rtol"));
+  CHECK(is_identifier("pc_gamg_threshold2"));
+  CHECK_FALSE(is_identifier(""));
+  CHECK_FALSE(is_identifier("-ksp_rtol"));
+  CHECK_FALSE(is_identifier("ksp rtol"));
+  CHECK_FALSE(is_identifier("a\nb"));
+}
