@@ -55,14 +55,12 @@ int main(int argc, char** argv) {
   cmd_run->add_flag("-q,--quiet", run.quiet, "No progress output");
   cmd_run->footer("PETSc options go after `--`, e.g. chipdse run deck.toml -- -chipdse_thermal_ksp_rtol 1e-10");
 
-  std::string eval_deck;
-  std::vector<std::string> eval_sets;
-  bool eval_json = false;
-  auto* cmd_eval = app.add_subcommand("evaluate", "Evaluate one design point: every metric and breakdown "
-                                                  "(not available yet: arrives with the cost model, issue #4).");
-  cmd_eval->add_option("DECK", eval_deck, "Study deck (TOML)")->required();
-  cmd_eval->add_option("--set", eval_sets, "axis=value (repeatable)");
-  cmd_eval->add_flag("--json", eval_json, "Print JSON");
+  EvaluateOptions evaluate;
+  auto* cmd_eval = app.add_subcommand("evaluate", "Evaluate one design point: every metric and the itemised cost "
+                                                  "breakdown (unset axes take their first value).");
+  cmd_eval->add_option("DECK", evaluate.deck, "Study deck (TOML)")->required();
+  cmd_eval->add_option("--set", evaluate.sets, "axis=value (repeatable; partitioning=NAME picks the variant)");
+  cmd_eval->add_flag("--json", evaluate.json, "Print JSON");
 
   std::string check_deck;
   auto* cmd_check = app.add_subcommand("check", "Validate DECK; errors name file, line, key, value and what is allowed.");
@@ -132,7 +130,7 @@ int main(int argc, char** argv) {
     }
     if (cmd_eval->parsed()) {
       where = "chipdse evaluate";
-      throw NotYetAvailable("evaluating a design point", "the area/cost model (issue #4)");
+      return to_int(evaluate_command(evaluate));
     }
     if (cmd_describe->parsed()) {
       where = "chipdse describe";

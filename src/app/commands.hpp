@@ -29,6 +29,12 @@ struct DescribeOptions {
   int threads = 1;
 };
 
+struct EvaluateOptions {
+  std::string deck;
+  std::vector<std::string> sets;  ///< axis=value; `partitioning=` picks the variant; unset axes take their first value
+  bool json = false;
+};
+
 struct ThermalOptions {
   std::string case_file;
   bool json = false;
@@ -37,6 +43,7 @@ struct ThermalOptions {
 
 ExitCode run_command(const RunOptions& opt);
 ExitCode thermal_command(const ThermalOptions& opt);
+ExitCode evaluate_command(const EvaluateOptions& opt);
 ExitCode describe_command(const DescribeOptions& opt);
 /// The schema registry: a key list, or (markdown) the page docs/deck.md.
 ExitCode schema_command(bool markdown);

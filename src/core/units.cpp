@@ -14,6 +14,7 @@ constexpr std::array kUnits = {
     UnitInfo{"USD/Gbps", "US dollars per gigabit per second of link bandwidth"},
     UnitInfo{"USD/stack", "US dollars per HBM stack"},
     UnitInfo{"USD/die", "US dollars per die"},
+    UnitInfo{"USD/s", "US dollars per second of machine (tester) time"},
     UnitInfo{"MUSD", "millions of US dollars"},
     UnitInfo{"MUSD/mm2", "millions of US dollars per square millimetre of unique design"},
     UnitInfo{"defects/cm2", "killer defect density per square centimetre"},

@@ -1,7 +1,5 @@
-// chipdse/model/nre.cpp — NRE equations, amortisation, and the Chiplet Actuary 2022 defaults; sources in nre.hpp.
+// chipdse/model/nre.cpp — NRE equations and amortisation; sources in nre.hpp.
 #include "chipdse/model/nre.hpp"
-
-#include <limits>
 
 namespace chipdse::model {
 
@@ -96,58 +94,6 @@ NreResult amortise_nre(std::span<const ProductNre> family, std::size_t product) 
   }
   r.total_usd = r.module_usd + r.chip_usd + r.d2d_usd + r.package_usd;
   return r;
-}
-
-ActuaryParameters actuary_2022_parameters() noexcept {
-  // Chiplet Actuary parameter.ini @ 2c91fb9, as tabulated in cost_models.md §1.3 and in the inputs.defaults of the
-  // actuary_* cases of cost_cases.json; spec.py derives the FO/SI factors from these.
-  constexpr double kInf = std::numeric_limits<double>::infinity();
-  ActuaryParameters a;
-  a.wafer = WaferSpec{300.0, 5.0, 0.2, DpwMethod::actuary_formula};  // [Manufacture]
-  a.die_alpha = 10.0;                                                // [Manufacture] critical_level
-  a.nodes = {{{3, 0.20, 30000.0, 1.0e9},
-              {5, 0.11, 16988.0, 5.42e8},
-              {7, 0.09, 9346.0, 2.98e8},
-              {10, 0.08, 5992.0, 1.74e8},
-              {14, 0.08, 3984.0, 1.06e8},
-              {20, 0.07, 3677.0, 7.0e7},
-              {28, 0.07, 2891.0, 5.1e7},
-              {40, 0.07, 2274.0, 3.8e7},
-              {55, 0.07, 1937.0, 2.8e7}}};
-  OrganicParams& os = a.packaging.organic;  // [OS]; layer tiers from package.py OS.cost_raw_package
-  os.area_scale = 4.0;
-  os.usd_per_mm2 = 0.005;
-  os.bond_yield = 0.99;
-  os.c4_bump_usd_per_mm2 = 0.005;
-  os.single_die_layer_factor = 1.0;
-  os.tier_max_area_mm2 = {17.0 * 17.0, 30.0 * 30.0, kInf};
-  os.tier_layer_factor = {1.5, 1.75, 2.0};
-  InterposerParams& fo = a.packaging.fanout;  // [FO]; micro-bump rate is [SI] bump_cost_factor (spec.py)
-  fo.area_scale = 1.2;
-  fo.wafer_cost_usd = 1200.0;
-  fo.wafer = a.wafer;
-  fo.defects = DefectModel{YieldModel::negative_binomial, 0.05, 3.0, 10, 1.0};
-  fo.bond_yield = 0.98;
-  fo.ubump_usd_per_mm2 = 0.01;
-  InterposerParams& si = a.packaging.silicon;  // [SI]; wafer = the 55 nm wafer (spec.py cost_wafer_si)
-  si.area_scale = 1.1;
-  si.wafer_cost_usd = 1937.0;
-  si.wafer = a.wafer;
-  si.defects = DefectModel{YieldModel::negative_binomial, 0.06, 6.0, 10, 1.0};
-  si.bond_yield = 0.95;
-  si.ubump_usd_per_mm2 = 0.01;
-  NreParams& nre = a.nre;  // [NRE], [OS], [FO]; D2D 20 mm² from module.py D2D.NRE; SI 1.2 x 55 nm from spec.py
-  nre.module_fraction = 0.5;
-  nre.chip_fraction = 0.3;
-  nre.reference_chip_area_mm2 = 300.0;
-  nre.d2d_equivalent_area_mm2 = 20.0;
-  nre.organic_usd_per_mm2 = 3000.0;
-  nre.organic_fixed_usd = 3.0e5;
-  nre.fanout_reference_usd = 1.5e7;
-  nre.fanout_fraction = 0.5;
-  nre.interposer_node_nre_usd = 2.8e7;
-  nre.interposer_nre_scale = 1.2;
-  return a;
 }
 
 }  // namespace chipdse::model

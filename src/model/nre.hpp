@@ -1,5 +1,5 @@
 // chipdse/model/nre.hpp — non-recurring engineering cost (module / chip / D2D / package), amortised over volume and
-// reuse; and the Chiplet Actuary 2022 default parameter set.
+// reuse. Chiplet Actuary's own parameter set is data (inputs/tech/chiplet_actuary_2022.toml, actuary_params.hpp).
 // model/: pure evaluation kernel; never includes MPI, PETSc, HDF5 or toml++. No allocation, no exceptions, no I/O.
 //
 // Sources: ../shared/reference/cost_models.md §1.2 (NRE split and package NRE, spec.py / module.py / chip.py /
@@ -102,33 +102,5 @@ NreResult amortise_nre(std::span<const ProductNre> family, std::size_t product) 
 inline double total_per_unit_usd(const PackageCost& package, const NreResult& nre) noexcept {
   return package.re.total_re_usd + nre.per_unit_usd;
 }
-
-/// One process node of the Actuary table (parameter.ini; cost_models.md §1.3).
-struct ActuaryNode {
-  int node_nm = 0;
-  double d0_per_cm2 = 0.0;
-  double wafer_cost_usd = 0.0;
-  double nre_usd = 0.0;  ///< NRE of a 300 mm² chip including the first tape-out
-};
-
-/// Chiplet Actuary's shipped defaults (parameter.ini @ 2c91fb9 via cost_models.md §1.3; "inaccurate assumptions" for
-/// 3 nm). The DSE fills the same structs from the sourced technology database instead.
-struct ActuaryParameters {
-  WaferSpec wafer;                  ///< 300 mm, edge loss 5 mm, scribe 0.2 mm, closed form
-  double die_alpha = 0.0;           ///< NB critical level of dies (10)
-  std::array<ActuaryNode, 9> nodes{};  ///< 3, 5, 7, 10, 14, 20, 28, 40, 55 nm
-  PackagingParams packaging;        ///< OS / FO / SI (bridge left at defaults: not in Actuary)
-  NreParams nre;
-
-  /// The row of `node_nm`, or nullptr.
-  const ActuaryNode* node(int node_nm) const noexcept {
-    for (const auto& n : nodes)
-      if (n.node_nm == node_nm) return &n;
-    return nullptr;
-  }
-};
-
-/// The Chiplet Actuary 2022 parameter set.
-ActuaryParameters actuary_2022_parameters() noexcept;
 
 }  // namespace chipdse::model

@@ -65,7 +65,8 @@ struct BridgeParams {
   double substrate_attach_yield = 1.0;  ///< y3
 };
 
-/// Every packaging rule one evaluation may need (resolved once from the tech database or actuary_2022_parameters()).
+/// Every packaging rule one evaluation may need (resolved once from the tech database, or for Chiplet Actuary's set
+/// by actuary_parameters_from_tech(), actuary_params.hpp).
 struct PackagingParams {
   OrganicParams organic;
   InterposerParams fanout;

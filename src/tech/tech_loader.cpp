@@ -154,7 +154,9 @@ void sort_as_written(std::vector<T>& items, const std::vector<std::string>& file
 TechDatabase build_tech_database(const toml::table& root, std::vector<std::string> file_order) {
   std::vector<TechEntry> entries;
   std::vector<TechAttribute> attributes;
-  for (std::string_view name : kTechTables) {
+  std::vector<std::string_view> tables(kTechTables.begin(), kTechTables.end());
+  tables.insert(tables.end(), kParameterSetTables.begin(), kParameterSetTables.end());
+  for (std::string_view name : tables) {
     const toml::node* n = root.get(name);
     if (!n) continue;
     const toml::table* t = n->as_table();
@@ -173,6 +175,7 @@ TechDatabase build_tech_database(const toml::table& root, std::vector<std::strin
 TechDatabase load_tech_database(const std::filesystem::path& index) {
   const TomlDocument doc = load_toml_with_includes(index);
   std::vector<std::string> known(kTechTables.begin(), kTechTables.end());
+  known.insert(known.end(), kParameterSetTables.begin(), kParameterSetTables.end());
   for (const auto& [k, v] : doc.root) {
     const std::string key(k.str());
     if (std::find(known.begin(), known.end(), key) == known.end()) {

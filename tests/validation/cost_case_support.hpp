@@ -1,6 +1,7 @@
-// Support for tests/validation/test_cost_cases.cpp (header-only, included once): loading cost_cases.json, comparing
-// every output number with the case's own tolerance (see the note on printed precision below), and turning the
-// Actuary cases' `inputs.defaults` into chipdse's parameter structs.
+// Support for the tests of tests/validation (header-only): loading cost_cases.json, comparing every output number with
+// the case's own tolerance (see the note on printed precision below), the parameter set under test (Chiplet Actuary's,
+// read from inputs/tech/chiplet_actuary_2022.toml) and, to check that set, the Actuary cases' `inputs.defaults` in
+// chipdse's parameter structs.
 //
 // Expected values are printed with a fixed number of decimals (6 for yields, 4 for dollars); when a value is small,
 // that rounding alone exceeds the relative tolerance (e.g. 7.1e-05 for 2.6^-10 = 7.0838e-05). Such a key passes if
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -20,11 +22,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "chipdse/model/actuary_params.hpp"
 #include "chipdse/model/die_cost.hpp"
 #include "chipdse/model/nre.hpp"
 #include "chipdse/model/package_cost.hpp"
 #include "chipdse/model/wafer.hpp"
 #include "chipdse/model/yield.hpp"
+#include "chipdse/tech/tech_loader.hpp"
 
 namespace cost_validation {
 
@@ -115,19 +119,40 @@ inline double number_after(const std::string& text, const std::string& pattern) 
   return std::stod(m[1]);
 }
 
-// --- Actuary parameters as the case's inputs.defaults state them ---------------------------------------------------
+// --- The parameter set under test, and the one the cases state ------------------------------------------------------
 
-struct ActuaryInputs {
-  ActuaryParameters p;  // every field below is overwritten from the JSON
-  json nodes;
-};
+inline std::filesystem::path actuary_toml_path() {
+  return std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "tech" / "chiplet_actuary_2022.toml";
+}
 
-inline ActuaryInputs actuary_inputs(const json& c) {
+/// Chiplet Actuary's shipped parameters as chipdse reads them: inputs/tech/chiplet_actuary_2022.toml through the
+/// technology loader and actuary_parameters_from_tech(). Every actuary_* case is computed from these.
+inline const ActuaryParameters& toml_parameters() {
+  static const ActuaryParameters p =
+      actuary_parameters_from_tech(chipdse::tech::load_tech_database(actuary_toml_path()));
+  return p;
+}
+
+/// The row of `node_nm`; fails the test when the set has none.
+inline const ActuaryNode& node_of(const ActuaryParameters& p, int node_nm) {
+  const ActuaryNode* n = p.node(node_nm);
+  INFO("Actuary node " << node_nm << " nm");
+  REQUIRE(n != nullptr);
+  return *n;
+}
+
+/// A case's `inputs.defaults` in the same struct, built only from the JSON: nodes the case does not list keep
+/// node_nm = 0, and nre.fanout_fraction (spec.py's 0.5, which no case states) stays 0. Used to check the TOML set.
+inline ActuaryParameters stated_parameters(const json& c) {
   const json& d = c.at("inputs").at("defaults");
-  ActuaryInputs in;
-  ActuaryParameters& p = in.p;
-  p = actuary_2022_parameters();  // only fanout_fraction (0.5, spec.py) and the layout of the structs are kept
-  in.nodes = d.at("nodes");
+  ActuaryParameters p;
+  std::size_t k = 0;
+  for (const int nm : kActuaryNodesNm) {  // spec.py order, as actuary_parameters_from_tech fills it
+    const std::string key = std::to_string(nm);
+    if (!d.at("nodes").contains(key)) continue;
+    const json& n = d.at("nodes").at(key);
+    p.nodes[k++] = ActuaryNode{nm, n.at("D0_per_cm2"), n.at("wafer_usd"), n.at("NRE_usd_300mm2_chip")};
+  }
   p.wafer = WaferSpec{d.at("wafer_diameter_mm"), d.at("edge_loss_mm"), d.at("scribe_lane_mm"),
                       DpwMethod::actuary_formula};
   p.die_alpha = d.at("critical_level_alpha_die");
@@ -156,33 +181,34 @@ inline ActuaryInputs actuary_inputs(const json& c) {
   p.packaging.fanout.wafer_cost_usd = fo.at("wafer_usd");
   const std::string si_wafer = si.at("wafer");  // "55nm wafer 1937 usd"
   const std::string si_node = std::to_string(static_cast<int>(number_after(si_wafer, R"((\d+)nm)")));
-  p.packaging.silicon.wafer_cost_usd = in.nodes.at(si_node).at("wafer_usd");
+  p.packaging.silicon.wafer_cost_usd = d.at("nodes").at(si_node).at("wafer_usd");
   REQUIRE(p.packaging.silicon.wafer_cost_usd == number_after(si_wafer, R"(wafer (\d+) usd)"));
   NreParams& n = p.nre;
   n.module_fraction = d.at("NRE_split").at("module_fraction");
   n.chip_fraction = d.at("NRE_split").at("chip_fraction");
   REQUIRE(1.0 - n.module_fraction - n.chip_fraction ==
           Approx(d.at("NRE_split").at("fixed_fraction").get<double>()).epsilon(1e-12));
-  n.reference_chip_area_mm2 = 300.0;  // the node key itself: "NRE_usd_300mm2_chip"
+  // The node key itself states the reference area: "NRE_usd_300mm2_chip".
+  REQUIRE(d.at("nodes").begin()->contains("NRE_usd_300mm2_chip"));
+  n.reference_chip_area_mm2 = 300.0;
   n.d2d_equivalent_area_mm2 = number_after(d.at("D2D"), R"(D2D NRE = ([\d.]+) mm2)");
   n.organic_usd_per_mm2 = os.at("NRE_usd_per_mm2");
   n.organic_fixed_usd = os.at("NRE_fixed_usd");
   n.fanout_reference_usd = fo.at("NRE_usd");
   const std::string si_nre = si.at("NRE");  // "1.2 x 55nm chip NRE factors"
   n.interposer_nre_scale = number_after(si_nre, R"(^([\d.]+) x)");
-  n.interposer_node_nre_usd = in.nodes.at(std::to_string(static_cast<int>(number_after(si_nre, R"(x (\d+)nm)"))))
+  n.interposer_node_nre_usd = d.at("nodes").at(std::to_string(static_cast<int>(number_after(si_nre, R"(x (\d+)nm)"))))
                                   .at("NRE_usd_300mm2_chip");
-  return in;
+  return p;
 }
 
-// A die of `area_mm2` at `node` ("5"), priced the Actuary way.
-inline PlacedDie actuary_die(const ActuaryInputs& in, const std::string& node, double area_mm2, int count) {
-  const json& n = in.nodes.at(node);
+// A die of `area_mm2` at `node_nm`, priced the Actuary way (closed-form DPW, NB yield, perfect KGD test).
+inline PlacedDie actuary_die(const ActuaryParameters& p, int node_nm, double area_mm2, int count) {
+  const ActuaryNode& n = node_of(p, node_nm);
   DieSpec s;
-  s.wafer_cost_usd = n.at("wafer_usd");
-  s.dies_per_wafer = dies_per_wafer_actuary(area_mm2, in.p.wafer.diameter_mm, in.p.wafer.edge_loss_mm,
-                                            in.p.wafer.scribe_mm);
-  s.yield = yield_negative_binomial(area_mm2, n.at("D0_per_cm2"), in.p.die_alpha);
+  s.wafer_cost_usd = n.wafer_cost_usd;
+  s.dies_per_wafer = dies_per_wafer_actuary(area_mm2, p.wafer.diameter_mm, p.wafer.edge_loss_mm, p.wafer.scribe_mm);
+  s.yield = yield_negative_binomial(area_mm2, n.d0_per_cm2, p.die_alpha);
   return PlacedDie{die_cost_actuary(s), area_mm2, count};
 }
 

@@ -1,7 +1,9 @@
 // Validation of the cost/yield kernel against tests/data/validation/cost_cases.json (a copy of
 // shared/validation/cost_cases.json; README there): every output number of every case, with the case's own tolerance
-// (comparison rules in cost_case_support.hpp). Inputs come from each case's JSON (node table, packaging parameters,
-// areas, volumes, system text); only what a case does not state is taken from the cited tool (named where used).
+// (comparison rules in cost_case_support.hpp). The Actuary parameters (node table, packaging, NRE) are chipdse's data
+// file inputs/tech/chiplet_actuary_2022.toml read by actuary_parameters_from_tech(); test_actuary_parameters.cpp
+// checks that they are what each case's inputs.defaults state. Areas, volumes and the system come from each case's
+// JSON; only what a case does not state is taken from the cited tool (named where used).
 #include <sstream>
 
 #include "cost_case_support.hpp"
@@ -20,14 +22,14 @@ struct Option {
 
 // Builds the case's `inputs.system`: "800 mm2 of 5nm logic; SoC = one 800 mm2 die on OS. Chiplet option = 4 chiplets
 // of 800/4 mm2 module + 10% D2D area each; each chiplet a distinct design | one chiplet design replicated n times".
-Option evaluate_800(const ActuaryInputs& in, const json& c, PackageKind kind, bool soc, CostCompat compat) {
+Option evaluate_800(const ActuaryParameters& p, const json& c, PackageKind kind, bool soc, CostCompat compat) {
   const std::string system = c.at("inputs").at("system");
   const double logic_mm2 = number_after(system, R"((\d+) mm2 of)");
-  const std::string node = std::to_string(static_cast<int>(number_after(system, R"(mm2 of (\d+)nm)")));
+  const int node = static_cast<int>(number_after(system, R"(mm2 of (\d+)nm)"));
   const int n = static_cast<int>(number_after(system, R"(Chiplet option = (\d+) chiplets)"));
   const double d2d_fraction = number_after(system, R"(\+ (\d+)% D2D)") / 100.0;
   const bool distinct = system.find("distinct design") != std::string::npos;
-  const double node_nre = in.nodes.at(node).at("NRE_usd_300mm2_chip");
+  const double node_nre = node_of(p, node).nre_usd;
   const double module_mm2 = soc ? logic_mm2 : logic_mm2 / n;
   const double d2d_mm2 = soc ? 0.0 : module_mm2 * d2d_fraction;  // Chiplet(module, D2D_area) adds it to the die
 
@@ -40,13 +42,13 @@ Option evaluate_800(const ActuaryInputs& in, const json& c, PackageKind kind, bo
   const int kinds = soc || !distinct ? 1 : n;
   const int per_kind = soc ? 1 : (distinct ? 1 : n);
   for (int k = 0; k < kinds; ++k) {
-    spec.dies[spec.die_kind_count++] = actuary_die(in, node, o.die_mm2, per_kind);
-    product.add({10 + k, NreKind::module, module_nre_usd(module_mm2, node_nre, in.p.nre), 1.0 * per_kind});
-    product.add({20 + k, NreKind::chip, chip_nre_usd(o.die_mm2, node_nre, in.p.nre), 1.0 * per_kind});
-    if (!soc) product.add({30, NreKind::d2d, d2d_nre_usd(node_nre, in.p.nre), 1.0 * per_kind});  // once per node
+    spec.dies[spec.die_kind_count++] = actuary_die(p, node, o.die_mm2, per_kind);
+    product.add({10 + k, NreKind::module, module_nre_usd(module_mm2, node_nre, p.nre), 1.0 * per_kind});
+    product.add({20 + k, NreKind::chip, chip_nre_usd(o.die_mm2, node_nre, p.nre), 1.0 * per_kind});
+    if (!soc) product.add({30, NreKind::d2d, d2d_nre_usd(node_nre, p.nre), 1.0 * per_kind});  // once per node
   }
-  o.pkg = package_cost(spec, in.p.packaging, compat);
-  product.add({40, NreKind::package, package_nre_usd(kind, o.pkg, in.p.nre, in.p.packaging.organic, compat), 1.0});
+  o.pkg = package_cost(spec, p.packaging, compat);
+  product.add({40, NreKind::package, package_nre_usd(kind, o.pkg, p.nre, p.packaging.organic, compat), 1.0});
   o.nre = amortise_nre(std::span(&product, 1), 0);
   return o;
 }
@@ -81,11 +83,11 @@ const std::vector<std::pair<std::string, PackageKind>> kOptions = {{"SoC_OS", Pa
 
 void check_800_case(const std::string& name) {
   const json& c = find_case(name);
-  const ActuaryInputs in = actuary_inputs(c);
+  const ActuaryParameters& p = toml_parameters();
   Tally t(c);
   for (const auto& [key, kind] : kOptions) {
     const bool soc = key == "SoC_OS";
-    t.check_tree(c.at("outputs").at(key), option_json(evaluate_800(in, c, kind, soc, actuary_compat()), c, soc), key);
+    t.check_tree(c.at("outputs").at(key), option_json(evaluate_800(p, c, kind, soc, actuary_compat()), c, soc), key);
   }
 }
 
@@ -93,15 +95,15 @@ void check_800_case(const std::string& name) {
 
 TEST_CASE("actuary_die_yield_dpw_kgd: NB yield, closed-form DPW, raw and KGD cost", "[validation][cost]") {
   const json& c = find_case("actuary_die_yield_dpw_kgd");
-  const ActuaryInputs in = actuary_inputs(c);
+  const ActuaryParameters& p = toml_parameters();
   Tally t(c);
   for (const auto& [key, expected] : c.at("outputs").items()) {  // "3nm_50mm2"
-    const std::string node = key.substr(0, key.find("nm"));
+    const int node = std::stoi(key.substr(0, key.find("nm")));
     const double area = number_after(key, R"(_(\d+)mm2)");
-    const PlacedDie d = actuary_die(in, node, area, 1);
+    const PlacedDie d = actuary_die(p, node, area, 1);
     const json actual = {{"yield", d.cost.true_yield},
-                         {"dies_per_wafer", dies_per_wafer_actuary(area, in.p.wafer.diameter_mm,
-                                                                   in.p.wafer.edge_loss_mm, in.p.wafer.scribe_mm)},
+                         {"dies_per_wafer", dies_per_wafer_actuary(area, p.wafer.diameter_mm, p.wafer.edge_loss_mm,
+                                                                   p.wafer.scribe_mm)},
                          {"raw_die_cost", d.cost.raw_usd},
                          {"KGD_cost", d.cost.shipped_usd}};
     t.check_tree(expected, actual, key);
@@ -116,14 +118,14 @@ TEST_CASE("actuary_800mm2_5nm_n4_identical: reused chiplet in tool mode, and the
           "[validation][cost]") {
   check_800_case("actuary_800mm2_5nm_n4_identical");
   const json& c = find_case("actuary_800mm2_5nm_n4_identical");
-  const ActuaryInputs in = actuary_inputs(c);
+  const ActuaryParameters& p = toml_parameters();
   const double ubump = c.at("inputs").at("defaults").at("SI").at("ubump_usd_per_mm2");
   for (const auto& [key, kind] : kOptions) {
     if (kind == PackageKind::organic_mcm) continue;
-    const Option tool = evaluate_800(in, c, kind, false, actuary_compat());
+    const Option tool = evaluate_800(p, c, kind, false, actuary_compat());
     CostCompat fixed_bumps = actuary_compat();
     fixed_bumps.ubump_once_per_kind = false;
-    const Option fixed = evaluate_800(in, c, kind, false, fixed_bumps);
+    const Option fixed = evaluate_800(p, c, kind, false, fixed_bumps);
     // By hand: 4 identical chiplets of 220 mm² each should pay micro-bumps 4 times; the tool pays once.
     const double count = 4.0, chiplet_mm2 = c.at("outputs").at(key).at("chiplet_area_each");
     const double bug_usd = (count - 1.0) * chiplet_mm2 * ubump;  // 3 * 220 * 0.01 = 6.6 $
@@ -137,14 +139,13 @@ TEST_CASE("actuary_800mm2_5nm_n4_identical: reused chiplet in tool mode, and the
           Approx(bug_usd * (1.0 / fixed.pkg.assembly_yield - 1.0)).epsilon(1e-9));
     // With distinct chiplets (count 1 per kind) the bug does not bite: both modes agree exactly.
     const json& cd = find_case("actuary_800mm2_5nm_n4_distinct");
-    const ActuaryInputs ind = actuary_inputs(cd);
-    CHECK(evaluate_800(ind, cd, kind, false, fixed_bumps).pkg.re.raw_chips_usd ==
-          evaluate_800(ind, cd, kind, false, actuary_compat()).pkg.re.raw_chips_usd);
+    CHECK(evaluate_800(p, cd, kind, false, fixed_bumps).pkg.re.raw_chips_usd ==
+          evaluate_800(p, cd, kind, false, actuary_compat()).pkg.re.raw_chips_usd);
   }
   // Corrected NRE: FO fixed part 0.5 * NRE_FO instead of 25 k$, substrate designed as an organic package (issue #3).
   const json& d = c.at("inputs").at("defaults");
-  const Option tool = evaluate_800(in, c, PackageKind::fanout_chip_last, false, actuary_compat());
-  const Option fixed = evaluate_800(in, c, PackageKind::fanout_chip_last, false, CostCompat{});
+  const Option tool = evaluate_800(p, c, PackageKind::fanout_chip_last, false, actuary_compat());
+  const Option fixed = evaluate_800(p, c, PackageKind::fanout_chip_last, false, CostCompat{});
   const double fo_nre = d.at("FO").at("NRE_usd"), pkg_mm2 = tool.pkg.package_area_mm2;
   const double expected = tool.nre.package_usd - fo_nre * 0.5 / 300.0 + fo_nre * 0.5 -
                           pkg_mm2 * d.at("OS").at("RE_usd_per_mm2").get<double>() +
@@ -155,40 +156,40 @@ TEST_CASE("actuary_800mm2_5nm_n4_identical: reused chiplet in tool mode, and the
 
 TEST_CASE("actuary_amd_epyc_64core: 8 CCD + IOD MCM vs monolithic, absolute and normalised", "[validation][cost]") {
   const json& c = find_case("actuary_amd_epyc_64core");
-  const ActuaryInputs in = actuary_inputs(c);
+  const ActuaryParameters& p = toml_parameters();
   Tally t(c);
   // "8 x CCD (7nm, 67 mm2 CCX + 7 mm2 D2D) + 1 x IOD (14nm, 360 mm2 IO + 56 mm2 D2D) on OS vs monolithic 7nm die of
   // 8x67+360 = 896 mm2 on OS"; lower core counts as exploration.AMD_cost: cores / 8 CCDs, dummies of the CCX area
   // (dummy(67): no cost, but bumps and bonding yield) up to 8 sites, SoC = CCX * cores / 8 + IO at 7 nm.
   const std::string s = c.at("inputs").at("system");
-  const std::string ccd_node = std::to_string(static_cast<int>(number_after(s, R"(CCD \((\d+)nm)")));
-  const std::string iod_node = std::to_string(static_cast<int>(number_after(s, R"(IOD \((\d+)nm)")));
+  const int ccd_node = static_cast<int>(number_after(s, R"(CCD \((\d+)nm)"));
+  const int iod_node = static_cast<int>(number_after(s, R"(IOD \((\d+)nm)"));
   const double ccx = number_after(s, R"((\d+) mm2 CCX)"), ccd_d2d = number_after(s, R"(CCX \+ (\d+) mm2 D2D)");
   const double io = number_after(s, R"((\d+) mm2 IO \+)"), iod_d2d = number_after(s, R"(IO \+ (\d+) mm2 D2D)");
   const int sites = static_cast<int>(number_after(s, R"((\d+) x CCD)"));
   auto mcm = [&](int ccds) {
-    PackageSpec p;
-    p.dies[0] = actuary_die(in, ccd_node, ccx + ccd_d2d, ccds);
-    p.dies[1] = actuary_die(in, iod_node, io + iod_d2d, 1);
-    p.dies[2] = PlacedDie{DieCost{}, ccx, sites - ccds};
-    p.die_kind_count = ccds < sites ? 3 : 2;
-    return package_cost(p, in.p.packaging, actuary_compat());
+    PackageSpec spec;
+    spec.dies[0] = actuary_die(p, ccd_node, ccx + ccd_d2d, ccds);
+    spec.dies[1] = actuary_die(p, iod_node, io + iod_d2d, 1);
+    spec.dies[2] = PlacedDie{DieCost{}, ccx, sites - ccds};
+    spec.die_kind_count = ccds < sites ? 3 : 2;
+    return package_cost(spec, p.packaging, actuary_compat());
   };
   auto soc = [&](int ccds) {
-    PackageSpec p;
-    p.dies[0] = actuary_die(in, ccd_node, ccx * ccds + io, 1);
-    p.die_kind_count = 1;
-    return package_cost(p, in.p.packaging, actuary_compat());
+    PackageSpec spec;
+    spec.dies[0] = actuary_die(p, ccd_node, ccx * ccds + io, 1);
+    spec.die_kind_count = 1;
+    return package_cost(spec, p.packaging, actuary_compat());
   };
   const PackageCost m64 = mcm(sites), s64 = soc(sites);
-  auto dies = [](const PackageCost& p) { return p.re.raw_chips_usd + p.re.defect_chips_usd; };
-  auto packaging = [](const PackageCost& p) {
-    return p.re.raw_package_usd + p.re.defect_package_usd + p.re.wasted_chips_usd;  // Package.cost_package
+  auto dies = [](const PackageCost& r) { return r.re.raw_chips_usd + r.re.defect_chips_usd; };
+  auto packaging = [](const PackageCost& r) {
+    return r.re.raw_package_usd + r.re.defect_package_usd + r.re.wasted_chips_usd;  // Package.cost_package
   };
   const json absolute = {{"ccd_area", ccx + ccd_d2d},
                          {"iod_area", io + iod_d2d},
-                         {"ccd_KGD", actuary_die(in, ccd_node, ccx + ccd_d2d, 1).cost.shipped_usd},
-                         {"iod_KGD", actuary_die(in, iod_node, io + iod_d2d, 1).cost.shipped_usd},
+                         {"ccd_KGD", actuary_die(p, ccd_node, ccx + ccd_d2d, 1).cost.shipped_usd},
+                         {"iod_KGD", actuary_die(p, iod_node, io + iod_d2d, 1).cost.shipped_usd},
                          {"mcm_RE", re_json(m64.re)},
                          {"soc_area", ccx * sites + io},
                          {"soc_RE", re_json(s64.re)},
@@ -266,25 +267,25 @@ TEST_CASE("formula_yield_models: Poisson, Murphy, Seeds, NB, Bose-Einstein", "[v
 }
 
 TEST_CASE("published_amd_naples_mcm: 4 x 213 mm2 vs 777 mm2 at 14 nm, die cost ratio", "[validation][published]") {
-  // chipdse-style die cost for 14 nm: the Actuary 14 nm row and wafer geometry (from the actuary case's JSON:
+  // chipdse-style die cost for 14 nm: the Actuary 14 nm row and wafer geometry (inputs/tech/chiplet_actuary_2022.toml:
   // D0 0.08 /cm², wafer 3984 $, NB alpha 10, 300 mm wafer, 5 mm edge, 0.2 mm scribe), an exact geometric grid count
   // instead of the closed form, and reticle-limited die shapes (26 x 33 mm field, cost_models.md §2.1 CATCH
   // wafer_process / DESIGN.md §2.1): a 213 mm² Zeppelin as a square, the 777 mm² die 26 mm wide. Perfect KGD test.
   const json& c = find_case("published_amd_naples_mcm");
-  const ActuaryInputs in = actuary_inputs(find_case("actuary_die_yield_dpw_kgd"));
+  const ActuaryParameters& p = toml_parameters();
   const std::string s = c.at("inputs").at("system");
   const double die_mm2 = number_after(s, R"(x (\d+) mm2 14nm)"), mono_mm2 = number_after(s, R"((\d+) mm2 monolithic)");
   const int n = static_cast<int>(number_after(s, R"(: (\d+) x)"));
-  const json& node = in.nodes.at(std::to_string(static_cast<int>(number_after(s, R"((\d+)nm Zeppelin)"))));
+  const ActuaryNode& node = node_of(p, static_cast<int>(number_after(s, R"((\d+)nm Zeppelin)")));
   constexpr double kReticleWidthMm = 26.0;
-  WaferSpec wafer = in.p.wafer;
+  WaferSpec wafer = p.wafer;
   wafer.method = DpwMethod::geometric_grid;
   auto kgd = [&](double area) {
     const double w = std::min(std::sqrt(area), kReticleWidthMm);
     DieSpec d;
-    d.wafer_cost_usd = node.at("wafer_usd");
+    d.wafer_cost_usd = node.wafer_cost_usd;
     d.dies_per_wafer = dies_per_wafer(wafer, w, area / w);
-    d.yield = yield_negative_binomial(area, node.at("D0_per_cm2"), in.p.die_alpha);
+    d.yield = yield_negative_binomial(area, node.d0_per_cm2, p.die_alpha);
     return die_cost(d).shipped_usd;
   };
   const double ratio = n * kgd(die_mm2) / kgd(mono_mm2);
@@ -295,77 +296,4 @@ TEST_CASE("published_amd_naples_mcm: 4 x 213 mm2 vs 777 mm2 at 14 nm, die cost r
   Tally t(c);
   t.check_tree(c.at("outputs"), {{"area_overhead", n * die_mm2 / mono_mm2 - 1.0}, {"mcm_cost_over_monolithic", ratio}},
                "");
-}
-
-TEST_CASE("published ISSCC 2021 yield illustration: doubling the die area (independent check)", "[validation][published]") {
-  // cost_models.md §6: ISSCC 2021 F5.5 (Kannan et al.): 395 -> 362 good dies (8% loss) for a die; 192 -> 162 good
-  // (16% loss) when the die area doubles. Infer the defect count D0*A from the first pair with the Actuary NB model
-  // (alpha 10) and predict the second pair's good dies. Tolerance: the published numbers are integers, so each is
-  // known to +-0.5; the prediction must reach 162 +- 0.5 for some inputs within that rounding (the interval spans
-  // about +-1.1% around the central prediction; the model's own spread over alpha = 1..inf is 161.3-162.4).
-  constexpr double kGross1 = 395, kGood1 = 362, kGross2 = 192, kGood2 = 162, kAlpha = 10.0;
-  auto predict = [&](double good1, double gross1, double gross2) {
-    // Y1 = (1 + x/alpha)^-alpha  =>  x = alpha (Y1^(-1/alpha) - 1); the doubled die has 2x defects on average.
-    const double x = kAlpha * (std::pow(good1 / gross1, -1.0 / kAlpha) - 1.0);
-    return gross2 * yield_negative_binomial(2.0 * x * kMm2PerCm2, 1.0, kAlpha);  // A = 2x cm², D0 = 1 /cm²
-  };
-  double lo = 1e300, hi = -1e300;
-  for (const double g1 : {kGood1 - 0.5, kGood1 + 0.5})
-    for (const double t1 : {kGross1 - 0.5, kGross1 + 0.5})
-      for (const double t2 : {kGross2 - 0.5, kGross2 + 0.5}) {
-        lo = std::min(lo, predict(g1, t1, t2));
-        hi = std::max(hi, predict(g1, t1, t2));
-      }
-  const double central = predict(kGood1, kGross1, kGross2);
-  std::cout << "[cost validation] ISSCC 2021: predicted good dies " << central << " (rounding interval " << lo << " - "
-            << hi << "), published " << kGood2 << ", relative error " << rel_err(kGood2, central) << '\n';
-  CHECK(lo <= kGood2 + 0.5);
-  CHECK(hi >= kGood2 - 0.5);
-  CHECK(rel_err(kGood2, central) < (hi - lo) / 2.0 / central);
-}
-
-TEST_CASE("actuary_2022_parameters() is the parameter set the actuary cases state", "[validation][cost]") {
-  const ActuaryParameters f = actuary_2022_parameters();
-  for (const char* name : {"actuary_die_yield_dpw_kgd", "actuary_800mm2_5nm_n4_distinct",
-                           "actuary_800mm2_5nm_n4_identical", "actuary_amd_epyc_64core"}) {
-    INFO(name);
-    const ActuaryInputs in = actuary_inputs(find_case(name));
-    const ActuaryParameters& j = in.p;
-    CHECK(f.wafer.diameter_mm == j.wafer.diameter_mm);
-    CHECK(f.wafer.edge_loss_mm == j.wafer.edge_loss_mm);
-    CHECK(f.wafer.scribe_mm == j.wafer.scribe_mm);
-    CHECK(f.die_alpha == j.die_alpha);
-    for (const auto& [nm, row] : in.nodes.items()) {
-      const ActuaryNode* fn = f.node(std::stoi(nm));
-      REQUIRE(fn != nullptr);
-      CHECK(fn->d0_per_cm2 == row.at("D0_per_cm2").get<double>());
-      CHECK(fn->wafer_cost_usd == row.at("wafer_usd").get<double>());
-      CHECK(fn->nre_usd == row.at("NRE_usd_300mm2_chip").get<double>());
-    }
-    const OrganicParams &a = f.packaging.organic, &b = j.packaging.organic;
-    CHECK(a.area_scale == b.area_scale);
-    CHECK(a.usd_per_mm2 == b.usd_per_mm2);
-    CHECK(a.bond_yield == b.bond_yield);
-    CHECK(a.c4_bump_usd_per_mm2 == b.c4_bump_usd_per_mm2);
-    CHECK(a.single_die_layer_factor == b.single_die_layer_factor);
-    CHECK(a.tier_max_area_mm2 == b.tier_max_area_mm2);
-    CHECK(a.tier_layer_factor == b.tier_layer_factor);
-    for (const auto& [x, y] : {std::pair{&f.packaging.fanout, &j.packaging.fanout},
-                               std::pair{&f.packaging.silicon, &j.packaging.silicon}}) {
-      CHECK(x->area_scale == y->area_scale);
-      CHECK(x->wafer_cost_usd == y->wafer_cost_usd);
-      CHECK(x->defects.d0_per_cm2 == y->defects.d0_per_cm2);
-      CHECK(x->defects.alpha == y->defects.alpha);
-      CHECK(x->bond_yield == y->bond_yield);
-      CHECK(x->ubump_usd_per_mm2 == y->ubump_usd_per_mm2);
-    }
-    CHECK(f.nre.module_fraction == j.nre.module_fraction);
-    CHECK(f.nre.chip_fraction == j.nre.chip_fraction);
-    CHECK(f.nre.d2d_equivalent_area_mm2 == j.nre.d2d_equivalent_area_mm2);
-    CHECK(f.nre.organic_usd_per_mm2 == j.nre.organic_usd_per_mm2);
-    CHECK(f.nre.organic_fixed_usd == j.nre.organic_fixed_usd);
-    CHECK(f.nre.fanout_reference_usd == j.nre.fanout_reference_usd);
-    CHECK(f.nre.interposer_node_nre_usd == j.nre.interposer_node_nre_usd);
-    CHECK(f.nre.interposer_nre_scale == j.nre.interposer_nre_scale);
-  }
 }

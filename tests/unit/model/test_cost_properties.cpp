@@ -7,15 +7,18 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <new>
 
 #include "alloc_counter.hpp"
+#include "chipdse/model/actuary_params.hpp"
 #include "chipdse/model/die_cost.hpp"
 #include "chipdse/model/nre.hpp"
 #include "chipdse/model/package_cost.hpp"
 #include "chipdse/model/wafer.hpp"
 #include "chipdse/model/yield.hpp"
+#include "chipdse/tech/tech_loader.hpp"
 
 namespace chipdse::test {
 std::atomic<bool> g_counting{false};
@@ -48,8 +51,10 @@ using namespace chipdse::model;
 
 namespace {
 
+// Chiplet Actuary's shipped parameters, from inputs/tech/chiplet_actuary_2022.toml.
 const ActuaryParameters& actuary() {
-  static const ActuaryParameters a = actuary_2022_parameters();
+  static const ActuaryParameters a = actuary_parameters_from_tech(chipdse::tech::load_tech_database(
+      std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "tech" / "chiplet_actuary_2022.toml"));
   return a;
 }
 

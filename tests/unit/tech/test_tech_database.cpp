@@ -1,5 +1,6 @@
 // Tests of the shipped technology database (inputs/tech/*.toml): provenance of every number, checked
-// against the rows of shared/reference/tech_data.json it cites, and physical sanity rules.
+// against the rows of shared/reference/tech_data.json it cites, and physical sanity rules. The same provenance
+// rules hold for the alternative parameter set inputs/tech/chiplet_actuary_2022.toml (table `actuary`).
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -19,15 +20,18 @@ const tech::TechDatabase& shipped() {
 
 double value(const std::string& path) { return shipped().at(path).value; }
 
+const tech::TechDatabase& actuary_set() {
+  static const tech::TechDatabase db = tech::load_tech_database(std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" /
+                                                                "tech" / "chiplet_actuary_2022.toml");
+  return db;
+}
+
 // Node order from oldest to newest; N6 is an N7-family variant, so it may tie with N7.
 const std::vector<std::string> kAllNodes = {"N16", "N7", "N6", "N5", "N3", "N2", "A16"};
 const std::vector<std::string> kNodeFamilies = {"N16", "N7", "N5", "N3", "N2", "A16"};
 
-}  // namespace
-
-TEST_CASE("every value carries unit, source, confidence and a range containing it", "[tech][provenance]") {
-  const auto& db = shipped();
-  REQUIRE(db.entries().size() >= 100);
+// Unit, source, confidence and a range containing the value, for every entry of `db`.
+void check_entry_form(const tech::TechDatabase& db) {
   for (const auto& e : db.entries()) {
     INFO(e.path << " at " << e.where.str());
     CHECK(is_known_unit(e.unit));
@@ -48,10 +52,14 @@ TEST_CASE("every value carries unit, source, confidence and a range containing i
   }
 }
 
-TEST_CASE("every cited row exists in tech_data.json and copied values are the row's own numbers",
-          "[tech][provenance]") {
+struct ProvenanceCount {
   std::size_t copied = 0, derived = 0, cited = 0;
-  for (const auto& e : shipped().entries()) {
+};
+
+// Every cited row exists and every copied value (and range taken from the source) is written in its row.
+ProvenanceCount check_row_provenance(const tech::TechDatabase& db) {
+  std::size_t copied = 0, derived = 0, cited = 0;
+  for (const auto& e : db.entries()) {
     INFO(e.path << " cites '" << e.source << "' at " << e.where.str());
     if (!e.cites_row()) {
       ++cited;
@@ -88,8 +96,35 @@ TEST_CASE("every cited row exists in tech_data.json and copied values are the ro
       CHECK(stated(e.range_hi));
     }
   }
-  CHECK(copied > derived);  // most of the database is copied, not derived
-  UNSCOPED_INFO("copied " << copied << ", derived " << derived << ", free citations " << cited);
+  return {copied, derived, cited};
+}
+
+}  // namespace
+
+TEST_CASE("every value carries unit, source, confidence and a range containing it", "[tech][provenance]") {
+  REQUIRE(shipped().entries().size() >= 100);
+  check_entry_form(shipped());
+}
+
+TEST_CASE("every cited row exists in tech_data.json and copied values are the row's own numbers",
+          "[tech][provenance]") {
+  const ProvenanceCount n = check_row_provenance(shipped());
+  CHECK(n.copied > n.derived);  // most of the database is copied, not derived
+  UNSCOPED_INFO("copied " << n.copied << ", derived " << n.derived << ", free citations " << n.cited);
+}
+
+TEST_CASE("the Chiplet Actuary parameter set follows the same provenance rules and stays out of the default database",
+          "[tech][provenance]") {
+  // inputs/tech/chiplet_actuary_2022.toml is a separate parameter set (validation of the cost model against the
+  // tool): tech.toml does not include it, so its `actuary` table never reaches a DSE run.
+  const auto& db = actuary_set();
+  REQUIRE(db.entries().size() >= 60);
+  check_entry_form(db);
+  const ProvenanceCount n = check_row_provenance(db);
+  CHECK(n.copied + n.derived > 0);  // rows are cited where tech_data.json states the tool's number
+  for (const auto& e : db.entries()) CHECK(e.path.rfind("actuary.", 0) == 0);
+  CHECK(shipped().members("actuary").empty());
+  for (const auto& e : shipped().entries()) CHECK(e.path.rfind("actuary.", 0) != 0);
 }
 
 TEST_CASE("process nodes: N16/N12, N7, N6, N5, N3, N2 and A16 as a projection", "[tech][coverage]") {

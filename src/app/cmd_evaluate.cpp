@@ -1,0 +1,237 @@
+// chipdse evaluate: one design point, every metric and the itemised breakdown, as a table or JSON (issue #4).
+#include <fmt/format.h>
+
+#include <charconv>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "chipdse/core/error.hpp"
+#include "chipdse/core/suggest.hpp"
+#include "chipdse/deck/deck.hpp"
+#include "chipdse/model/evaluate.hpp"
+#include "chipdse/search/choice_decoder.hpp"
+#include "chipdse/search/space_from_deck.hpp"
+#include "commands.hpp"
+
+namespace chipdse::app {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+bool parse_number(const std::string& s, double& x) {
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+// The value of `values` that `text` names: the same text, or for a numeric axis the same number ("4.0" = "4").
+std::size_t find_value(const std::vector<std::string>& values, const std::string& text) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (values[i] == text) return i;
+  double want = 0.0, have = 0.0;
+  if (parse_number(text, want))
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (parse_number(values[i], have) && have == want) return i;
+  return values.size();
+}
+
+std::string list(const std::vector<std::string>& names) { return join_names(names); }
+
+/// The point named by the --set arguments; unset axes take their first value (listed in `defaulted`).
+search::DesignPoint point_from_sets(const search::DesignSpace& space, const std::vector<std::string>& sets,
+                                    std::vector<std::string>& defaulted) {
+  std::vector<std::pair<std::string, std::string>> kv;
+  std::string variant;
+  for (const std::string& s : sets) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw InputError(SourceLocation{"command line"}, "--set", "expected axis=value", s, "e.g. --set hbm_stacks=6");
+    std::string key = s.substr(0, eq), value = s.substr(eq + 1);
+    if (key == "partitioning") {
+      if (!variant.empty())
+        throw InputError(SourceLocation{"command line"}, "--set partitioning", "set twice", value);
+      variant = value;
+      continue;
+    }
+    for (const auto& [k, v] : kv)
+      if (k == key) throw InputError(SourceLocation{"command line"}, "--set " + key, "axis set twice", value);
+    kv.emplace_back(std::move(key), std::move(value));
+  }
+  std::vector<std::string> variants;
+  for (std::size_t v = 0; v < space.variant_count(); ++v) variants.push_back(space.variant(v).name);
+  if (variant.empty()) {
+    variant = variants.front();
+    defaulted.push_back("partitioning");
+  }
+  const std::size_t vi = space.variant_index(variant);
+  if (vi == search::DesignSpace::npos) {
+    throw InputError(SourceLocation{"command line"}, "--set partitioning", "not a partitioning of this deck's space",
+                     variant, allowed_names(variant, variants));
+  }
+  const search::Variant& var = space.variant(vi);
+  std::vector<std::string> axis_names;
+  for (const auto& a : var.axes) axis_names.push_back(a.name);
+  std::vector<std::pair<std::string, std::string>> settings;
+  for (const auto& [key, value] : kv) {
+    const std::size_t a = space.axis_index(vi, key);
+    if (a == search::DesignSpace::npos) {
+      axis_names.insert(axis_names.begin(), "partitioning");
+      InputError e(SourceLocation{"command line"}, "--set " + key, "no such axis for partitioning '" + var.name + "'",
+                   key, allowed_names(key, axis_names));
+      if (!defaulted.empty() && defaulted.front() == "partitioning")
+        e.add_context("  partitioning was not set and took its first value; other partitionings may have this axis: "
+                      "--set partitioning=" + list(variants));
+      throw e;
+    }
+    const auto& values = var.axes[a].values;
+    const std::size_t i = find_value(values, value);
+    if (i == values.size()) {
+      double ignored = 0.0;  // a misspelt number is not a typo of another number: no "did you mean" for those
+      throw InputError(SourceLocation{"command line"}, "--set " + key, "value not on this axis of the deck's space",
+                       value, parse_number(value, ignored) ? list(values) : allowed_names(value, values));
+    }
+    settings.emplace_back(key, values[i]);
+  }
+  for (const auto& a : var.axes) {
+    bool set = false;
+    for (const auto& [k, v] : settings) set = set || k == a.name;
+    if (!set) {
+      settings.emplace_back(a.name, a.values.front());
+      defaulted.push_back(a.name);
+    }
+  }
+  return space.find_point(var.name, settings);
+}
+
+std::vector<std::string> reasons(std::uint32_t bits) {
+  std::vector<std::string> out;
+  for (std::uint32_t b = 0; b < model::infeasible::count; ++b)
+    if (bits & (1u << b)) out.emplace_back(model::infeasibility_name(1u << b));
+  return out;
+}
+
+json die_json(const char* kind, const model::DieArea& a, const model::DieReport& r) {
+  const auto node = model::kProcessNodeNames[static_cast<std::size_t>(a.node)];
+  return json{{"kind", kind},
+              {"count", a.count},
+              {"node", node},
+              {"area_mm2", a.area_mm2},
+              {"width_mm", a.width_mm},
+              {"height_mm", a.height_mm},
+              {"blocks_mm2",
+               {{"logic", a.blocks.logic_mm2}, {"sram", a.blocks.sram_mm2}, {"hbm_phy", a.blocks.hbm_phy_mm2},
+                {"offpkg_io", a.blocks.offpkg_io_mm2}, {"d2d_phy", a.blocks.d2d_phy_mm2}, {"misc", a.blocks.misc_mm2}}},
+              {"shoreline_growth_mm2", a.growth_mm2},
+              {"hbm_phy_sites", a.hbm_phy_sites},
+              {"dies_per_wafer", r.dies_per_wafer},
+              {"yield", r.yield},
+              {"test_pass_yield", r.cost.pass_yield},
+              {"shipped_quality", r.cost.quality},
+              {"cost_per_shipped_die_usd", r.cost.shipped_usd}};
+}
+
+json to_json(const deck::Deck& deck, const search::DesignSpace& space, const search::DesignPoint& point,
+             std::uint64_t index, const std::vector<std::string>& defaulted, const model::Metrics& m,
+             const model::EvaluationDetail& d) {
+  json design = json::object();
+  const search::Variant& var = space.variant(point.variant);
+  design["partitioning"] = var.name;
+  for (std::size_t a = 0; a < var.axes.size(); ++a) design[var.axes[a].name] = var.axes[a].values[point.value[a]];
+  const model::CostBreakdown& c = m.cost;
+  json dies = json::array();
+  if (d.area.compute.count > 0) dies.push_back(die_json("compute", d.area.compute, d.compute));
+  if (d.area.io.count > 0) dies.push_back(die_json("io", d.area.io, d.io));
+  if (d.area.cache.count > 0) dies.push_back(die_json("cache", d.area.cache, d.cache));
+  const model::Geometry& g = d.geometry;
+  return json{
+      {"deck", deck.path},
+      {"index", index},
+      {"design", design},
+      {"defaulted_axes", defaulted},
+      {"feasible", m.infeasible == 0},
+      {"infeasible", reasons(m.infeasible)},
+      {"metrics",
+       {{"cost_usd", m.cost_usd},
+        {"silicon_area_mm2", m.silicon_area_mm2},
+        {"package_area_mm2", m.package_area_mm2},
+        {"interposer_area_mm2", m.interposer_area_mm2}}},
+      {"not_yet_modelled", {"throughput", "latency_s", "power_w", "perf_per_w", "perf_per_usd", "tco_usd_per_mtoken"}},
+      {"cost_breakdown_usd",
+       {{"raw_dies", c.raw_dies_usd}, {"defect_scrap", c.defect_scrap_usd}, {"test", c.test_usd},
+        {"raw_package", c.raw_package_usd}, {"package_scrap", c.package_scrap_usd},
+        {"assembly_scrap", c.assembly_scrap_usd}, {"hbm", c.hbm_usd}, {"optics", c.optics_usd},
+        {"nre_per_unit", c.nre_per_unit_usd}, {"total", c.total_usd}}},
+      {"nre_usd",
+       {{"module", d.nre.module_usd}, {"chip", d.nre.chip_usd}, {"masks", d.nre.mask_usd}, {"d2d", d.nre.d2d_usd},
+        {"package", d.nre.package_usd}, {"total", d.nre.total_usd}, {"per_unit", d.nre.per_unit_usd},
+        {"volume_units", deck.economics.volume_units}, {"reuse_products", deck.economics.reuse_products}}},
+      {"dies", dies},
+      {"package",
+       {{"substrate_placed_mm2", g.substrate_area_mm2},
+        {"substrate_costed_mm2", d.package.package_area_mm2},
+        {"interposer_mm2", d.package.interposer_area_mm2},
+        {"interposer_yield", d.package.interposer_yield},
+        {"assembly_yield", d.package.assembly_yield},
+        {"organic_layer_factor", d.package.layer_factor},
+        {"components", d.package.component_count},
+        {"bridges", d.package.bridge_count},
+        {"hbm_phy_dark_sites", d.area.hbm_phy_dark},
+        {"optical_engines", d.area.engines.count}}},
+      {"geometry",
+       {{"grid", fmt::format("{}x{}", g.rows, g.cols)},
+        {"d2d_max_mm", g.d2d_max_mm},
+        {"io_link_max_mm", g.io_link_max_mm},
+        {"hbm_reach_max_mm", g.hbm_reach_max_mm},
+        {"key", fmt::format("{:016x}", g.key)}}}};
+}
+
+void print_table(const json& j) {
+  std::cout << "design " << j["index"].get<std::uint64_t>() << " of " << j["deck"].get<std::string>() << '\n';
+  for (const auto& [k, v] : j["design"].items()) std::cout << fmt::format("  {:<20} {}\n", k, v.get<std::string>());
+  if (!j["defaulted_axes"].empty())
+    std::cout << "  (first value taken for: " << list(j["defaulted_axes"].get<std::vector<std::string>>()) << ")\n";
+  std::cout << (j["feasible"].get<bool>() ? "feasible\n"
+                                          : "INFEASIBLE: " + list(j["infeasible"].get<std::vector<std::string>>()) + "\n");
+  std::cout << "metrics\n";
+  for (const auto& [k, v] : j["metrics"].items()) std::cout << fmt::format("  {:<20} {:>14.2f}\n", k, v.get<double>());
+  std::cout << "cost per package (USD)\n";
+  for (const auto& [k, v] : j["cost_breakdown_usd"].items())
+    std::cout << fmt::format("  {:<20} {:>14.2f}\n", k, v.get<double>());
+  std::cout << "NRE (USD, one-off)\n";
+  for (const auto& [k, v] : j["nre_usd"].items()) std::cout << fmt::format("  {:<20} {:>14.6g}\n", k, v.get<double>());
+  std::cout << "dies\n";
+  for (const auto& die : j["dies"])
+    std::cout << fmt::format("  {:<8} {} x {:<4} {:>8.2f} mm2 ({:.2f} x {:.2f} mm)  {:>6.1f} per wafer  yield {:.4f}  "
+                             "{:>10.2f} USD per shipped die\n",
+                             die["kind"].get<std::string>(), die["count"].get<int>(), die["node"].get<std::string>(),
+                             die["area_mm2"].get<double>(), die["width_mm"].get<double>(),
+                             die["height_mm"].get<double>(), die["dies_per_wafer"].get<double>(),
+                             die["yield"].get<double>(), die["cost_per_shipped_die_usd"].get<double>());
+  std::cout << "package\n";
+  for (const auto& [k, v] : j["package"].items()) std::cout << fmt::format("  {:<22} {}\n", k, v.dump());
+  std::cout << "geometry\n";
+  for (const auto& [k, v] : j["geometry"].items()) std::cout << fmt::format("  {:<22} {}\n", k, v.dump());
+  std::cout << "not yet modelled (issue #5): " << list(j["not_yet_modelled"].get<std::vector<std::string>>()) << '\n';
+}
+
+}  // namespace
+
+ExitCode evaluate_command(const EvaluateOptions& opt) {
+  const deck::Deck deck = deck::load_deck(opt.deck);
+  const search::DesignSpace space = search::design_space_from_deck(deck);
+  std::vector<std::string> defaulted;
+  const search::DesignPoint point = point_from_sets(space, opt.sets, defaulted);
+  const std::uint64_t index = space.encode(point);
+  const search::ChoiceDecoder decoder(space);
+  const model::KernelParams params = model::kernel_params_from_deck(deck);
+  model::EvaluationDetail detail;
+  const model::Metrics m = model::evaluate(decoder.choice(point), params, &detail);
+  const json j = to_json(deck, space, point, index, defaulted, m, detail);
+  if (opt.json)
+    std::cout << j.dump(2) << '\n';
+  else
+    print_table(j);
+  return ExitCode::ok;
+}
+
+}  // namespace chipdse::app

@@ -1,0 +1,108 @@
+// The evaluation kernel (see evaluate.hpp): area -> geometry -> cost for one design point.
+#include "chipdse/model/evaluate.hpp"
+
+#include <cmath>
+
+namespace chipdse::model {
+
+namespace {
+
+constexpr std::size_t idx(auto e) noexcept { return static_cast<std::size_t>(e); }
+
+// Every enum inside its table and every number usable: the kernel indexes arrays with these, so a bad value must
+// never reach them (the deck and the design space only produce valid choices; this guards hand-built ones).
+bool valid(const DesignChoice& c) noexcept {
+  return idx(c.partitioning) < kPartitioningCount && idx(c.compute_node) < kProcessNodeCount &&
+         idx(c.io_node) < kProcessNodeCount && idx(c.cache_node) < kProcessNodeCount &&
+         idx(c.packaging) < kPackagingCount && idx(c.d2d) < kD2dKindCount && idx(c.hbm) < kHbmGenCount &&
+         idx(c.scale_up_link) < kLinkTechCount && idx(c.scale_out_link) < kLinkTechCount &&
+         c.compute_count >= 1 && c.compute_count <= static_cast<std::int32_t>(kMaxComputeDies) &&
+         c.hbm_stacks >= 0 && c.hbm_stacks <= static_cast<std::int32_t>(kMaxHbmStacks) &&
+         std::isfinite(c.d2d_tbps_per_direction) && c.d2d_tbps_per_direction >= 0.0 && std::isfinite(c.clock_ghz) &&
+         c.clock_ghz >= 0.0;
+}
+
+AreaInput area_input(const DesignChoice& c, const KernelParams& p) noexcept {
+  AreaInput in;
+  in.partitioning = c.partitioning;
+  in.compute_count = c.partitioning == Partitioning::monolithic ? 1 : c.compute_count;
+  in.compute_node = c.compute_node;
+  in.io_node = c.io_node;
+  in.cache_node = c.cache_node;
+  in.compute_scale = 1.0;  // every candidate provides the reference's compute
+  in.sram_mb = p.sram_mb;
+  in.hbm = c.hbm;
+  in.hbm_stacks = c.hbm_stacks;
+  in.d2d = c.d2d;
+  in.d2d_tbps_per_direction = c.d2d_tbps_per_direction;
+  // No separate axis for the compute <-> cache-die bandwidth: the provisioned D2D bandwidth of the chiplet.
+  in.cache_tbps_per_direction = c.d2d_tbps_per_direction;
+  in.scale_up_link = c.scale_up_link;
+  in.scale_out_link = c.scale_out_link;
+  in.scale_up_tbps_bidir = p.scale_up_tbps_bidir;
+  in.scale_out_tbps_bidir = p.scale_out_tbps_bidir;
+  return in;
+}
+
+GeometryInput geometry_input(const DesignChoice& c, const AreaResult& a, const KernelParams& p) noexcept {
+  GeometryInput g;
+  g.carrier = kPackagingCarrier[idx(c.packaging)];
+  g.compute_count = a.compute.count;
+  g.compute = DieFootprint{a.compute.width_mm, a.compute.height_mm};
+  g.cache_on_compute = a.cache.count > 0;
+  g.has_io_die = a.io.count > 0;
+  g.io = DieFootprint{a.io.width_mm, a.io.height_mm};
+  g.hbm_count = c.hbm_stacks;
+  g.hbm = p.hbm[idx(c.hbm)].footprint;
+  g.optical_engine_count = a.engines.count;
+  g.optical_engine = EdgeFootprint{a.engines.edge_mm, a.engines.depth_mm};
+  return g;
+}
+
+bool over(double area_mm2, double limit_mm2) noexcept { return limit_mm2 > 0.0 && area_mm2 > limit_mm2; }
+
+}  // namespace
+
+const char* infeasibility_name(std::uint32_t bit) noexcept {
+  if (bit == 0 || (bit & (bit - 1)) != 0) return "";
+  if (bit < (1u << infeasible::kGeometryBitShift)) return area_issue_name(bit);
+  if (bit < (1u << infeasible::kKernelBitShift)) return geometry_issue_name(bit >> infeasible::kGeometryBitShift);
+  switch (bit) {
+    case infeasible::die_over_max_area: return "die_over_max_area";
+    case infeasible::die_not_on_wafer: return "die_not_on_wafer";
+    case infeasible::hbm_needs_fine_pitch: return "hbm_needs_fine_pitch";
+    case infeasible::hbm_capacity_short: return "hbm_capacity_short";
+    case infeasible::invalid_choice: return "invalid_choice";
+    default: return "";
+  }
+}
+
+Metrics evaluate(const DesignChoice& choice, const KernelParams& p, EvaluationDetail* detail) noexcept {
+  Metrics m;
+  if (!valid(choice)) {
+    m.infeasible = infeasible::invalid_choice;  // every number stays 0: finite, never on a front
+    return m;
+  }
+  const AreaResult area = evaluate_area(area_input(choice, p), p.reference, p.area);
+  Geometry local;
+  Geometry& g = detail != nullptr ? detail->geometry : local;
+  g = place_package(geometry_input(choice, area, p), p.packaging[idx(choice.packaging)].rules);
+
+  m.infeasible = area.issues | (g.infeasible << infeasible::kGeometryBitShift);
+  if (over(area.compute.area_mm2, p.max_die_area_mm2) || over(area.io.area_mm2, p.max_die_area_mm2) ||
+      over(area.cache.area_mm2, p.max_die_area_mm2))
+    m.infeasible |= infeasible::die_over_max_area;
+  if (choice.hbm_stacks > 0 && !p.packaging[idx(choice.packaging)].fine_pitch)
+    m.infeasible |= infeasible::hbm_needs_fine_pitch;
+  if (static_cast<double>(choice.hbm_stacks) * p.hbm[idx(choice.hbm)].capacity_gb < p.hbm_capacity_gb)
+    m.infeasible |= infeasible::hbm_capacity_short;
+
+  m.silicon_area_mm2 = area.silicon_area_mm2;
+  m.package_area_mm2 = g.substrate_area_mm2;
+  m.interposer_area_mm2 = g.interposer_area_mm2;
+  evaluate_cost(choice, p, area, g, m, detail);
+  if (detail != nullptr) detail->area = area;
+  return m;
+}
+
+}  // namespace chipdse::model

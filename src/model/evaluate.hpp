@@ -1,0 +1,106 @@
+// chipdse/model/evaluate.hpp — the evaluation kernel: one design point -> every metric (DESIGN.md §2).
+// Stages: area (area.hpp) -> geometry (geometry.hpp) -> cost (this file's CostBreakdown); performance and power
+// arrive with issue #5. Pure, deterministic, noexcept; no allocation, no virtual call, no I/O per point.
+// model/: never includes MPI, PETSc, HDF5 or toml++.
+#pragma once
+
+#include <cstdint>
+
+#include "chipdse/model/area.hpp"
+#include "chipdse/model/design_choice.hpp"
+#include "chipdse/model/die_cost.hpp"
+#include "chipdse/model/geometry.hpp"
+#include "chipdse/model/kernel_params.hpp"
+#include "chipdse/model/nre.hpp"
+#include "chipdse/model/package_cost.hpp"
+
+namespace chipdse::model {
+
+/// Infeasibility reasons of a design point, one bit each (0 = feasible), in one 32-bit mask:
+/// bits [0, 6) are area_issue bits, [6, 13) geometry_issue bits shifted by kGeometryBitShift, then the kernel's own.
+/// An infeasible point still reports every number it could compute; it is never on a front.
+namespace infeasible {
+inline constexpr std::uint32_t kGeometryBitShift = area_issue::count;
+inline constexpr std::uint32_t kKernelBitShift = kGeometryBitShift + geometry_issue::count;
+/// a die larger than constraints.max_die_area_mm2 (the deck's own limit, below or at the reticle)
+inline constexpr std::uint32_t die_over_max_area = 1u << (kKernelBitShift + 0);
+/// a die too large for one whole copy to fit on the wafer (dies per wafer < 1)
+inline constexpr std::uint32_t die_not_on_wafer = 1u << (kKernelBitShift + 1);
+/// HBM on a carrier that cannot route its micro-bump bus (organic laminate: C4 pitch > HBM micro-bump pitch)
+inline constexpr std::uint32_t hbm_needs_fine_pitch = 1u << (kKernelBitShift + 2);
+/// fewer GB of HBM than reference.hbm_capacity_gb
+inline constexpr std::uint32_t hbm_capacity_short = 1u << (kKernelBitShift + 3);
+/// a choice outside the kernel's tables (bad enum, k outside 1..16, negative bandwidth)
+inline constexpr std::uint32_t invalid_choice = 1u << (kKernelBitShift + 4);
+inline constexpr std::uint32_t kernel_count = 5;
+inline constexpr std::uint32_t count = kKernelBitShift + kernel_count;  ///< number of reason bits in all
+}  // namespace infeasible
+
+/// Short name of one reason bit of the combined mask ("die_over_reticle", "hbm_too_far", ...); "" if unknown.
+const char* infeasibility_name(std::uint32_t bit) noexcept;
+
+/// One kind of die as manufactured (compute, IO or cache), for the report.
+struct DieReport {
+  std::int32_t count = 0;          ///< 0: absent
+  double area_mm2 = 0.0;
+  double dies_per_wafer = 0.0;
+  double yield = 0.0;              ///< true yield Y
+  DieCost cost;                    ///< per shipped die; for a compute die under a cache die: the 3D stack
+};
+
+/// NRE of the product, one-off totals (USD) and the amortised share per unit.
+struct NreReport {
+  double module_usd = 0.0;   ///< IP-block design, area-scaled (module share of the node NRE)
+  double chip_usd = 0.0;     ///< chip integration, area-scaled, plus the fixed share WITHOUT the mask set
+  double mask_usd = 0.0;     ///< mask sets, one per distinct die design (itemised out of the fixed share)
+  double d2d_usd = 0.0;      ///< D2D / 3D interface designs, once per node that carries one
+  double package_usd = 0.0;  ///< package (substrate, interposer or carrier) design
+  double total_usd = 0.0;
+  double per_unit_usd = 0.0;  ///< die designs / (volume x reuse for chiplets), package / volume
+};
+
+/// The itemised cost of one package (USD per package). Invariant: total_usd is the sum of the nine items.
+struct CostBreakdown {
+  double raw_dies_usd = 0.0;        ///< dies at wafer price / dies per wafer, and their bumps
+  double defect_scrap_usd = 0.0;    ///< dies scrapped by the known-good-die test
+  double test_usd = 0.0;            ///< KGD test of the shipped dies (tester time)
+  double raw_package_usd = 0.0;     ///< substrate, interposer or carrier with bridges, before yield
+  double package_scrap_usd = 0.0;   ///< substrates / interposers lost to their own yields
+  double assembly_scrap_usd = 0.0;  ///< good dies and HBM lost in failed assemblies
+  double hbm_usd = 0.0;             ///< purchased HBM stacks
+  double optics_usd = 0.0;          ///< this package's end of its scale-up and scale-out links
+  double nre_per_unit_usd = 0.0;    ///< amortised NRE
+  double total_usd = 0.0;           ///< the cost_usd objective
+};
+
+/// Everything the kernel computed about one point (trivially copyable; ~5 kB: used by `evaluate` and output,
+/// the search keeps only Metrics).
+struct EvaluationDetail {
+  AreaResult area;
+  Geometry geometry;
+  PackageCost package;
+  DieReport compute, io, cache;
+  NreReport nre;
+};
+
+/// The metrics of one design point (DESIGN.md §2 objectives; performance and power with issue #5).
+struct Metrics {
+  std::uint32_t infeasible = 0;       ///< reason bits (see namespace infeasible); 0 = feasible
+  double cost_usd = 0.0;              ///< per package, all items of CostBreakdown
+  double silicon_area_mm2 = 0.0;      ///< sum of die areas (count x area over compute, IO, cache)
+  double package_area_mm2 = 0.0;      ///< placed substrate outline
+  double interposer_area_mm2 = 0.0;   ///< placed interposer / carrier (0 without one)
+  CostBreakdown cost;
+};
+
+/// Evaluates one design point. Pure, noexcept, thread-safe (params are read-only); no allocation.
+/// Every returned number is finite for any choice, feasible or not.
+/// @param detail when not null, receives the intermediate results (area, placement, package cost, dies, NRE)
+Metrics evaluate(const DesignChoice& choice, const KernelParams& params, EvaluationDetail* detail = nullptr) noexcept;
+
+/// The cost stage alone (evaluate() calls it): dies, package, HBM, optics, NRE for a placed package.
+/// Fills `out.cost`, `out.cost_usd` and the infeasible bits it finds; `detail` as in evaluate().
+void evaluate_cost(const DesignChoice& choice, const KernelParams& params, const AreaResult& area,
+                   const Geometry& geometry, Metrics& out, EvaluationDetail* detail) noexcept;
+
+}  // namespace chipdse::model
