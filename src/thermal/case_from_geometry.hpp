@@ -37,7 +37,9 @@ namespace chipdse::thermal {
 /// The package around the placed rectangles: plain numbers in SI units (thickness in m, k in W/(m K), h in
 /// W/(m^2 K), temperature in K). Defaults are TAP-2.5D's stack (shared/reference/thermal.md §1, "writes 6 LCF
 /// layers") with the HotSpot spreader/sink/convection of case B (shared/validation/thermal/
-/// case_b_2p5d_4chiplets/case_b.fv), whose effective mixed-layer conductivities are copied from that deck.
+/// case_b_2p5d_4chiplets/case_b.fv), whose effective mixed-layer conductivities are copied from that deck: they
+/// reproduce validation case B. A design evaluation takes its stack from the technology database instead,
+/// package_stack_from_tech (stack_from_tech.hpp), whose values differ where noted below.
 struct PackageStack {
   double substrate_thickness_m = 200e-6;  ///< thermal.md §1 TAP-2.5D: substrate 200 µm
   /// thermal.md §1: organic substrate 0.3 W/mK (case_b.fv 0.3003); inputs/tech/thermal.toml
@@ -46,13 +48,14 @@ struct PackageStack {
   double c4_thickness_m = 70e-6;  ///< thermal.md §1 TAP-2.5D: C4+UF 70 µm
   double c4_k_w_mk = 70.767;      ///< C4 Cu/UF parallel mix (thermal.md §1 "Mixed bump/TSV layers"), case_b.fv
   double interposer_thickness_m = 110e-6;  ///< thermal.md §1 TAP-2.5D: Si interposer+TSV 110 µm
-  /// Si interposer with TSVs, case_b.fv (112); inputs/tech/thermal.toml thermal.material.silicon_interposer 150
+  /// Si interposer with TSVs, case_b.fv (112 = Si 100 + 4 % Cu); package_stack_from_tech mixes the same TSV share
+  /// into thermal.material.silicon_interposer.conductivity_at_tj_design_w_per_mk (119) -> 130
   double interposer_k_w_mk = 112.0;
   double ubump_thickness_m = 10e-6;  ///< thermal.md §1 TAP-2.5D: µbump+UF 10 µm
   double ubump_k_w_mk = 124.563;     ///< µbump Cu/UF parallel mix under a die (thermal.md §1), case_b.fv ub_C*
   double chip_thickness_m = 150e-6;  ///< thermal.md §1 TAP-2.5D: chip 150 µm
-  /// die silicon: HotSpot/TAP 100 (thermal.md §1 "Si 100-150"; case_b.fv C*); thermal.toml
-  /// thermal.material.silicon.conductivity_w_per_mk gives 150
+  /// die silicon: HotSpot/TAP 100 (thermal.md §1 "Si 100-150"; case_b.fv C*); package_stack_from_tech takes
+  /// thermal.material.silicon.conductivity_at_tj_design_w_per_mk (119, bulk 150 at 300 K scaled to 85 C)
   double silicon_k_w_mk = 100.0;
   /// 3D cache die on a compute die: assumed as thick as the chip layer (thermal.md §1 chip 150 µm; no source
   /// gives a stacked-die thickness); silicon_k_w_mk applies
@@ -61,7 +64,7 @@ struct PackageStack {
   /// thermal.toml thermal.material.underfill.conductivity_w_per_mk
   double underfill_k_w_mk = 1.6;
   double tim_thickness_m = 20e-6;  ///< thermal.md §1 TAP-2.5D: TIM 20 µm
-  double tim_k_w_mk = 4.0;         ///< thermal.md §1 TIM 4 W/mK (thermal.toml tim_grease gives 3)
+  double tim_k_w_mk = 4.0;  ///< thermal.md §1 TIM 4 W/mK; package_stack_from_tech: t / thermal.tim.tim1 R'' (4.0)
   double spreader_thickness_m = 1e-3;  ///< thermal.md §1/§2 HotSpot Cu spreader 1 mm; 0 omits the spreader
   double spreader_k_w_mk = 400.0;      ///< thermal.md §1 Cu 400; thermal.toml thermal.material.copper
   double spreader_scale = 2.0;         ///< side / core side: thermal.md §1 TAP-2.5D "Spreader = 2x interposer"
@@ -72,11 +75,11 @@ struct PackageStack {
   /// thermal.toml thermal.cooling.h_air_heatsink_w_per_m2k 1500, h_liquid_cold_plate_w_per_m2k 15000
   double htc_top_w_m2k = 2777.7778;
   /// substrate bottom: thermal.md §1 TAP-2.5D leaves the secondary path off (0 = adiabatic); thermal.md §4
-  /// h_b 10-25, thermal.toml thermal.cooling.h_free_convection_air_w_per_m2k 25
+  /// h_b 10-25; package_stack_from_tech: thermal.cooling.h_package_bottom_w_per_m2k (0, range 0-25)
   double htc_bottom_w_m2k = 0.0;
   double ambient_k = 318.15;  ///< thermal.md §1: 45 °C in HotSpot and TAP-2.5D
   /// cells through each layer (1 = case_b.fv; thermal.md §4 and case_b_zref.fv: chip 3, interposer 2,
-  /// spreader 2, sink 8 bring the peak within ~0.1 K of the converged value)
+  /// spreader 2, sink 8 bring the peak within ~0.1 K of the converged value; package_stack_from_tech uses those)
   int substrate_sub_cells = 1;
   int c4_sub_cells = 1;
   int interposer_sub_cells = 1;

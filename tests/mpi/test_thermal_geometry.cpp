@@ -3,7 +3,8 @@
 // shared/reference/thermal.md §3 (derived again below for a volumetric source and two convective paths), the
 // fvtherm reference temperatures of case B (shared/validation/thermal/README.md, as quoted in
 // tests/data/thermal/README.md and tests/mpi/test_thermal.cpp), conservation, the maximum principle, and
-// bit-identical results on every rank.
+// bit-identical results on every rank. The stack from the technology database is tested in
+// test_thermal_stack_from_tech.cpp.
 #include <catch2/catch.hpp>
 #include <mpi.h>
 
@@ -74,6 +75,40 @@ model::Geometry case_b_geometry() {
   return g;
 }
 
+/// Case B's stack, written out from case_b.fv (and thermal.md §1's TAP-2.5D / HotSpot numbers) so that these
+/// tests do not depend on PackageStack's defaults: substrate 200 µm k 0.3003, C4+UF 70 µm 70.767, interposer
+/// 110 µm 112, µbump field 10 µm 124.563 (underfill 1.6 between dies), chip 150 µm Si 100, TIM 20 µm 4, Cu
+/// spreader 1 mm and sink 6.9 mm (2x and 2x), h 2777.7778 on top, adiabatic bottom, 318.15 K, 1 cell per layer.
+PackageStack case_b_stack() {
+  PackageStack s;
+  s.substrate_thickness_m = 200e-6;
+  s.substrate_k_w_mk = 0.3003;
+  s.c4_thickness_m = 70e-6;
+  s.c4_k_w_mk = 70.767;
+  s.interposer_thickness_m = 110e-6;
+  s.interposer_k_w_mk = 112.0;
+  s.ubump_thickness_m = 10e-6;
+  s.ubump_k_w_mk = 124.563;
+  s.chip_thickness_m = 150e-6;
+  s.silicon_k_w_mk = 100.0;
+  s.cache_thickness_m = 150e-6;
+  s.underfill_k_w_mk = 1.6;
+  s.tim_thickness_m = 20e-6;
+  s.tim_k_w_mk = 4.0;
+  s.spreader_thickness_m = 1e-3;
+  s.spreader_k_w_mk = 400.0;
+  s.spreader_scale = 2.0;
+  s.sink_thickness_m = 6.9e-3;
+  s.sink_k_w_mk = 400.0;
+  s.sink_scale = 2.0;
+  s.htc_top_w_m2k = 2777.7778;
+  s.htc_bottom_w_m2k = 0.0;
+  s.ambient_k = 318.15;
+  s.substrate_sub_cells = s.c4_sub_cells = s.interposer_sub_cells = s.ubump_sub_cells = s.chip_sub_cells =
+      s.cache_sub_cells = s.tim_sub_cells = s.spreader_sub_cells = s.sink_sub_cells = 1;
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("adapter, 1-D limit: one die over the whole interposer matches the series-resistance formula",
@@ -81,7 +116,7 @@ TEST_CASE("adapter, 1-D limit: one die over the whole interposer matches the ser
   // 20 x 20 mm, P = 100 W in the die, no spreader/sink: h on the TIM top. Every layer spans the same area,
   // the die and its µbump field cover their layers entirely, so nothing varies in-plane.
   const double w = 20, area = w * w * 1e-6, p = 100;
-  PackageStack s;
+  PackageStack s = case_b_stack();
   s.spreader_thickness_m = 0;
   s.sink_thickness_m = 0;
   s.htc_top_w_m2k = 20000;
@@ -144,8 +179,8 @@ TEST_CASE("adapter, case B: the geometry of case B reproduces its fvtherm block 
   const model::Geometry g = case_b_geometry();
   const std::vector<double> power = {120, 80, 60, 40};  // case_b.ptrace / case_b.fv
   const std::vector<std::string> names = {"compute0", "compute1", "compute2", "compute3"};
-  // Default PackageStack = case B's stack; 128 requested cells snap to case_b.fv's 16+16+64+16+16 grid.
-  const FvCase c = case_from_geometry(g, power, PackageStack{}, 128);
+  // Case B's stack; 128 requested cells snap to case_b.fv's 16+16+64+16+16 grid.
+  const FvCase c = case_from_geometry(g, power, case_b_stack(), 128);
   int nx = 0;
   for (const auto& seg : c.x) nx += seg.cells;
   CHECK(nx == 128);
@@ -161,7 +196,7 @@ TEST_CASE("adapter, case B: the geometry of case B reproduces its fvtherm block 
     }
   }
   SECTION("zref sub-cells (chip 3, interposer 2, spreader 2, sink 8): case_b_zref.fv's table, +-0.05 K") {
-    PackageStack s;
+    PackageStack s = case_b_stack();
     s.chip_sub_cells = 3;
     s.interposer_sub_cells = 2;
     s.spreader_sub_cells = 2;
@@ -294,3 +329,4 @@ TEST_CASE("adapter: organic carrier (no interposer) and bad inputs", "[thermal][
   no_sink.htc_top_w_m2k = 0;
   CHECK_THROWS_AS(case_from_geometry(g, power, no_sink, 64), InputError);
 }
+
