@@ -71,6 +71,28 @@ H5Id create_file(const std::string& path) {
   return H5Id(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "create file '" + path + "'"));
 }
 
+H5Id open_file(const std::string& path) {
+  return H5Id(check(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "open file '" + path + "' for writing"));
+}
+
+H5Id open_file_mpio(const std::string& path, MPI_Comm comm) {
+  H5Id fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create a file access property list"));
+  check_status(H5Pset_fapl_mpio(fapl.get(), comm, MPI_INFO_NULL), "select the MPI-IO driver");
+  return H5Id(check(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get()), "open file '" + path + "' with MPI-IO"));
+}
+
+H5Id open_group(hid_t parent, const std::string& name) {
+  return H5Id(check(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), "open group '" + name + "'"));
+}
+
+H5Id open_dataset(hid_t parent, const std::string& name) {
+  return H5Id(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "open dataset '" + name + "'"));
+}
+
+hid_t check_h5(hid_t id, const std::string& what) { return check(id, what); }
+
+void check_h5_status(herr_t status, const std::string& what) { check_status(status, what); }
+
 H5Id create_group(hid_t parent, const std::string& name) {
   return H5Id(check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                     "create group '" + name + "'"));
@@ -112,6 +134,27 @@ void write_doubles(hid_t parent, const std::string& name, const std::vector<doub
   if (n) check_status(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
                       "write dataset '" + name + "'");
   if (!unit.empty()) write_attribute(ds.get(), "unit", unit);
+}
+
+void write_uint64s(hid_t parent, const std::string& name, const std::vector<unsigned long long>& values) {
+  const hsize_t n = values.size();
+  H5Id space(check(H5Screate_simple(1, &n, nullptr), "create a dataspace"));
+  H5Id ds(check(H5Dcreate2(parent, name.c_str(), H5T_NATIVE_ULLONG, space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                           H5P_DEFAULT),
+                "create dataset '" + name + "'"));
+  if (n) check_status(H5Dwrite(ds.get(), H5T_NATIVE_ULLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+                      "write dataset '" + name + "'");
+}
+
+void write_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
+  H5Id type = string_type();
+  const hsize_t n = values.size();
+  H5Id space(check(H5Screate_simple(1, &n, nullptr), "create a dataspace"));
+  H5Id attr(check(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                  "create attribute '" + name + "'"));
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  if (n) check_status(H5Awrite(attr.get(), type.get(), ptrs.data()), "write attribute '" + name + "'");
 }
 
 }  // namespace chipdse::io

@@ -1,11 +1,12 @@
-// chipdse/io/h5_writer.hpp — small helpers over the HDF5 C API for the groups rank 0 writes (attributes,
-// strings, columns with units). Every failure becomes chipdse::Error; nothing is left half-open.
+// chipdse/io/h5_writer.hpp — small helpers over the HDF5 C API (files serial or MPI-IO, attributes, strings, columns
+// with units). Every failure becomes chipdse::Error; nothing is left half-open.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include <hdf5.h>
+#include <mpi.h>
 
 namespace chipdse::io {
 
@@ -32,7 +33,14 @@ void silence_hdf5_errors();
 
 /// Creates (truncates) a file with the default serial driver. @throws Error naming the path.
 H5Id create_file(const std::string& path);
+/// Opens an existing file for writing with the default serial driver (one rank). @throws Error naming the path.
+H5Id open_file(const std::string& path);
+/// Opens an existing file for writing with the MPI-IO driver on `comm`. Collective: every rank of comm calls it,
+/// and every later metadata call (creating groups, datasets) must be made by every rank alike.
+H5Id open_file_mpio(const std::string& path, MPI_Comm comm);
 H5Id create_group(hid_t parent, const std::string& name);
+H5Id open_group(hid_t parent, const std::string& name);
+H5Id open_dataset(hid_t parent, const std::string& name);
 
 void write_attribute(hid_t obj, const std::string& name, const std::string& value);
 void write_attribute(hid_t obj, const std::string& name, long long value);
@@ -42,5 +50,13 @@ void write_attribute(hid_t obj, const std::string& name, double value);
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
 /// A 1-D dataset of doubles with a `unit` attribute (empty unit: none written).
 void write_doubles(hid_t parent, const std::string& name, const std::vector<double>& values, const std::string& unit);
+/// A 1-D dataset of unsigned 64-bit integers (counts, indices).
+void write_uint64s(hid_t parent, const std::string& name, const std::vector<unsigned long long>& values);
+/// A 1-D string array attribute (variable-length UTF-8).
+void write_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& values);
+
+/// Turns a negative HDF5 identifier or status into Error("HDF5: cannot <what>").
+hid_t check_h5(hid_t id, const std::string& what);
+void check_h5_status(herr_t status, const std::string& what);
 
 }  // namespace chipdse::io

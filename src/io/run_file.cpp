@@ -6,6 +6,7 @@
 #include "chipdse/core/build_info.hpp"
 #include "chipdse/core/error.hpp"
 #include "chipdse/io/h5_writer.hpp"
+#include "chipdse/io/result_tables.hpp"
 
 namespace chipdse::io {
 
@@ -43,48 +44,124 @@ void write_tech(hid_t parent, const tech::TechDatabase& db) {
 
 }  // namespace
 
-void write_run_file(const std::filesystem::path& out, const deck::Deck& deck, const RunInfo& info) {
+namespace {
+
+void prepare_folder(const std::filesystem::path& out) {
   silence_hdf5_errors();
   if (out.has_parent_path()) {
     std::error_code ec;
     std::filesystem::create_directories(out.parent_path(), ec);
     if (ec) throw Error("cannot create output folder '" + out.parent_path().string() + "': " + ec.message());
   }
-  const std::string tmp = out.string() + ".tmp";
+}
+
+/// Root provenance attributes and /deck.
+void write_provenance(hid_t file, const deck::Deck& deck, const RunInfo& info) {
+  const BuildInfo& b = build_info();
+  write_attribute(file, "chipdse_version", std::string(b.version));
+  write_attribute(file, "git_revision", std::string(b.git_revision));
+  write_attribute(file, "build_type", std::string(b.build_type));
+  write_attribute(file, "compiler", std::string(b.compiler));
+  write_attribute(file, "date", utc_timestamp());
+  write_attribute(file, "ranks", static_cast<long long>(info.ranks));
+  write_attribute(file, "threads", static_cast<long long>(info.threads));
+  write_attribute(file, "status", info.status);
+  write_attribute(file, "study", deck.study_name);
+  H5Id g = create_group(file, "deck");
+  std::vector<std::string> paths, texts;
+  for (const auto& f : deck.files) {
+    paths.push_back(f.path);
+    texts.push_back(f.text);
+  }
+  write_strings(g.get(), "given_paths", paths);
+  write_strings(g.get(), "given_texts", texts);
+  write_strings(g.get(), "resolved", {deck.resolved_toml});
+  write_tech(g.get(), deck.tech);
+}
+
+void rename_into_place(const std::filesystem::path& out) {
+  const std::filesystem::path tmp = temporary_path(out);
+  std::error_code ec;
+  std::filesystem::rename(tmp, out, ec);
+  if (ec) throw Error("cannot rename '" + tmp.string() + "' to '" + out.string() + "': " + ec.message());
+}
+
+}  // namespace
+
+std::filesystem::path temporary_path(const std::filesystem::path& out) { return out.string() + ".tmp"; }
+
+void discard_result_file(const std::filesystem::path& out) noexcept {
+  std::error_code ec;
+  std::filesystem::remove(temporary_path(out), ec);
+}
+
+void write_run_file(const std::filesystem::path& out, const deck::Deck& deck, const RunInfo& info) {
+  prepare_folder(out);
   try {
-    H5Id file = create_file(tmp);
-    const BuildInfo& b = build_info();
-    write_attribute(file.get(), "chipdse_version", std::string(b.version));
-    write_attribute(file.get(), "git_revision", std::string(b.git_revision));
-    write_attribute(file.get(), "build_type", std::string(b.build_type));
-    write_attribute(file.get(), "compiler", std::string(b.compiler));
-    write_attribute(file.get(), "date", utc_timestamp());
-    write_attribute(file.get(), "ranks", static_cast<long long>(info.ranks));
-    write_attribute(file.get(), "threads", static_cast<long long>(info.threads));
-    write_attribute(file.get(), "status", info.status);
-    write_attribute(file.get(), "study", deck.study_name);
-    {
-      H5Id g = create_group(file.get(), "deck");
-      std::vector<std::string> paths, texts;
-      for (const auto& f : deck.files) {
-        paths.push_back(f.path);
-        texts.push_back(f.text);
-      }
-      write_strings(g.get(), "given_paths", paths);
-      write_strings(g.get(), "given_texts", texts);
-      write_strings(g.get(), "resolved", {deck.resolved_toml});
-      write_tech(g.get(), deck.tech);
-    }
+    H5Id file = create_file(temporary_path(out).string());
+    write_provenance(file.get(), deck, info);
     write_attribute(file.get(), "wall_time_s", info.wall_time_s);
     write_attribute(file.get(), "complete", 1LL);  // last: a reader trusts the file only when this is 1
     file.close();
   } catch (...) {
-    std::remove(tmp.c_str());
+    discard_result_file(out);
     throw;
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, out, ec);
-  if (ec) throw Error("cannot rename '" + tmp + "' to '" + out.string() + "': " + ec.message());
+  rename_into_place(out);
+}
+
+void begin_result_file(const std::filesystem::path& out, const deck::Deck& deck, const search::DesignSpace& space,
+                       const RunInfo& info) {
+  prepare_folder(out);
+  try {
+    H5Id file = create_file(temporary_path(out).string());
+    write_provenance(file.get(), deck, info);
+    write_space_group(file.get(), space);
+    file.close();
+  } catch (...) {
+    discard_result_file(out);
+    throw;
+  }
+}
+
+void finish_result_file(const std::filesystem::path& out, const search::ColumnLayout& layout, const RunStats& stats,
+                        const RunInfo& info) {
+  try {
+    H5Id file = open_file(temporary_path(out).string());
+    write_stats_group(file.get(), stats);
+    describe_result_table(file.get(), "pareto", layout, stats.front_size,
+                          "the exact Pareto front over the deck's objectives (feasible designs only), one row per "
+                          "design in index order; every row equals `chipdse evaluate` of that design");
+    {
+      H5Id pareto = open_group(file.get(), "pareto");
+      write_attribute(pareto.get(), "objectives", stats.objectives);
+      write_attribute(pareto.get(), "senses", stats.senses);
+    }
+    if (stats.store == "front") {
+      // /points of store = "front" is the front itself: the same datasets, linked rather than copied.
+      H5Id points = create_group(file.get(), "points");
+      H5Id pareto = open_group(file.get(), "pareto");
+      for (const std::string& name : result_column_names(layout))
+        check_h5_status(H5Lcreate_hard(pareto.get(), name.c_str(), points.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                        "link /points/" + name + " to /pareto/" + name);
+      write_attribute(points.get(), "rows", static_cast<long long>(stats.points_rows));
+      write_attribute(points.get(), "description",
+                      std::string("output.store = \"front\": the datasets of /pareto (hard links)"));
+    } else {
+      describe_result_table(file.get(), "points", layout, stats.points_rows,
+                            "output.store = \"" + stats.store + "\": one row per design in index order");
+    }
+    H5Id points = open_group(file.get(), "points");
+    write_attribute(points.get(), "store", stats.store);
+    points = H5Id();
+    write_attribute(file.get(), "wall_time_s", info.wall_time_s);
+    write_attribute(file.get(), "complete", 1LL);  // last: a reader trusts the file only when this is 1
+    file.close();
+  } catch (...) {
+    discard_result_file(out);
+    throw;
+  }
+  rename_into_place(out);
 }
 
 }  // namespace chipdse::io

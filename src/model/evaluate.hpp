@@ -83,14 +83,33 @@ struct EvaluationDetail {
   NreReport nre;
 };
 
-/// The metrics of one design point (DESIGN.md §2 objectives; performance and power with issue #5).
+/// Average power of one package at the workload, itemised (W). Invariant: total_w is the sum of the items.
+struct PowerBreakdown {
+  double compute_w = 0.0;   ///< dynamic energy of the arithmetic (energy per op x ops / time)
+  double sram_w = 0.0;      ///< on-die SRAM traffic
+  double hbm_w = 0.0;       ///< HBM traffic (DRAM + PHY)
+  double d2d_w = 0.0;       ///< die-to-die traffic (2.5D PHYs and 3D bonds)
+  double links_w = 0.0;     ///< off-package links: always on (lasers, SerDes, DSP), independent of utilisation
+  double leakage_w = 0.0;   ///< static power of the dies
+  double total_w = 0.0;
+};
+
+/// The metrics of one design point (DESIGN.md §2 objectives). The performance and power members are filled by
+/// the performance stage (issue #5); until it runs they are 0.
 struct Metrics {
   std::uint32_t infeasible = 0;       ///< reason bits (see namespace infeasible); 0 = feasible
   double cost_usd = 0.0;              ///< per package, all items of CostBreakdown
   double silicon_area_mm2 = 0.0;      ///< sum of die areas (count x area over compute, IO, cache)
   double package_area_mm2 = 0.0;      ///< placed substrate outline
   double interposer_area_mm2 = 0.0;   ///< placed interposer / carrier (0 without one)
+  double throughput_tokens_per_s = 0.0;  ///< per package: cluster tokens/s / packages
+  double latency_s = 0.0;             ///< training step time, or time per output token (inference)
+  double power_w = 0.0;               ///< per package, average at the workload, incl. its link power
+  double perf_per_w = 0.0;            ///< tokens/s per W
+  double perf_per_usd = 0.0;          ///< tokens/s per USD of package cost
+  double tco_usd_per_mtoken = 0.0;    ///< (capex + energy over the lifetime) per million tokens
   CostBreakdown cost;
+  PowerBreakdown power;
 };
 
 /// Evaluates one design point. Pure, noexcept, thread-safe (params are read-only); no allocation.

@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+"""Plots and a short report from chipdse result files (HDF5, DESIGN.md §5), with h5py and matplotlib only.
+
+    /usr/bin/python3 postproc/plot_front.py results/default.h5 [more.h5 ...] [--out results/plots]
+
+Per file it writes, into --out:
+  <stem>_front_pairs.png     every pair of the run's objectives, front points coloured by partitioning
+  <stem>_cost_breakdown.png  the itemised cost of the front designs (cheapest first)
+  <stem>_front.csv           the front: index, design variables, objectives
+and one report.md over all files (study, designs, feasible, front size, infeasible by reason, and the
+best design per objective). Use Debian's /usr/bin/python3: the `python3` on PATH may lack h5py/matplotlib.
+"""
+import argparse
+import csv
+import os
+import sys
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+COST_ITEMS = ["cost_raw_dies_usd", "cost_defect_scrap_usd", "cost_test_usd", "cost_raw_package_usd",
+              "cost_package_scrap_usd", "cost_assembly_scrap_usd", "cost_hbm_usd", "cost_optics_usd",
+              "cost_nre_per_unit_usd"]
+
+
+def text(x):
+    return x.decode() if isinstance(x, bytes) else str(x)
+
+
+def strings(attr):
+    return [text(v) for v in np.atleast_1d(attr)]
+
+
+def enum_names(ds):
+    """Value names of an HDF5 enum dataset, in the order of the stored integers."""
+    mapping = h5py.check_enum_dtype(ds.dtype)
+    if mapping is None:
+        return None
+    by_value = {v: k for k, v in mapping.items()}
+    return [by_value.get(int(v), "?") for v in ds[()]]
+
+
+def load(path):
+    with h5py.File(path, "r") as f:
+        if not f.attrs.get("complete", False):
+            sys.exit(f"{path}: the run file is not complete (the run was interrupted or is still writing)")
+        stats = f["stats"]
+        pareto = f["pareto"]
+        objectives = strings(pareto.attrs["objectives"])
+        senses = strings(pareto.attrs["senses"])
+        cols = {}
+        design = []
+        for name, ds in pareto.items():
+            names = enum_names(ds)
+            if names is not None:
+                cols[name] = names
+                design.append(name)
+            else:
+                cols[name] = ds[()]
+        units = {name: text(ds.attrs.get("unit", "")) for name, ds in pareto.items()}
+        reasons = {}
+        if "infeasible_reason" in stats:
+            reasons = dict(zip(strings(stats["infeasible_reason"][()]), stats["infeasible_count"][()].tolist()))
+        info = {k: stats.attrs[k] for k in ("designs", "evaluated", "feasible", "front_size") if k in stats.attrs}
+        study = text(f.attrs.get("study", os.path.basename(path)))
+    return dict(path=path, study=study, objectives=objectives, senses=senses, cols=cols, design=design,
+                units=units, reasons=reasons, info=info)
+
+
+def plot_pairs(r, out):
+    obj = r["objectives"]
+    n = len(obj)
+    if n < 2 or len(r["cols"]["index"]) == 0:
+        return None
+    parts = r["cols"].get("partitioning", ["?"] * len(r["cols"]["index"]))
+    kinds = sorted(set(parts))
+    fig, axes = plt.subplots(n - 1, n - 1, figsize=(3.2 * (n - 1), 3.0 * (n - 1)), squeeze=False)
+    for i in range(1, n):
+        for j in range(n - 1):
+            ax = axes[i - 1][j]
+            if j >= i:
+                ax.axis("off")
+                continue
+            for k in kinds:
+                sel = [p == k for p in parts]
+                ax.scatter(np.asarray(r["cols"][obj[j]])[sel], np.asarray(r["cols"][obj[i]])[sel], s=8, label=k)
+            ax.set_xlabel(f"{obj[j]} [{r['units'].get(obj[j], '')}] ({r['senses'][j]})", fontsize=7)
+            ax.set_ylabel(f"{obj[i]} [{r['units'].get(obj[i], '')}] ({r['senses'][i]})", fontsize=7)
+            ax.tick_params(labelsize=6)
+    axes[0][0].legend(fontsize=6)
+    fig.suptitle(f"{r['study']}: Pareto front ({len(parts)} designs)", fontsize=9)
+    fig.tight_layout()
+    path = os.path.join(out, f"{stem(r)}_front_pairs.png")
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_costs(r, out):
+    cols = r["cols"]
+    if any(c not in cols for c in COST_ITEMS + ["cost_usd"]) or len(cols["index"]) == 0:
+        return None
+    order = np.argsort(np.asarray(cols["cost_usd"]), kind="stable")[:60]
+    fig, ax = plt.subplots(figsize=(10, 4))
+    bottom = np.zeros(len(order))
+    for item in COST_ITEMS:
+        v = np.asarray(cols[item])[order]
+        ax.bar(range(len(order)), v, bottom=bottom, label=item.replace("cost_", "").replace("_usd", ""))
+        bottom += v
+    ax.set_xlabel("front designs, cheapest first")
+    ax.set_ylabel("USD per package")
+    ax.legend(fontsize=7, ncol=3)
+    fig.tight_layout()
+    path = os.path.join(out, f"{stem(r)}_cost_breakdown.png")
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def write_csv(r, out):
+    path = os.path.join(out, f"{stem(r)}_front.csv")
+    names = ["index"] + r["design"] + r["objectives"]
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(names)
+        for i in range(len(r["cols"]["index"])):
+            w.writerow([r["cols"][n][i] for n in names])
+    return path
+
+
+def stem(r):
+    return os.path.splitext(os.path.basename(r["path"]))[0]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("files", nargs="+")
+    ap.add_argument("--out", default="results/plots")
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    lines = ["# chipdse results", ""]
+    for path in a.files:
+        r = load(path)
+        made = [p for p in (plot_pairs(r, a.out), plot_costs(r, a.out), write_csv(r, a.out)) if p]
+        lines += [f"## {r['study']} ({path})", ""]
+        lines += [f"- {k}: {int(v)}" for k, v in r["info"].items()]
+        bad = {k: v for k, v in r["reasons"].items() if v}
+        if bad:
+            lines.append("- infeasible by reason: " + ", ".join(f"{k} {v}" for k, v in bad.items()))
+        for o, s in zip(r["objectives"], r["senses"]):
+            v = np.asarray(r["cols"].get(o, []))
+            if len(v):
+                i = int(np.argmin(v) if s == "min" else np.argmax(v))
+                design = ", ".join(f"{d}={r['cols'][d][i]}" for d in r["design"] if r["cols"][d][i] != "n/a")
+                lines.append(f"- best {o}: {v[i]:.6g} {r['units'].get(o, '')} (index {r['cols']['index'][i]}: {design})")
+        lines += [f"- wrote {os.path.basename(p)}" for p in made] + [""]
+        print(f"{path}: {len(r['cols']['index'])} front designs -> {', '.join(made)}")
+    with open(os.path.join(a.out, "report.md"), "w") as fh:
+        fh.write("\n".join(lines))
+    print(f"report: {os.path.join(a.out, 'report.md')}")
+
+
+if __name__ == "__main__":
+    main()

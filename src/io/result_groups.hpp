@@ -1,0 +1,52 @@
+// chipdse/io/result_groups.hpp — the small groups of the run file that rank 0 writes alone (DESIGN.md §5): /space (the
+// variants, their axes and value names), /stats (counts by reason, sizes, timings), and the units and descriptions
+// of the result tables' columns.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <hdf5.h>
+
+#include "chipdse/search/design_space.hpp"
+#include "chipdse/search/result_rows.hpp"
+
+namespace chipdse::io {
+
+/// What /stats records.
+struct RunStats {
+  std::uint64_t designs = 0;
+  std::uint64_t evaluated = 0;
+  std::uint64_t feasible = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> infeasible_by_reason;  ///< every reason, zero counts too
+  std::uint64_t front_size = 0;
+  std::uint64_t points_rows = 0;
+  std::uint64_t chunks = 0;
+  std::uint64_t chunk_size = 0;
+  std::uint64_t seed = 0;
+  std::string method;  ///< "exhaustive"
+  std::vector<std::string> objectives;  ///< objectives.list, in order
+  std::vector<std::string> senses;      ///< "min" or "max" per objective
+  std::string store;   ///< output.store
+  int ranks = 1;
+  int threads = 1;
+  std::vector<std::pair<std::string, double>> timings_s;  ///< stage name -> seconds (rank 0's wall time)
+};
+
+/// /space: attributes designs and variant count; `variant_names` and `variant_offset` (first index of each
+/// variant, then the size); one group per variant under /space/variants with its `axis_names` in enumeration order
+/// (the last axis varies fastest) and one string dataset per axis with the value names.
+void write_space_group(hid_t file, const search::DesignSpace& space);
+
+/// /stats: the counts and settings as attributes, `infeasible_reason` / `infeasible_count` datasets (a point counts
+/// under each of its reasons), and `time_<stage>_s` attributes.
+void write_stats_group(hid_t file, const RunStats& stats);
+
+/// Units and descriptions on the datasets of table `group` (written by ResultTableWriter) and its group
+/// attributes `rows` and `description`.
+void describe_result_table(hid_t file, const std::string& group, const search::ColumnLayout& layout,
+                           std::uint64_t rows, const std::string& description);
+
+}  // namespace chipdse::io
