@@ -9,6 +9,7 @@
 #include "chipdse/core/suggest.hpp"
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/model/evaluate.hpp"
+#include "chipdse/model/objectives.hpp"
 #include "chipdse/search/choice_decoder.hpp"
 #include "chipdse/search/space_from_deck.hpp"
 #include "commands.hpp"
@@ -130,6 +131,26 @@ json die_json(const char* kind, const model::DieArea& a, const model::DieReport&
               {"cost_per_shipped_die_usd", r.cost.shipped_usd}};
 }
 
+// The scalar metrics of a result row (model/objectives.hpp kMetricColumns), without the itemised cost and power
+// columns (those are the breakdown sections): the names are the /pareto column names.
+bool is_breakdown(std::string_view name) {
+  return (name.starts_with("cost_") && name != "cost_usd") || (name.starts_with("power_") && name != "power_w");
+}
+
+json metrics_json(const model::Metrics& m) {
+  json j = json::object();
+  for (const auto& c : model::kMetricColumns)
+    if (!is_breakdown(c.name)) j[std::string(c.name)] = c.get(m);
+  return j;
+}
+
+json units_json() {
+  json j = json::object();
+  for (const auto& c : model::kMetricColumns)
+    if (!is_breakdown(c.name)) j[std::string(c.name)] = std::string(c.unit);
+  return j;
+}
+
 json to_json(const deck::Deck& deck, const search::DesignSpace& space, const search::DesignPoint& point,
              std::uint64_t index, const std::vector<std::string>& defaulted, const model::Metrics& m,
              const model::EvaluationDetail& d) {
@@ -150,12 +171,11 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
       {"defaulted_axes", defaulted},
       {"feasible", m.infeasible == 0},
       {"infeasible", reasons(m.infeasible)},
-      {"metrics",
-       {{"cost_usd", m.cost_usd},
-        {"silicon_area_mm2", m.silicon_area_mm2},
-        {"package_area_mm2", m.package_area_mm2},
-        {"interposer_area_mm2", m.interposer_area_mm2}}},
-      {"not_yet_modelled", {"throughput", "latency_s", "power_w", "perf_per_w", "perf_per_usd", "tco_usd_per_mtoken"}},
+      {"metrics", metrics_json(m)},
+      {"units", units_json()},
+      {"power_breakdown_w",
+       {{"compute", m.power.compute_w}, {"sram", m.power.sram_w}, {"hbm", m.power.hbm_w}, {"d2d", m.power.d2d_w},
+        {"links", m.power.links_w}, {"leakage", m.power.leakage_w}, {"total", m.power.total_w}}},
       {"cost_breakdown_usd",
        {{"raw_dies", c.raw_dies_usd}, {"defect_scrap", c.defect_scrap_usd}, {"test", c.test_usd},
         {"raw_package", c.raw_package_usd}, {"package_scrap", c.package_scrap_usd},
@@ -193,7 +213,11 @@ void print_table(const json& j) {
   std::cout << (j["feasible"].get<bool>() ? "feasible\n"
                                           : "INFEASIBLE: " + list(j["infeasible"].get<std::vector<std::string>>()) + "\n");
   std::cout << "metrics\n";
-  for (const auto& [k, v] : j["metrics"].items()) std::cout << fmt::format("  {:<20} {:>14.2f}\n", k, v.get<double>());
+  for (const auto& [k, v] : j["metrics"].items())
+    std::cout << fmt::format("  {:<20} {:>14.6g} {}\n", k, v.get<double>(), j["units"][k].get<std::string>());
+  std::cout << "power per package (W)\n";
+  for (const auto& [k, v] : j["power_breakdown_w"].items())
+    std::cout << fmt::format("  {:<20} {:>14.2f}\n", k, v.get<double>());
   std::cout << "cost per package (USD)\n";
   for (const auto& [k, v] : j["cost_breakdown_usd"].items())
     std::cout << fmt::format("  {:<20} {:>14.2f}\n", k, v.get<double>());
@@ -211,7 +235,6 @@ void print_table(const json& j) {
   for (const auto& [k, v] : j["package"].items()) std::cout << fmt::format("  {:<22} {}\n", k, v.dump());
   std::cout << "geometry\n";
   for (const auto& [k, v] : j["geometry"].items()) std::cout << fmt::format("  {:<22} {}\n", k, v.dump());
-  std::cout << "not yet modelled (issue #5): " << list(j["not_yet_modelled"].get<std::vector<std::string>>()) << '\n';
 }
 
 }  // namespace

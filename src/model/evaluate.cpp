@@ -73,6 +73,10 @@ const char* infeasibility_name(std::uint32_t bit) noexcept {
     case infeasible::hbm_needs_fine_pitch: return "hbm_needs_fine_pitch";
     case infeasible::hbm_capacity_short: return "hbm_capacity_short";
     case infeasible::invalid_choice: return "invalid_choice";
+    case infeasible::workload_memory_short: return "workload_memory_short";
+    case infeasible::power_over_tdp: return "power_over_tdp";
+    case infeasible::heat_flux_over_limit: return "heat_flux_over_limit";
+    case infeasible::slo_missed: return "slo_missed";
     default: return "";
   }
 }
@@ -101,6 +105,7 @@ Metrics evaluate(const DesignChoice& choice, const KernelParams& p, EvaluationDe
   m.package_area_mm2 = g.substrate_area_mm2;
   m.interposer_area_mm2 = g.interposer_area_mm2;
   evaluate_cost(choice, p, area, g, m, detail);
+  evaluate_performance(choice, p, area, m);
   if (detail != nullptr) detail->area = area;
   return m;
 }

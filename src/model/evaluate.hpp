@@ -32,7 +32,15 @@ inline constexpr std::uint32_t hbm_needs_fine_pitch = 1u << (kKernelBitShift + 2
 inline constexpr std::uint32_t hbm_capacity_short = 1u << (kKernelBitShift + 3);
 /// a choice outside the kernel's tables (bad enum, k outside 1..16, negative bandwidth)
 inline constexpr std::uint32_t invalid_choice = 1u << (kKernelBitShift + 4);
-inline constexpr std::uint32_t kernel_count = 5;
+/// the workload's weights and state (training) or weights and KV cache (inference) exceed the package's HBM
+inline constexpr std::uint32_t workload_memory_short = 1u << (kKernelBitShift + 5);
+/// average package power above constraints.tdp_w
+inline constexpr std::uint32_t power_over_tdp = 1u << (kKernelBitShift + 6);
+/// a compute die's power density above the cooling's die heat-flux limit (thermal.limits.*_heat_flux_limit)
+inline constexpr std::uint32_t heat_flux_over_limit = 1u << (kKernelBitShift + 7);
+/// inference: time to first token or time per output token above the deck's SLO
+inline constexpr std::uint32_t slo_missed = 1u << (kKernelBitShift + 8);
+inline constexpr std::uint32_t kernel_count = 9;
 inline constexpr std::uint32_t count = kKernelBitShift + kernel_count;  ///< number of reason bits in all
 }  // namespace infeasible
 
@@ -116,6 +124,12 @@ struct Metrics {
 /// Every returned number is finite for any choice, feasible or not.
 /// @param detail when not null, receives the intermediate results (area, placement, package cost, dies, NRE)
 Metrics evaluate(const DesignChoice& choice, const KernelParams& params, EvaluationDetail* detail = nullptr) noexcept;
+
+/// Step time, throughput and latency (performance) and power per package at the workload (issue #5; equations in
+/// perf_params.hpp and perf_stage.cpp). Fills the performance and power members of `out`, its derived objectives
+/// (perf/W, perf/USD, TCO; needs out.cost_usd) and the infeasible bits it finds.
+void evaluate_performance(const DesignChoice& choice, const KernelParams& params, const AreaResult& area,
+                          Metrics& out) noexcept;
 
 /// The cost stage alone (evaluate() calls it): dies, package, HBM, optics, NRE for a placed package.
 /// Fills `out.cost`, `out.cost_usd` and the infeasible bits it finds; `detail` as in evaluate().

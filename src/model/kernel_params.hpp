@@ -14,6 +14,7 @@
 #include "chipdse/model/geometry.hpp"
 #include "chipdse/model/nre.hpp"
 #include "chipdse/model/package_cost.hpp"
+#include "chipdse/model/perf_params.hpp"
 #include "chipdse/model/wafer.hpp"
 #include "chipdse/model/yield.hpp"
 
@@ -83,11 +84,15 @@ struct KernelParams {
 
   NreParams nre;                    ///< Actuary's module / chip / fixed split and package NRE rules
   EconomicsParams economics;
+  PerfParams perf;                  ///< workload demand and the time / power constants (issue #5)
 };
 
 /// Resolves every KernelParams member from a checked deck (its [reference], [constraints], [economics] and its
 /// technology database after overrides). Called once per run, outside the hot loop.
 /// @throws Error naming a missing technology path; InputError when the deck's reference cannot be calibrated.
 KernelParams kernel_params_from_deck(const deck::Deck& deck);
+
+/// Fills k.perf from the deck's [workload], [constraints], [economics] and technology (perf_params_from_deck.cpp).
+void resolve_perf_params(KernelParams& k, const deck::Deck& deck);
 
 }  // namespace chipdse::model

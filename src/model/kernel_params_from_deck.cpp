@@ -265,6 +265,7 @@ KernelParams kernel_params_from_deck(const deck::Deck& deck) {
     k.link_usd_per_gbps[i] = v("link." + std::string(kLinkTechNames[i]) + ".cost_usd_per_gbps");
   k.economics.volume_units = deck.economics.volume_units;
   k.economics.reuse_products = static_cast<double>(deck.economics.reuse_products);
+  resolve_perf_params(k, deck);
   return k;
 }
 

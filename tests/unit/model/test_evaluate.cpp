@@ -62,14 +62,19 @@ TEST_CASE("every point of the default space: finite numbers, the breakdown adds 
                         finite_non_negative(b.test_usd) && finite_non_negative(b.raw_package_usd) &&
                         finite_non_negative(b.package_scrap_usd) && finite_non_negative(b.assembly_scrap_usd) &&
                         finite_non_negative(b.hbm_usd) && finite_non_negative(b.optics_usd) &&
-                        finite_non_negative(b.nre_per_unit_usd);
+                        finite_non_negative(b.nre_per_unit_usd) && finite_non_negative(m.throughput_tokens_per_s) &&
+                        finite_non_negative(m.latency_s) && finite_non_negative(m.power_w) &&
+                        finite_non_negative(m.perf_per_w) && finite_non_negative(m.perf_per_usd) &&
+                        finite_non_negative(m.tco_usd_per_mtoken) && finite_non_negative(m.power.compute_w) &&
+                        finite_non_negative(m.power.hbm_w) && finite_non_negative(m.power.leakage_w);
     if (!finite) FAIL("point " << i << " has a negative, NaN or infinite number");
     const double sum = b.raw_dies_usd + b.defect_scrap_usd + b.test_usd + b.raw_package_usd + b.package_scrap_usd +
                        b.assembly_scrap_usd + b.hbm_usd + b.optics_usd + b.nre_per_unit_usd;
     if (sum != b.total_usd || m.cost_usd != b.total_usd) FAIL("point " << i << ": items do not add up to the total");
     if (m.infeasible == 0) {
       ++feasible;
-      if (!(m.cost_usd > 0.0 && m.silicon_area_mm2 > 0.0)) FAIL("feasible point " << i << " has no cost or area");
+      if (!(m.cost_usd > 0.0 && m.silicon_area_mm2 > 0.0 && m.throughput_tokens_per_s > 0.0 && m.power_w > 0.0))
+        FAIL("feasible point " << i << " has no cost, area, throughput or power");
     }
     for (std::uint32_t bit = 0; bit < infeasible::count; ++bit)
       if (m.infeasible & (1u << bit)) ++by_reason[bit];

@@ -1,0 +1,92 @@
+// chipdse/model/perf_params.hpp — the constants of the performance and power stage (issue #5), resolved once per
+// run: the workload's demand per package (it does not depend on the design point) and the technology constants.
+// model/: never includes MPI, PETSc, HDF5 or toml++. Plain and trivially copyable.
+//
+// Workload demand (shared/reference/perf_models.md §6.2, Megatron-style, per PACKAGE = one device of the mapping):
+//   N = L (P_attn + E P_ffn) + V h,  N_act = same with top_k experts;  P_attn = h d_h (2 n_q + 2 n_kv),
+//   P_ffn = 3 h f (gated, Llama).  Training FLOPs per token = 6 N_act + 6 L s h (causal attention: 2 matmuls x
+//   2 FLOP x s/2 keys x h, forward, times 3 for forward + backward).
+//   HBM bytes per micro-batch per stage: weights read in forward and backward and gradients read and written
+//   (W_stage (2 w_b + 2 g_b)), activations written in forward and read in backward (2 x 34 s b h / TP per layer,
+//   Korthikanti et al. 2023); once per step the optimizer reads and writes weights, gradients and Adam state.
+//   Communication: TP 4 all-reduces of b s h a_b per layer per micro-batch (2 forward, 2 backward); PP one
+//   point-to-point of b s h a_b per micro-batch per direction; DP one all-reduce of the stage's gradients per step.
+//   Inference: prefill = the forward third of a training micro-batch of the prompt; decode per token reads every
+//   weight of the stage and the KV cache (2 n_kv d_h a_b per token per layer of context).
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "chipdse/model/area.hpp"
+
+namespace chipdse::model {
+
+/// Where a parallelism dimension's collectives run (workload.*_tier).
+enum class Tier : std::uint8_t { package, scale_up, scale_out };
+
+/// The workload's demand on ONE package, independent of the design point.
+struct WorkloadDemand {
+  bool training = true;
+  double params = 0.0;              ///< N, whole model
+  double active_params = 0.0;       ///< N_act (top_k experts)
+  double tokens_per_step = 0.0;     ///< training: global batch x sequence; inference: batch x output tokens
+  double packages = 1.0;            ///< workload.cluster_packages
+  double micro_batches = 1.0;       ///< m per step (training); 1 for inference
+  double pp = 1.0, tp = 1.0, dp = 1.0, ep = 1.0;
+  // Per micro-batch per pipeline stage (one package), training or prefill:
+  double flops_per_micro_batch = 0.0;      ///< forward + backward (training) or forward (prefill)
+  double hbm_bytes_per_micro_batch = 0.0;
+  double backward_share = 2.0 / 3.0;       ///< of flops_per_micro_batch: what DP gradient sync may hide under
+  double tp_allreduces_per_micro_batch = 0.0;  ///< count; each of tp_message_bytes
+  double tp_message_bytes = 0.0;
+  double pp_message_bytes = 0.0;           ///< per micro-batch per direction (0 with one stage)
+  double dp_allreduce_bytes = 0.0;         ///< per step, this package's gradients (0 with one replica)
+  double optimizer_hbm_bytes = 0.0;        ///< per step
+  // Inference decode, per output token per package:
+  double decode_flops = 0.0;
+  double decode_hbm_bytes = 0.0;
+  double decode_tp_allreduces = 0.0;
+  double decode_tp_message_bytes = 0.0;
+  double output_tokens = 0.0;
+  double hbm_capacity_needed_gb = 0.0;     ///< weights (+ training state or KV cache) per package
+  Tier tensor_tier = Tier::scale_up, pipeline_tier = Tier::scale_out, data_tier = Tier::scale_out;
+  double precision_rate_vs_reference = 1.0;  ///< dense rate of the workload precision / the reference precision's
+  double energy_rate_vs_bf16 = 1.0;          ///< energy per FLOP of the workload precision / BF16's
+};
+
+/// Technology constants of the time and power model (sources: inputs/tech, see perf_params_from_deck.cpp).
+struct PerfParams {
+  WorkloadDemand demand;
+  double reference_peak_flops = 0.0;   ///< reference.peak_dense_tflops x 1e12 (at reference.precision)
+  double reference_clock_ghz = 0.0;
+  double gemm_efficiency = 1.0;
+  double overlap = 1.0;                ///< omega
+  double hbm_efficiency = 1.0;
+  std::array<double, kHbmGenCount> hbm_bytes_per_s{};      ///< per stack
+  std::array<double, kHbmGenCount> hbm_pj_per_bit{};
+  std::array<double, kD2dKindCount> d2d_pj_per_bit{};
+  std::array<double, kD2dKindCount> d2d_latency_s{};
+  std::array<double, kLinkTechCount> link_pj_per_bit{};
+  double switch_latency_s = 0.0;
+  double software_latency_s = 0.0;
+  double dsp_latency_s = 0.0;
+  double protocol_efficiency = 1.0;
+  double scale_up_bytes_per_s = 0.0;   ///< per package, per direction
+  double scale_out_bytes_per_s = 0.0;  ///< per package, per direction
+  // Power
+  double energy_per_flop_n5_j = 0.0;   ///< BF16 datapath energy per FLOP at N5, nominal clock
+  std::array<double, kProcessNodeCount> energy_rel_n7{};
+  std::array<double, kProcessNodeCount> fmax_rel_n7{};
+  ProcessNode reference_node = ProcessNode::n5;
+  double dvfs_exponent = 3.0;
+  double sram_pj_per_bit = 0.0;
+  double leakage_w_per_mm2 = 0.0;      ///< static power density of logic dies
+  double heat_flux_limit_w_per_mm2 = 0.0;  ///< by constraints.cooling
+  double tdp_w = 0.0;                  ///< constraints.tdp_w, 0 = none
+  // TCO
+  double lifetime_s = 0.0;
+  double electricity_usd_per_j = 0.0;  ///< incl. PUE
+};
+
+}  // namespace chipdse::model

@@ -1,0 +1,149 @@
+// The performance and power constants of a deck (see perf_params.hpp for the equations of the demand).
+#include <cmath>
+#include <string>
+
+#include "chipdse/core/error.hpp"
+#include "chipdse/deck/deck.hpp"
+#include "chipdse/model/kernel_params.hpp"
+#include "chipdse/model/params_from_tech.hpp"
+
+namespace chipdse::model {
+
+namespace {
+
+double bytes_of(const std::string& precision) {
+  if (precision == "fp8") return 1.0;
+  if (precision == "fp32") return 4.0;
+  return 2.0;  // bf16, fp16
+}
+
+Tier tier_of(const std::string& t) { return t == "package" ? Tier::package : t == "scale_up" ? Tier::scale_up : Tier::scale_out; }
+
+// Dense rate of `precision` relative to BF16 on tensor cores (compute.common.fp8_speedup_vs_bf16; FP16 = BF16).
+double rate_vs_bf16(const deck::Deck& deck, const std::string& precision, const std::string& key) {
+  if (precision == "fp8") return deck.tech.at("compute.common.fp8_speedup_vs_bf16").value;
+  if (precision == "bf16" || precision == "fp16") return 1.0;
+  throw InputError(deck.values.where(key), key, "no dense-rate ratio to BF16 in the technology database", precision,
+                   "fp8, bf16, fp16");
+}
+
+WorkloadDemand demand_of(const deck::Deck& deck) {
+  const deck::Workload& w = deck.workload;
+  WorkloadDemand d;
+  d.training = w.kind == "training";
+  const double L = static_cast<double>(w.layers), h = static_cast<double>(w.d_model);
+  const double nq = static_cast<double>(w.heads), nkv = static_cast<double>(w.kv_heads);
+  const double dh = h / nq, f = static_cast<double>(w.ffn_hidden), V = static_cast<double>(w.vocab);
+  const double E = static_cast<double>(w.experts), k = static_cast<double>(w.top_k);
+  const double p_attn = h * dh * (2.0 * nq + 2.0 * nkv);
+  const double p_ffn = 3.0 * h * f;  // gated FFN (Llama): gate, up, down
+  d.params = L * (p_attn + E * p_ffn) + V * h;
+  d.active_params = L * (p_attn + k * p_ffn) + V * h;
+  d.tp = static_cast<double>(w.tensor_parallel);
+  d.pp = static_cast<double>(w.pipeline_parallel);
+  d.ep = static_cast<double>(w.expert_parallel);
+  d.dp = static_cast<double>(w.data_parallel);
+  d.packages = static_cast<double>(w.cluster_packages);
+  d.tensor_tier = tier_of(w.tensor_tier);
+  d.pipeline_tier = tier_of(w.pipeline_tier);
+  d.data_tier = tier_of(w.data_tier);
+  const double ab = bytes_of(w.precision), wb = ab, gb = ab;
+  const double s = static_cast<double>(w.sequence_length), b = static_cast<double>(w.micro_batch_sequences);
+  const double layers_per_stage = L / d.pp;
+  const double stage_params = d.params / (d.pp * d.tp);  // weights this package holds
+  const double act_factor = deck.tech.at("compute.common.activation_bytes_factor").value;
+  d.output_tokens = static_cast<double>(w.output_tokens);
+  const double tokens_mb = b * s;
+  // Forward FLOPs of one micro-batch on one package: 2 N_act per token (dense part) + causal attention
+  // 2 x 2 x (s/2) x h per token per layer, split over TP and PP.
+  const double fwd = tokens_mb * (2.0 * d.active_params + 2.0 * L * s * h) / (d.tp * d.pp);
+  d.tp_message_bytes = tokens_mb * h * ab;
+  d.pp_message_bytes = d.pp > 1.0 ? tokens_mb * h * ab : 0.0;
+  if (d.training) {
+    d.micro_batches = static_cast<double>(w.global_batch_sequences) / (b * d.dp);
+    d.tokens_per_step = static_cast<double>(w.global_batch_sequences) * s;
+    d.flops_per_micro_batch = 3.0 * fwd;
+    d.backward_share = 2.0 / 3.0;
+    d.hbm_bytes_per_micro_batch = stage_params * (2.0 * wb + 2.0 * gb) +
+                                  2.0 * layers_per_stage * act_factor * tokens_mb * h * (ab / 2.0) / d.tp;
+    d.tp_allreduces_per_micro_batch = d.tp > 1.0 ? 4.0 * layers_per_stage : 0.0;
+    d.dp_allreduce_bytes = d.dp > 1.0 ? stage_params * gb : 0.0;
+    // Mixed-precision Adam (Rajbhandari et al., ZeRO, SC20: 16 bytes per parameter of model state): the optimizer
+    // reads and writes all of it once per step.
+    d.optimizer_hbm_bytes = 2.0 * 16.0 * stage_params;
+    d.hbm_capacity_needed_gb = 16.0 * stage_params / 1e9;
+  } else {
+    d.micro_batches = 1.0;
+    d.flops_per_micro_batch = fwd;  // prefill of the prompt
+    d.backward_share = 0.0;
+    d.hbm_bytes_per_micro_batch = stage_params * wb + layers_per_stage * act_factor * tokens_mb * h * (ab / 2.0) / d.tp;
+    d.tp_allreduces_per_micro_batch = d.tp > 1.0 ? 2.0 * layers_per_stage : 0.0;
+    const double context = s + d.output_tokens / 2.0;  // mean context over the generated tokens
+    const double kv_bytes_per_token = layers_per_stage * 2.0 * nkv * dh * ab / d.tp;
+    d.decode_flops = b * (2.0 * d.active_params + 4.0 * L * context * h) / (d.tp * d.pp);
+    d.decode_hbm_bytes = stage_params * wb + b * context * kv_bytes_per_token;
+    d.decode_tp_allreduces = d.tp > 1.0 ? 2.0 * layers_per_stage : 0.0;
+    d.decode_tp_message_bytes = b * h * ab;
+    d.tokens_per_step = b * d.output_tokens * d.dp;  // every replica generates for its batch
+    d.hbm_capacity_needed_gb = (stage_params * wb + b * (s + d.output_tokens) * kv_bytes_per_token) / 1e9;
+  }
+  return d;
+}
+
+}  // namespace
+
+void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
+  const auto v = [&](const std::string& path) { return deck.tech.at(path).value; };
+  PerfParams& p = k.perf;
+  p.demand = demand_of(deck);
+  const double ref_rate = rate_vs_bf16(deck, deck.reference.precision, "reference.precision");
+  const double wl_rate = rate_vs_bf16(deck, deck.workload.precision, "workload.precision");
+  p.demand.precision_rate_vs_reference = wl_rate / ref_rate;
+  // Energy per FLOP scales with the operand width: H100's FP8 figure is half its BF16 one (compute.h100 rows).
+  p.demand.energy_rate_vs_bf16 =
+      deck.workload.precision == "fp8" ? v("compute.h100.energy_fp8_pj_per_flop") / v("compute.h100.energy_pj_per_flop") : 1.0;
+  p.reference_peak_flops = deck.reference.peak_dense_tflops * 1e12;
+  p.reference_clock_ghz = deck.reference.clock_ghz;
+  p.gemm_efficiency = v("compute.common.gemm_efficiency");
+  p.overlap = v("compute.common.compute_memory_overlap");
+  p.hbm_efficiency = v("memory.common.hbm_bandwidth_efficiency");
+  for (std::size_t i = 0; i < kHbmGenCount; ++i) {
+    const std::string m = "memory." + std::string(kHbmGenNames[i]) + ".";
+    p.hbm_bytes_per_s[i] = v(m + "bandwidth_gb_per_s") * 1e9;
+    p.hbm_pj_per_bit[i] = v(m + "energy_pj_per_bit");
+  }
+  for (std::size_t i = 0; i < kD2dKindCount; ++i) {
+    const std::string d = "d2d." + std::string(kD2dKindNames[i]) + ".";
+    p.d2d_pj_per_bit[i] = v(d + "energy_pj_per_bit");
+    p.d2d_latency_s[i] = v(d + "latency_round_trip_ns") * 1e-9 / 2.0;  // one way
+  }
+  for (std::size_t i = 0; i < kLinkTechCount; ++i)
+    p.link_pj_per_bit[i] = v("link." + std::string(kLinkTechNames[i]) + ".energy_pj_per_bit");
+  p.switch_latency_s = v("link.cluster.switch_latency_ns") * 1e-9;
+  p.software_latency_s = v("link.cluster.collective_software_latency_ns") * 1e-9;
+  p.dsp_latency_s = v("link.cluster.dsp_retimer_latency_ns") * 1e-9;
+  p.protocol_efficiency = v("link.cluster.protocol_efficiency");
+  p.scale_up_bytes_per_s = deck.reference.scale_up_gb_per_s * 1e9 / 2.0;  // NVLink GB/s counts both directions
+  p.scale_out_bytes_per_s = deck.reference.scale_out_gbps * 1e9 / 8.0;     // Gb/s per direction
+  // Datapath energy: H100's board-level energy per dense BF16 FLOP at TDP x the datapath share of TDP
+  // (compute.common.datapath_share_of_tdp); the rest of its power is what the other terms of the model carry.
+  p.energy_per_flop_n5_j = v("compute.h100.energy_pj_per_flop") * v("compute.common.datapath_share_of_tdp") * 1e-12;
+  for (std::size_t i = 0; i < kProcessNodeCount; ++i) {
+    const std::string n = "process_node." + std::string(kProcessNodeNames[i]) + ".";
+    p.energy_rel_n7[i] = v(n + "energy_per_op_rel_n7");
+    p.fmax_rel_n7[i] = v(n + "fmax_rel_n7");
+  }
+  if (!process_node_from_name(deck.reference.node, p.reference_node)) p.reference_node = ProcessNode::n5;
+  p.dvfs_exponent = v("compute.common.dvfs_power_exponent");
+  p.sram_pj_per_bit = v("compute.common.sram_energy_pj_per_bit");
+  // Static power density: the leakage share of H100's TDP over its die (no per-node leakage data: one density).
+  p.leakage_w_per_mm2 =
+      v("process_node.common.leakage_fraction_hpc") * v("compute.h100.tdp_w") / v("compute.h100.die_area_mm2");
+  p.heat_flux_limit_w_per_mm2 = deck.constraints.cooling == "air" ? v("thermal.limits.air_heat_flux_limit_w_per_mm2")
+                                                                   : v("thermal.limits.liquid_heat_flux_limit_w_per_mm2");
+  p.tdp_w = deck.constraints.tdp_w.value_or(0.0);
+  p.lifetime_s = deck.economics.lifetime_years * 365.25 * 86400.0;
+  p.electricity_usd_per_j = deck.economics.electricity_usd_per_kwh * deck.economics.pue / 3.6e6;
+}
+
+}  // namespace chipdse::model

@@ -1,0 +1,149 @@
+// The performance and power stage of the kernel (evaluate.hpp; constants and demand in perf_params.hpp).
+//
+// Time (shared/reference/perf_models.md §6.3), per micro-batch of one pipeline stage on one package:
+//   ceilings  t_c = F / (P_peak u),  t_hbm = Q / (n_stacks BW_stack eta_hbm),
+//             t_d2d = Q_cross / (k BW_d2d)   (chiplets_io*: all HBM traffic crosses from the IO die to the
+//                                             compute dies; chiplets: the (k - 1) / k remote share of an
+//                                             interleaved address map; monolithic: none)
+//   local     t = max + (1 - omega) (sum - max)
+//   TP        n_AR ring all-reduces of M over p = TP on the tensor tier: 2 (p - 1) alpha + 2 (p - 1) / p M / beta
+//   PP        forward and backward point-to-point: 2 (alpha + M / beta)
+// Training step (1F1B): T = (m + PP - 1) t_mb + max(0, T_DP - backward time) + optimizer pass over HBM.
+// Inference: TTFT = PP (prefill of the prompt); TPOT = PP (decode step); tokens/s per package =
+//   batch / (TTFT / output_tokens + TPOT) / (TP PP).
+// Tiers: package = the D2D fabric (alpha = UCIe one-way latency; a monolithic die has no package collective),
+//   scale_up / scale_out = the reference's per-package bandwidth per direction x protocol efficiency, alpha =
+//   collective software latency + switch + the DSP retimer for pluggable DSP optics.
+// Peak: the reference compute at its precision, times the workload's precision rate, times clock / reference clock.
+//
+// Power (§6.4), average over the step: compute = FLOP/s x e_flop(node) (clock / f_nom(node))^(gamma - 1), with
+//   e_flop = H100's datapath energy per BF16 FLOP scaled by energy_per_op_rel_n7 and the precision, f_nom(node) =
+//   reference clock x fmax_rel_n7(node) / fmax_rel_n7(reference node); SRAM = 2 x HBM bytes (each byte staged
+//   once in and out) x 8 x pJ/bit; HBM and D2D bytes x 8 x pJ/bit; links always on = port rate per direction x
+//   pJ/bit of the technology (lasers, SerDes and DSP burn whether or not data moves); leakage = silicon area x
+//   the static density.
+#include <algorithm>
+#include <cmath>
+
+#include "chipdse/model/evaluate.hpp"
+
+namespace chipdse::model {
+
+namespace {
+
+constexpr std::size_t idx(auto e) noexcept { return static_cast<std::size_t>(e); }
+
+struct Link {
+  double beta = 0.0;   // bytes/s per direction
+  double alpha = 0.0;  // s per collective step
+};
+
+double ring_allreduce_s(double bytes, double p, const Link& l) noexcept {
+  if (p <= 1.0 || bytes <= 0.0) return 0.0;
+  return 2.0 * (p - 1.0) * l.alpha + 2.0 * (p - 1.0) / p * bytes / l.beta;
+}
+
+double overlapped(double a, double b, double c, double omega) noexcept {
+  const double m = std::max({a, b, c});
+  return m + (1.0 - omega) * (a + b + c - m);
+}
+
+}  // namespace
+
+void evaluate_performance(const DesignChoice& c, const KernelParams& k, const AreaResult& area,
+                          Metrics& out) noexcept {
+  const PerfParams& p = k.perf;
+  const WorkloadDemand& d = p.demand;
+  const double clock = c.clock_ghz > 0.0 ? c.clock_ghz : p.reference_clock_ghz;
+  const double peak = p.reference_peak_flops * d.precision_rate_vs_reference * clock / p.reference_clock_ghz;
+  const double hbm_bw = static_cast<double>(c.hbm_stacks) * p.hbm_bytes_per_s[idx(c.hbm)] * p.hbm_efficiency;
+  const int kdies = area.compute.count;
+  const bool io_die = area.io.count > 0;
+  const double cross = c.partitioning == Partitioning::monolithic ? 0.0
+                       : io_die ? 1.0
+                                : (kdies - 1.0) / kdies;
+  const double d2d_bw = static_cast<double>(kdies) * c.d2d_tbps_per_direction * 1e12 / 8.0;
+
+  const auto link_of = [&](Tier t) noexcept {
+    if (t == Tier::package)
+      return Link{c.d2d_tbps_per_direction * 1e12 / 8.0, p.d2d_latency_s[idx(c.d2d)]};
+    const bool up = t == Tier::scale_up;
+    const LinkTech tech = up ? c.scale_up_link : c.scale_out_link;
+    const double beta = (up ? p.scale_up_bytes_per_s : p.scale_out_bytes_per_s) * p.protocol_efficiency;
+    const double alpha = p.software_latency_s + p.switch_latency_s + (tech == LinkTech::pluggable_dsp ? p.dsp_latency_s : 0.0);
+    return Link{beta, alpha};
+  };
+  // A monolithic die reduces on-die: the package tier costs nothing there.
+  const auto collective = [&](Tier t, double bytes, double ranks) noexcept {
+    if (t == Tier::package && c.partitioning == Partitioning::monolithic) return 0.0;
+    return ring_allreduce_s(bytes, ranks, link_of(t));
+  };
+  const auto local = [&](double flops, double hbm_bytes) noexcept {
+    const double tc = flops / (peak * p.gemm_efficiency);
+    const double tm = hbm_bytes / hbm_bw;
+    const double td = cross > 0.0 ? hbm_bytes * cross / d2d_bw : 0.0;
+    return overlapped(tc, tm, td, p.overlap);
+  };
+  if (!(peak > 0.0) || !(hbm_bw > 0.0) || (cross > 0.0 && !(d2d_bw > 0.0))) return;  // no throughput; stays 0
+
+  double step_s = 0.0, flops_per_s = 0.0, hbm_bytes_per_s = 0.0;
+  if (d.training) {
+    const double t_local = local(d.flops_per_micro_batch, d.hbm_bytes_per_micro_batch);
+    const double t_tp = d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes, d.tp);
+    const Link pp = link_of(d.pipeline_tier);
+    const double t_pp = d.pp > 1.0 ? 2.0 * (pp.alpha + d.pp_message_bytes / pp.beta) : 0.0;
+    const double t_mb = t_local + t_tp + t_pp;
+    const double t_dp = collective(d.data_tier, d.dp_allreduce_bytes, d.dp);
+    const double backward = d.micro_batches * t_local * d.backward_share;
+    const double t_opt = d.optimizer_hbm_bytes / hbm_bw;
+    step_s = (d.micro_batches + d.pp - 1.0) * t_mb + std::max(0.0, t_dp - backward) + t_opt;
+    flops_per_s = d.micro_batches * d.flops_per_micro_batch / step_s;
+    hbm_bytes_per_s = (d.micro_batches * d.hbm_bytes_per_micro_batch + d.optimizer_hbm_bytes) / step_s;
+    out.latency_s = step_s;
+    out.throughput_tokens_per_s = d.tokens_per_step / step_s / d.packages;
+  } else {
+    const double ttft = d.pp * (local(d.flops_per_micro_batch, d.hbm_bytes_per_micro_batch) +
+                                d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes, d.tp));
+    const double tpot = d.pp * (local(d.decode_flops, d.decode_hbm_bytes) +
+                                d.decode_tp_allreduces * collective(d.tensor_tier, d.decode_tp_message_bytes, d.tp));
+    step_s = ttft + d.output_tokens * tpot;  // one request batch, prompt to last token
+    flops_per_s = (d.flops_per_micro_batch + d.output_tokens * d.decode_flops) * d.pp / step_s;
+    hbm_bytes_per_s = (d.hbm_bytes_per_micro_batch + d.output_tokens * d.decode_hbm_bytes) * d.pp / step_s;
+    out.latency_s = tpot;
+    out.throughput_tokens_per_s = d.tokens_per_step / step_s / d.packages;
+    (void)ttft;
+  }
+
+  // Power.
+  PowerBreakdown& pw = out.power;
+  const double f_nom = p.reference_clock_ghz * p.fmax_rel_n7[idx(area.compute.node)] / p.fmax_rel_n7[idx(p.reference_node)];
+  const double e_flop = p.energy_per_flop_n5_j * p.energy_rel_n7[idx(area.compute.node)] /
+                        p.energy_rel_n7[idx(ProcessNode::n5)] * d.energy_rate_vs_bf16 *
+                        std::pow(clock / f_nom, p.dvfs_exponent - 1.0);
+  pw.compute_w = flops_per_s * e_flop;
+  pw.sram_w = 2.0 * hbm_bytes_per_s * 8.0 * p.sram_pj_per_bit * 1e-12;
+  pw.hbm_w = hbm_bytes_per_s * 8.0 * p.hbm_pj_per_bit[idx(c.hbm)] * 1e-12;
+  pw.d2d_w = cross > 0.0 ? hbm_bytes_per_s * cross * 8.0 * p.d2d_pj_per_bit[idx(c.d2d)] * 1e-12 : 0.0;
+  pw.links_w = (p.scale_up_bytes_per_s * p.link_pj_per_bit[idx(c.scale_up_link)] +
+                p.scale_out_bytes_per_s * p.link_pj_per_bit[idx(c.scale_out_link)]) * 8.0 * 1e-12;
+  pw.leakage_w = area.silicon_area_mm2 * p.leakage_w_per_mm2;
+  pw.total_w = pw.compute_w + pw.sram_w + pw.hbm_w + pw.d2d_w + pw.links_w + pw.leakage_w;
+  out.power_w = pw.total_w;
+
+  // Constraints.
+  const double hbm_gb = static_cast<double>(c.hbm_stacks) * k.hbm[idx(c.hbm)].capacity_gb;
+  if (d.hbm_capacity_needed_gb > hbm_gb) out.infeasible |= infeasible::workload_memory_short;
+  if (p.tdp_w > 0.0 && pw.total_w > p.tdp_w) out.infeasible |= infeasible::power_over_tdp;
+  const double compute_die_mm2 = area.compute.area_mm2 * static_cast<double>(kdies);
+  const double compute_die_w = pw.compute_w + pw.sram_w + compute_die_mm2 * p.leakage_w_per_mm2;
+  if (compute_die_mm2 > 0.0 && compute_die_w / compute_die_mm2 > p.heat_flux_limit_w_per_mm2)
+    out.infeasible |= infeasible::heat_flux_over_limit;
+
+  // Derived objectives.
+  out.perf_per_w = out.throughput_tokens_per_s / pw.total_w;
+  out.perf_per_usd = out.cost_usd > 0.0 ? out.throughput_tokens_per_s / out.cost_usd : 0.0;
+  const double tokens = out.throughput_tokens_per_s * p.lifetime_s;
+  out.tco_usd_per_mtoken = tokens > 0.0 ? (out.cost_usd + pw.total_w * p.lifetime_s * p.electricity_usd_per_j) / tokens * 1e6 : 0.0;
+}
+
+}  // namespace chipdse::model
