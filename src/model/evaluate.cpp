@@ -77,6 +77,7 @@ const char* infeasibility_name(std::uint32_t bit) noexcept {
     case infeasible::power_over_tdp: return "power_over_tdp";
     case infeasible::heat_flux_over_limit: return "heat_flux_over_limit";
     case infeasible::slo_missed: return "slo_missed";
+    case infeasible::link_out_of_reach: return "link_out_of_reach";
     default: return "";
   }
 }

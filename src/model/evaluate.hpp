@@ -40,7 +40,9 @@ inline constexpr std::uint32_t power_over_tdp = 1u << (kKernelBitShift + 6);
 inline constexpr std::uint32_t heat_flux_over_limit = 1u << (kKernelBitShift + 7);
 /// inference: time to first token or time per output token above the deck's SLO
 inline constexpr std::uint32_t slo_missed = 1u << (kKernelBitShift + 8);
-inline constexpr std::uint32_t kernel_count = 9;
+/// an off-package link technology whose reach is shorter than its tier must span (copper on scale-out)
+inline constexpr std::uint32_t link_out_of_reach = 1u << (kKernelBitShift + 9);
+inline constexpr std::uint32_t kernel_count = 10;
 inline constexpr std::uint32_t count = kKernelBitShift + kernel_count;  ///< number of reason bits in all
 }  // namespace infeasible
 

@@ -72,6 +72,9 @@ struct PerfParams {
   double software_latency_s = 0.0;
   double dsp_latency_s = 0.0;
   double protocol_efficiency = 1.0;
+  std::array<double, kLinkTechCount> link_reach_m{};  ///< link.<tech>.reach_m (copper: reach_100g_lane_m)
+  double scale_up_reach_m = 0.0;       ///< distance a scale-up link spans (link.cluster.scale_up_reach_m)
+  double scale_out_reach_m = 0.0;
   double scale_up_bytes_per_s = 0.0;   ///< per package, per direction
   double scale_out_bytes_per_s = 0.0;  ///< per package, per direction
   // Power
@@ -84,6 +87,8 @@ struct PerfParams {
   double leakage_w_per_mm2 = 0.0;      ///< static power density of logic dies
   double heat_flux_limit_w_per_mm2 = 0.0;  ///< by constraints.cooling
   double tdp_w = 0.0;                  ///< constraints.tdp_w, 0 = none
+  double ttft_slo_s = 0.0;             ///< constraints.ttft_slo_s (inference), 0 = none
+  double tpot_slo_s = 0.0;             ///< constraints.tpot_slo_s (inference), 0 = none
   // TCO
   double lifetime_s = 0.0;
   double electricity_usd_per_j = 0.0;  ///< incl. PUE

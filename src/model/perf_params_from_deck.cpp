@@ -117,8 +117,14 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
     p.d2d_pj_per_bit[i] = v(d + "energy_pj_per_bit");
     p.d2d_latency_s[i] = v(d + "latency_round_trip_ns") * 1e-9 / 2.0;  // one way
   }
-  for (std::size_t i = 0; i < kLinkTechCount; ++i)
-    p.link_pj_per_bit[i] = v("link." + std::string(kLinkTechNames[i]) + ".energy_pj_per_bit");
+  for (std::size_t i = 0; i < kLinkTechCount; ++i) {
+    const std::string l = "link." + std::string(kLinkTechNames[i]) + ".";
+    p.link_pj_per_bit[i] = v(l + "energy_pj_per_bit");
+    // Passive copper at the 100G-per-lane rates of 800G ports; optics quote one reach.
+    p.link_reach_m[i] = static_cast<LinkTech>(i) == LinkTech::copper ? v(l + "reach_100g_lane_m") : v(l + "reach_m");
+  }
+  p.scale_up_reach_m = v("link.cluster.scale_up_reach_m");
+  p.scale_out_reach_m = v("link.cluster.scale_out_reach_m");
   p.switch_latency_s = v("link.cluster.switch_latency_ns") * 1e-9;
   p.software_latency_s = v("link.cluster.collective_software_latency_ns") * 1e-9;
   p.dsp_latency_s = v("link.cluster.dsp_retimer_latency_ns") * 1e-9;
@@ -142,6 +148,8 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   p.heat_flux_limit_w_per_mm2 = deck.constraints.cooling == "air" ? v("thermal.limits.air_heat_flux_limit_w_per_mm2")
                                                                    : v("thermal.limits.liquid_heat_flux_limit_w_per_mm2");
   p.tdp_w = deck.constraints.tdp_w.value_or(0.0);
+  p.ttft_slo_s = deck.constraints.ttft_slo_s.value_or(0.0);
+  p.tpot_slo_s = deck.constraints.tpot_slo_s.value_or(0.0);
   p.lifetime_s = deck.economics.lifetime_years * 365.25 * 86400.0;
   p.electricity_usd_per_j = deck.economics.electricity_usd_per_kwh * deck.economics.pue / 3.6e6;
 }

@@ -111,7 +111,8 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
     hbm_bytes_per_s = (d.hbm_bytes_per_micro_batch + d.output_tokens * d.decode_hbm_bytes) * d.pp / step_s;
     out.latency_s = tpot;
     out.throughput_tokens_per_s = d.tokens_per_step / step_s / d.packages;
-    (void)ttft;
+    if ((p.ttft_slo_s > 0.0 && ttft > p.ttft_slo_s) || (p.tpot_slo_s > 0.0 && tpot > p.tpot_slo_s))
+      out.infeasible |= infeasible::slo_missed;
   }
 
   // Power.
@@ -131,6 +132,8 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
   out.power_w = pw.total_w;
 
   // Constraints.
+  if (p.link_reach_m[idx(c.scale_up_link)] < p.scale_up_reach_m || p.link_reach_m[idx(c.scale_out_link)] < p.scale_out_reach_m)
+    out.infeasible |= infeasible::link_out_of_reach;
   const double hbm_gb = static_cast<double>(c.hbm_stacks) * k.hbm[idx(c.hbm)].capacity_gb;
   if (d.hbm_capacity_needed_gb > hbm_gb) out.infeasible |= infeasible::workload_memory_short;
   if (p.tdp_w > 0.0 && pw.total_w > p.tdp_w) out.infeasible |= infeasible::power_over_tdp;

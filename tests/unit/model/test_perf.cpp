@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <string>
 
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/model/evaluate.hpp"
@@ -131,4 +132,52 @@ TEST_CASE("NRE, energy and capex enter the TCO per million tokens as stated", "[
   const double life_s = e.lifetime_years * 365.25 * 86400.0;
   const double energy_usd = m.power_w * life_s / 3.6e6 * e.electricity_usd_per_kwh * e.pue;
   CHECK(m.tco_usd_per_mtoken == Approx((m.cost_usd + energy_usd) / (m.throughput_tokens_per_s * life_s) * 1e6).epsilon(1e-12));
+}
+
+TEST_CASE("inference: decode is memory-bound, so time per output token falls with HBM bandwidth", "[perf][inference]") {
+  std::string text = R"(include = ["tech/tech.toml"]
+[study]
+name = "inference"
+[reference]
+peak_dense_tflops = 989.0
+node = "N5"
+clock_ghz = 1.83
+sram_mb = 60.0
+hbm_capacity_gb = 80.0
+scale_up_gb_per_s = 900.0
+scale_out_gbps = 400.0
+[space]
+partitioning = ["monolithic"]
+compute_node = ["N5"]
+packaging = ["cowos_s"]
+hbm = ["hbm3"]
+hbm_stacks = [6]
+scale_up_link = ["copper"]
+scale_out_link = ["cpo"]
+clock_ghz = [1.83]
+[workload]
+kind = "inference"
+cluster_packages = 8
+tensor_parallel = 8
+pipeline_parallel = 1
+micro_batch_sequences = 16
+[constraints]
+ttft_slo_s = 0.45
+tpot_slo_s = 0.04
+)";
+  const deck::Deck dk =
+      deck::load_deck_text(text, std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "inference_test.toml");
+  const KernelParams p = kernel_params_from_deck(dk);
+  REQUIRE_FALSE(p.perf.demand.training);
+  double last_tpot = 1e30;
+  for (int stacks = 4; stacks <= 8; ++stacks) {
+    const Metrics m = evaluate(monolithic(stacks, 1.83), p);
+    INFO("stacks " << stacks);
+    CHECK(m.latency_s < last_tpot);  // latency_s is the time per output token for inference
+    CHECK(m.throughput_tokens_per_s > 0.0);
+    CHECK(m.power_w > 0.0);
+    last_tpot = m.latency_s;
+  }
+  // A 4096-token prompt for 16 sequences on 8 packages cannot meet a 450 ms time to first token.
+  CHECK((evaluate(monolithic(6, 1.83), p).infeasible & infeasible::slo_missed) != 0);
 }
