@@ -14,17 +14,14 @@
 
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/model/evaluate.hpp"
+#include "default_kernel.hpp"
 
 using namespace chipdse;
 using namespace chipdse::model;
 
 namespace {
 
-const KernelParams& params() {
-  static const KernelParams p = kernel_params_from_deck(
-      deck::load_deck(std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "default.toml"));
-  return p;
-}
+const KernelParams& params() { return test::default_params(); }
 
 double package_re_usd(const KernelParams& p, ProcessNode node, int k, double logic_area_mm2) {
   constexpr double kD2dTbpsBidir = 2.0 * 2.0;  // 2 Tbps per direction, the default space's smallest

@@ -10,6 +10,7 @@
 
 #include "alloc_counter.hpp"
 #include "chipdse/deck/deck.hpp"
+#include "default_kernel.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/search/choice_decoder.hpp"
 #include "chipdse/search/space_from_deck.hpp"
@@ -19,14 +20,8 @@ using namespace chipdse::model;
 
 namespace {
 
-const deck::Deck& default_deck() {
-  static const deck::Deck d = deck::load_deck(std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "default.toml");
-  return d;
-}
-const KernelParams& params() {
-  static const KernelParams p = kernel_params_from_deck(default_deck());
-  return p;
-}
+using test::default_deck;
+const KernelParams& params() { return test::default_params(); }
 const search::DesignSpace& space() {
   static const search::DesignSpace s = search::design_space_from_deck(default_deck());
   return s;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "chipdse/deck/deck.hpp"
+#include "default_kernel.hpp"
 #include "chipdse/model/evaluate.hpp"
 
 using namespace chipdse;
@@ -15,14 +16,8 @@ using namespace chipdse::model;
 
 namespace {
 
-const deck::Deck& default_deck() {
-  static const deck::Deck d = deck::load_deck(std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "default.toml");
-  return d;
-}
-const KernelParams& params() {
-  static const KernelParams p = kernel_params_from_deck(default_deck());
-  return p;
-}
+using test::default_deck;
+const KernelParams& params() { return test::default_params(); }
 
 DesignChoice monolithic(int stacks, double clock_ghz) {
   DesignChoice c;
