@@ -49,11 +49,15 @@ int main(int argc, char** argv) {
   auto* cmd_run = app.add_subcommand("run", "Search the design space of DECK and write one HDF5 file.");
   cmd_run->add_option("DECK", run.deck, "Study deck (TOML)")->required()->check(CLI::ExistingFile);
   cmd_run->add_option("-o,--output", run.output, "Output HDF5 file (default: results/<study>.h5)");
-  cmd_run->add_flag("--resume", run.resume, "Continue from the last checkpoint (not available yet)");
+  cmd_run->add_flag("--resume", run.resume,
+                    "Continue from the checkpoint OUT.h5.ckpt (or .ckpt.prev) of a stopped or killed run, with any "
+                    "rank or thread count; without one, start fresh");
   cmd_run->add_option("--case", run.case_index, "Run sweep case I of the deck's [sweep] (see chipdse sweep DECK --list)")
       ->check(CLI::NonNegativeNumber);
   cmd_run->add_flag("-q,--quiet", run.quiet, "No progress output");
-  cmd_run->footer("PETSc options go after `--`, e.g. chipdse run deck.toml -- -chipdse_thermal_ksp_rtol 1e-10");
+  cmd_run->footer("PETSc options go after `--`, e.g. chipdse run deck.toml -- -chipdse_thermal_ksp_rtol 1e-10\n"
+                  "SIGTERM, SIGUSR1 or SIGINT: stop at the next chunk boundary after a checkpoint, exit 3; every "
+                  "search.checkpoint_interval_s a checkpoint is written anyway.");
 
   EvaluateOptions evaluate;
   auto* cmd_eval = app.add_subcommand("evaluate", "Evaluate one design point: every metric and the itemised cost "

@@ -1,22 +1,29 @@
 // chipdse run: the exhaustive search of a deck's design space over MPI ranks x OpenMP threads, written to one HDF5
 // file (DESIGN.md §4-§5). Every rank loads the deck; rank 0 writes the small groups, every rank writes its rows of
-// the result tables collectively. NSGA-II (spaces too large to enumerate) and --resume arrive with later issues.
+// the result tables collectively. Checkpoints (rank 0, "<out>.ckpt") let a stopped or killed run continue with
+// --resume (DESIGN.md §4); NSGA-II (spaces too large to enumerate) arrives with a later issue.
 #include <chrono>
+#include <cstdlib>
+#include <iomanip>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 #include "chipdse/core/error.hpp"
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/deck/sweep.hpp"
+#include "chipdse/io/checkpoint_file.hpp"
 #include "chipdse/io/h5_writer.hpp"
 #include "chipdse/io/result_tables.hpp"
 #include "chipdse/io/run_file.hpp"
+#include "chipdse/io/run_identity.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/kernel_params.hpp"
 #include "chipdse/model/objectives.hpp"
 #include "chipdse/parallel/environment.hpp"
 #include "chipdse/parallel/exhaustive_search.hpp"
 #include "chipdse/parallel/progress.hpp"
+#include "chipdse/parallel/stop_signal.hpp"
 #include "chipdse/search/chunk_evaluator.hpp"
 #include "chipdse/search/result_rows.hpp"
 #include "chipdse/search/space_from_deck.hpp"
@@ -54,7 +61,10 @@ class Steps {
       error = std::current_exception();
       message = std::string("internal error: ") + e.what();
     }
-    if (!m_env.any(error != nullptr)) return true;
+    // Every rank leaves with the same code: the worst of them (bad input 2 over other errors 1).
+    const int code = m_env.max(error ? static_cast<int>(m_code) : 0);
+    if (code == 0) return true;
+    m_code = static_cast<ExitCode>(code);
     if (!m_env.is_root()) {
       if (error) std::cerr << "chipdse run: rank " << m_env.rank() << ": error: " << message << '\n';
       return false;
@@ -72,6 +82,20 @@ class Steps {
   ExitCode m_code = ExitCode::failure;
 };
 
+/// CHIPDSE_TEST_CHUNK_DELAY_MS: the test hook that slows every chunk down (SearchSettings::test_chunk_delay_s).
+double test_chunk_delay_s() {
+  const char* v = std::getenv("CHIPDSE_TEST_CHUNK_DELAY_MS");
+  return v ? std::max(0.0, std::atof(v)) / 1000.0 : 0.0;
+}
+
+/// The command that continues a stopped run.
+std::string resume_command(const RunOptions& opt, const std::filesystem::path& out) {
+  std::string cmd = "chipdse run " + opt.deck + " --resume";
+  if (!opt.output.empty()) cmd += " -o " + out.string();
+  if (opt.case_index >= 0) cmd += " --case " + std::to_string(opt.case_index);
+  return cmd;
+}
+
 std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
@@ -82,9 +106,9 @@ std::string join(const std::vector<std::string>& v) {
 
 ExitCode run_command(const RunOptions& opt) {
   const auto start = clock::now();
-  if (opt.resume) throw NotYetAvailable("--resume", "checkpoint/restart (issue #7)");
-
   parallel::Environment env(opt.petsc_options);
+  // From here on SIGTERM, SIGUSR1 and SIGINT only ask the search to stop at a chunk boundary after a checkpoint.
+  parallel::install_stop_handlers();
   // Every rank reads the deck and builds the space and kernel parameters: they are small, and a bad deck then fails
   // identically everywhere (exit 2 on all ranks, one message from rank 0) instead of leaving ranks in a collective.
   deck::Deck deck;
@@ -128,6 +152,34 @@ ExitCode run_command(const RunOptions& opt) {
               << std::flush;
 
   Steps steps(env, out);
+
+  // The checkpoint (rank 0): what this run's checkpoints are of, and with --resume the one to continue from.
+  io::CheckpointHeader header;
+  header.identity = io::run_identity(deck);
+  header.designs = plan.designs;
+  header.chunk_size = static_cast<std::uint64_t>(deck.search.chunk_size);
+  header.objectives = static_cast<int>(deck.objectives.size());
+  header.feasible_stored = store == search::StoreMode::feasible;
+  std::optional<io::ResumePoint> resume;
+  if (!steps.run([&] {
+        if (!env.is_root()) return;
+        if (opt.resume) {
+          resume = io::load_checkpoint_for_resume(out, header, std::cerr);
+          if (!resume)
+            std::cerr << "chipdse run: --resume: no checkpoint " << io::checkpoint_path(out).string()
+                      << " (nor .prev); starting fresh\n";
+          else
+            std::cerr << "chipdse run: resuming from " << resume->file.string() << ": "
+                      << resume->checkpoint.done.chunks.size() << " of " << plan.chunks << " chunks complete\n";
+        } else if (std::filesystem::exists(io::checkpoint_path(out)) ||
+                   std::filesystem::exists(io::previous_checkpoint_path(out))) {
+          io::remove_checkpoints(out);  // a fresh run must never fall back to an older run's checkpoint
+          std::cerr << "chipdse run: starting fresh (no --resume): removed the old checkpoint "
+                    << io::checkpoint_path(out).string() << '\n';
+        }
+      }))
+    return steps.code();
+
   io::RunInfo info;
   info.ranks = env.size();
   info.threads = env.threads();
@@ -154,12 +206,57 @@ ExitCode run_command(const RunOptions& opt) {
         settings.store = store;
         settings.sample_points = static_cast<std::uint64_t>(deck.output.sample_points);
         settings.progress = !opt.quiet;
+        settings.test_chunk_delay_s = test_chunk_delay_s();
+        parallel::CheckpointSettings& ck = settings.checkpoint;
+        ck.interval_s = deck.search.checkpoint_interval_s;
+        ck.interval_chunks = static_cast<std::uint64_t>(deck.values.integer("search.checkpoint_interval_chunks"));
+        ck.stop = [] { return parallel::stop_requested(); };
+        ck.resume = resume ? &resume->checkpoint.done : nullptr;
+        if (env.is_root())
+          ck.write = [&](const search::CompletedChunks& done, const parallel::CheckpointEvent& ev) {
+            const auto tw = clock::now();
+            std::uint64_t bytes = 0;
+            try {
+              bytes = io::write_checkpoint(out, io::Checkpoint{header, done});
+            } catch (const Error& e) {
+              std::cerr << "chipdse run: warning: checkpoint " << ev.number << " not written: " << e.what() << '\n';
+              return false;
+            }
+            if (!opt.quiet || ev.stopping) {
+              std::ostringstream line;
+              line << "chipdse run: checkpoint " << ev.number << ": " << ev.completed << " of " << ev.chunks
+                   << " chunks complete, " << bytes << " bytes, gathered in " << std::fixed << std::setprecision(3)
+                   << ev.gather_s << " s, written in " << since(tw) << " s -> " << io::checkpoint_path(out).string();
+              std::cout << line.str() << '\n' << std::flush;
+            }
+            return true;
+          };
         result = parallel::exhaustive_search(env.comm(), *evaluator, plan.designs, settings, std::cout);
       }))
     return steps.code();
+  if (result.stopped) {
+    // Every rank is here: the ranks agreed on the stop at a chunk boundary and rank 0 wrote the checkpoint.
+    if (env.is_root()) {
+      io::discard_result_file(out);
+      const std::string why = parallel::stop_requested()
+                                  ? std::string(parallel::stop_signal_name())
+                                  : std::string("a stop requested on another rank");
+      if (result.checkpoint_failed) {
+        std::cerr << "chipdse run: error: stopped by " << why << ", but the checkpoint could not be written (see "
+                  << "above); the last good one is " << io::checkpoint_path(out).string() << " if it exists\n";
+      } else {
+        std::cerr << "chipdse run: stopped by " << why << " after checkpoint " << io::checkpoint_path(out).string()
+                  << " (" << result.chunks_resumed + result.chunks_evaluated << " of " << result.chunks
+                  << " chunks complete); the run can be resumed with --resume:\n  " << resume_command(opt, out)
+                  << '\n';
+      }
+    }
+    return result.checkpoint_failed ? ExitCode::failure : ExitCode::stopped_after_checkpoint;
+  }
   timings.emplace_back("search", result.search_s);
   timings.emplace_back("merge", result.merge_s);
   timings.emplace_back("distribute", result.distribute_s);
+  timings.emplace_back("checkpoint", result.checkpoint_s);
 
   // Phase 2 (every rank): the rows recomputed from their indices and written collectively at their offsets.
   t = clock::now();
@@ -190,6 +287,9 @@ ExitCode run_command(const RunOptions& opt) {
         stats.points_rows = result.points.total_rows;
         stats.chunks = result.chunks;
         stats.chunk_size = static_cast<std::uint64_t>(deck.search.chunk_size);
+        stats.chunks_resumed = result.chunks_resumed;
+        stats.chunks_evaluated = result.chunks_evaluated;
+        stats.checkpoints = result.checkpoints;
         stats.seed = static_cast<std::uint64_t>(deck.search.seed);
         stats.method = plan.method;
         stats.objectives = deck.objectives;
@@ -202,10 +302,14 @@ ExitCode run_command(const RunOptions& opt) {
         stats.timings_s = timings;
         info.wall_time_s = since(start);
         io::finish_result_file(out, layout, stats, info);
+        io::remove_checkpoints(out);  // the file is complete: nothing to resume any more
       }))
     return steps.code();
 
   if (env.is_root()) {
+    if (result.chunks_resumed > 0 || result.checkpoints > 0)
+      std::cout << "chipdse run: chunks: " << result.chunks_resumed << " resumed from the checkpoint, "
+                << result.chunks_evaluated << " evaluated; " << result.checkpoints << " checkpoint(s) written\n";
     std::cout << "chipdse run: wrote " << out.string() << '\n'
               << "chipdse run: front: " << parallel::Progress::grouped(result.front.size()) << " designs (of "
               << parallel::Progress::grouped(result.counts.feasible) << " feasible, "

@@ -48,6 +48,9 @@ void write_stats_group(hid_t file, const RunStats& s) {
   write_attribute(g.get(), "points_rows", ll(s.points_rows));
   write_attribute(g.get(), "chunks", ll(s.chunks));
   write_attribute(g.get(), "chunk_size", ll(s.chunk_size));
+  write_attribute(g.get(), "chunks_resumed", ll(s.chunks_resumed));
+  write_attribute(g.get(), "chunks_evaluated", ll(s.chunks_evaluated));
+  write_attribute(g.get(), "checkpoints", ll(s.checkpoints));
   write_attribute(g.get(), "seed", ll(s.seed));
   write_attribute(g.get(), "method", s.method);
   write_attribute(g.get(), "store", s.store);

@@ -25,6 +25,9 @@ struct RunStats {
   std::uint64_t points_rows = 0;
   std::uint64_t chunks = 0;
   std::uint64_t chunk_size = 0;
+  std::uint64_t chunks_resumed = 0;    ///< chunks taken from a checkpoint (run --resume), not evaluated again
+  std::uint64_t chunks_evaluated = 0;  ///< chunks this run evaluated (chunks_resumed + chunks_evaluated = chunks)
+  std::uint64_t checkpoints = 0;       ///< checkpoints this run wrote
   std::uint64_t seed = 0;
   std::string method;  ///< "exhaustive"
   std::vector<std::string> objectives;  ///< objectives.list, in order

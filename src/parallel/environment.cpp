@@ -48,4 +48,10 @@ bool Environment::any(bool local) const {
   return out != 0;
 }
 
+int Environment::max(int local) const {
+  int out = 0;
+  MPI_Allreduce(&local, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  return out;
+}
+
 }  // namespace chipdse::parallel

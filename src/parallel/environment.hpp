@@ -30,6 +30,9 @@ class Environment {
   /// True on every rank when `local` is true on any rank (MPI_Allreduce, logical or).
   bool any(bool local) const;
 
+  /// The largest of every rank's `local` (MPI_Allreduce, max): e.g. one exit code all ranks agree on.
+  int max(int local) const;
+
  private:
   int m_rank = 0;
   int m_size = 1;

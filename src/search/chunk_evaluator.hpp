@@ -31,6 +31,30 @@ struct EvaluationCounts {
   friend bool operator==(const EvaluationCounts&, const EvaluationCounts&) = default;
 };
 
+/// One completed chunk's counts. Checkpoints keep them per chunk, so that a resumed run adds every chunk exactly
+/// once whatever was evaluated where.
+struct ChunkCounts {
+  std::uint64_t chunk = 0;
+  EvaluationCounts counts;
+  friend bool operator==(const ChunkCounts&, const ChunkCounts&) = default;
+};
+
+/// What a set of completed chunks contributes to a search: a checkpoint's content (written by io, resumed by the
+/// parallel search). Everything is a function of the set of chunks alone, never of who evaluated them.
+struct CompletedChunks {
+  std::vector<ChunkCounts> chunks;        ///< ascending chunk numbers, each once
+  ParetoArchive archive{2};               ///< finalized: the exact front of these chunks' feasible points
+  std::vector<std::uint64_t> feasible;    ///< output.store = "feasible" only: their feasible indices, ascending
+                                          ///< (chunk c contributes chunks[i].counts.feasible of them); else empty
+
+  /// The sum of the chunks' counts.
+  EvaluationCounts total() const noexcept {
+    EvaluationCounts t;
+    for (const ChunkCounts& c : chunks) t += c.counts;
+    return t;
+  }
+};
+
 /// The deck's objective names (objectives.list) as indices into model::kObjectives, in the deck's order.
 /// @throws Error naming the objective when a name is unknown or the count is outside 2..6 (deck checks make both
 ///         unreachable for a loaded deck).
