@@ -95,14 +95,24 @@ void discard_result_file(const std::filesystem::path& out) noexcept {
   std::filesystem::remove(temporary_path(out), ec);
 }
 
+namespace {
+
+// The last writes of every run file: the wall time, then `complete` (a reader trusts the file only when it is 1),
+// and close; the caller renames it into place only after this succeeded.
+void mark_complete(H5Id& file, const RunInfo& info) {
+  write_attribute(file.get(), "wall_time_s", info.wall_time_s);
+  write_attribute(file.get(), "complete", 1LL);
+  file.close();
+}
+
+}  // namespace
+
 void write_run_file(const std::filesystem::path& out, const deck::Deck& deck, const RunInfo& info) {
   prepare_folder(out);
   try {
     H5Id file = create_file(temporary_path(out).string());
     write_provenance(file.get(), deck, info);
-    write_attribute(file.get(), "wall_time_s", info.wall_time_s);
-    write_attribute(file.get(), "complete", 1LL);  // last: a reader trusts the file only when this is 1
-    file.close();
+    mark_complete(file, info);
   } catch (...) {
     discard_result_file(out);
     throw;
@@ -154,9 +164,7 @@ void finish_result_file(const std::filesystem::path& out, const search::ColumnLa
     H5Id points = open_group(file.get(), "points");
     write_attribute(points.get(), "store", stats.store);
     points = H5Id();
-    write_attribute(file.get(), "wall_time_s", info.wall_time_s);
-    write_attribute(file.get(), "complete", 1LL);  // last: a reader trusts the file only when this is 1
-    file.close();
+    mark_complete(file, info);
   } catch (...) {
     discard_result_file(out);
     throw;
