@@ -76,7 +76,7 @@ constexpr SchemaRow kRows[] = {
   {"economics.electricity_usd_per_kwh", K::real, "USD/kWh", 0, 10, "0.08", false, "", "Electricity price for TCO, including cooling overhead through `pue`.", "cite: chipdse policy: round US industrial price, sweep it", ""},
   {"economics.pue", K::real, "x", 1, 5, "1.2", false, "", "Data-centre power usage effectiveness.", "cite: chipdse policy: modern liquid-cooled hall, sweep it", ""},
 
-  {"objectives.list", K::choice_list, "", 0, 0, "[\"cost_usd\", \"power_w\", \"throughput\", \"silicon_area_mm2\"]", false, "cost_usd|power_w|throughput|latency_s|silicon_area_mm2|perf_per_w|perf_per_usd|tco_usd_per_mtoken", "The 2 to 6 objectives of the Pareto front (definitions: DESIGN.md §2).", "DESIGN.md §2", ""},
+  {"objectives.list", K::choice_list, "", 0, 0, "[\"cost_usd\", \"power_w\", \"throughput\", \"silicon_area_mm2\"]", false, "cost_usd|power_w|throughput|latency_s|silicon_area_mm2|perf_per_w|perf_per_usd|tco_usd_per_mtoken|goodput", "The 2 to 6 objectives of the Pareto front (definitions: DESIGN.md §2).", "DESIGN.md §2", ""},
 
   {"output.store", K::choice, "", 0, 0, "\"front\"", false, "front|feasible|sample|all", "Which points /points holds: the front, every feasible point, a sample, or all.", "chipdse policy: the front is what a study needs; the others can be large", ""},
   {"output.sample_points", K::integer, "-", 1, 1e9, "10000", false, "", "Points kept when store = \"sample\" (every N/sample-th index).", "chipdse policy", ""},

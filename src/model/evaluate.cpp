@@ -78,6 +78,7 @@ const char* infeasibility_name(std::uint32_t bit) noexcept {
     case infeasible::heat_flux_over_limit: return "heat_flux_over_limit";
     case infeasible::slo_missed: return "slo_missed";
     case infeasible::link_out_of_reach: return "link_out_of_reach";
+    case infeasible::thermal_bound_over_tj_max: return "thermal_bound_over_tj_max";
     default: return "";
   }
 }
@@ -107,6 +108,8 @@ Metrics evaluate(const DesignChoice& choice, const KernelParams& p, EvaluationDe
   m.interposer_area_mm2 = g.interposer_area_mm2;
   evaluate_cost(choice, p, area, g, m, detail);
   evaluate_performance(choice, p, area, m);
+  evaluate_thermal_bound(choice, p, area, g, m);  // needs the power breakdown
+  evaluate_goodput(choice, p, area, m);            // needs the throughput
   if (detail != nullptr) detail->area = area;
   return m;
 }

@@ -42,7 +42,9 @@ inline constexpr std::uint32_t heat_flux_over_limit = 1u << (kKernelBitShift + 7
 inline constexpr std::uint32_t slo_missed = 1u << (kKernelBitShift + 8);
 /// an off-package link technology whose reach is shorter than its tier must span (copper on scale-out)
 inline constexpr std::uint32_t link_out_of_reach = 1u << (kKernelBitShift + 9);
-inline constexpr std::uint32_t kernel_count = 10;
+/// the provable lower bound on the hottest logic die (thermal_bound.hpp) above constraints.tj_max_c
+inline constexpr std::uint32_t thermal_bound_over_tj_max = 1u << (kKernelBitShift + 10);
+inline constexpr std::uint32_t kernel_count = 11;
 inline constexpr std::uint32_t count = kKernelBitShift + kernel_count;  ///< number of reason bits in all
 }  // namespace infeasible
 
@@ -118,6 +120,9 @@ struct Metrics {
   double perf_per_w = 0.0;            ///< tokens/s per W
   double perf_per_usd = 0.0;          ///< tokens/s per USD of package cost
   double tco_usd_per_mtoken = 0.0;    ///< (capex + energy over the lifetime) per million tokens
+  double tj_bound_c = 0.0;            ///< provable lower bound on the hottest logic die (thermal_bound.hpp), C
+  double goodput_tokens_per_s = 0.0;  ///< throughput x (1 - checkpoint and failure waste) (goodput.hpp)
+  double job_mtbf_h = 0.0;            ///< mean time between failures of the job (goodput.hpp); 0: none
   CostBreakdown cost;
   PowerBreakdown power;
 };

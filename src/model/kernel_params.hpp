@@ -12,9 +12,11 @@
 #include "chipdse/model/design_choice.hpp"
 #include "chipdse/model/die_cost.hpp"
 #include "chipdse/model/geometry.hpp"
+#include "chipdse/model/goodput.hpp"
 #include "chipdse/model/nre.hpp"
 #include "chipdse/model/package_cost.hpp"
 #include "chipdse/model/perf_params.hpp"
+#include "chipdse/model/thermal_bound.hpp"
 #include "chipdse/model/wafer.hpp"
 #include "chipdse/model/yield.hpp"
 
@@ -85,6 +87,8 @@ struct KernelParams {
   NreParams nre;                    ///< Actuary's module / chip / fixed split and package NRE rules
   EconomicsParams economics;
   PerfParams perf;                  ///< workload demand and the time / power constants (issue #5)
+  ThermalBoundParams thermal_bound;  ///< the package stack of the provable Tj lower bound (thermal_bound.hpp)
+  GoodputParams goodput;            ///< failure rates, repair and checkpoint times (goodput.hpp; after perf)
 };
 
 /// Resolves every KernelParams member from a checked deck (its [reference], [constraints], [economics] and its

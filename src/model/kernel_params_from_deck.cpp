@@ -266,6 +266,8 @@ KernelParams kernel_params_from_deck(const deck::Deck& deck) {
   k.economics.volume_units = deck.economics.volume_units;
   k.economics.reuse_products = static_cast<double>(deck.economics.reuse_products);
   resolve_perf_params(k, deck);
+  resolve_thermal_bound_params(k, deck);
+  resolve_goodput_params(k, deck);  // reads k.perf.demand (the model's parameter count)
   return k;
 }
 

@@ -30,7 +30,7 @@ struct ObjectiveDef {
 };
 
 /// The objectives of DESIGN.md §2, with the deck's names (schema row objectives.list).
-inline constexpr std::array<ObjectiveDef, 8> kObjectives = {{
+inline constexpr std::array<ObjectiveDef, 9> kObjectives = {{
     {"cost_usd", "USD", Sense::minimise, [](const Metrics& m) noexcept { return m.cost_usd; }},
     {"power_w", "W", Sense::minimise, [](const Metrics& m) noexcept { return m.power_w; }},
     {"throughput", "tokens/s", Sense::maximise, [](const Metrics& m) noexcept { return m.throughput_tokens_per_s; }},
@@ -40,6 +40,7 @@ inline constexpr std::array<ObjectiveDef, 8> kObjectives = {{
     {"perf_per_usd", "tokens/s/USD", Sense::maximise, [](const Metrics& m) noexcept { return m.perf_per_usd; }},
     {"tco_usd_per_mtoken", "USD/Mtoken", Sense::minimise,
      [](const Metrics& m) noexcept { return m.tco_usd_per_mtoken; }},
+    {"goodput", "tokens/s", Sense::maximise, [](const Metrics& m) noexcept { return m.goodput_tokens_per_s; }},
 }};
 
 /// The index of objective `name` in kObjectives, or kObjectives.size().
@@ -55,7 +56,7 @@ inline double minimised(const ObjectiveDef& o, const Metrics& m) noexcept {
 }
 
 /// Every scalar metric of a result row (/pareto and /points columns, `evaluate --json`), in output order.
-inline constexpr std::array<MetricColumn, 25> kMetricColumns = {{
+inline constexpr std::array<MetricColumn, 28> kMetricColumns = {{
     {"cost_usd", "USD", [](const Metrics& m) noexcept { return m.cost_usd; }},
     {"power_w", "W", [](const Metrics& m) noexcept { return m.power_w; }},
     {"throughput", "tokens/s", [](const Metrics& m) noexcept { return m.throughput_tokens_per_s; }},
@@ -81,6 +82,9 @@ inline constexpr std::array<MetricColumn, 25> kMetricColumns = {{
     {"power_d2d_w", "W", [](const Metrics& m) noexcept { return m.power.d2d_w; }},
     {"power_links_w", "W", [](const Metrics& m) noexcept { return m.power.links_w; }},
     {"power_leakage_w", "W", [](const Metrics& m) noexcept { return m.power.leakage_w; }},
+    {"tj_bound_c", "C", [](const Metrics& m) noexcept { return m.tj_bound_c; }},
+    {"goodput", "tokens/s", [](const Metrics& m) noexcept { return m.goodput_tokens_per_s; }},
+    {"job_mtbf_h", "h", [](const Metrics& m) noexcept { return m.job_mtbf_h; }},
 }};
 
 }  // namespace chipdse::model

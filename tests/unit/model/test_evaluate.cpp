@@ -63,6 +63,9 @@ TEST_CASE("every point of the default space: finite numbers, the breakdown adds 
                         finite_non_negative(m.tco_usd_per_mtoken) && finite_non_negative(m.power.compute_w) &&
                         finite_non_negative(m.power.hbm_w) && finite_non_negative(m.power.leakage_w);
     if (!finite) FAIL("point " << i << " has a negative, NaN or infinite number");
+    if (!(std::isfinite(m.tj_bound_c) && finite_non_negative(m.goodput_tokens_per_s) &&
+          finite_non_negative(m.job_mtbf_h) && m.goodput_tokens_per_s <= m.throughput_tokens_per_s))
+      FAIL("point " << i << ": thermal bound, goodput or MTBF not finite, or goodput above throughput");
     const double sum = b.raw_dies_usd + b.defect_scrap_usd + b.test_usd + b.raw_package_usd + b.package_scrap_usd +
                        b.assembly_scrap_usd + b.hbm_usd + b.optics_usd + b.nre_per_unit_usd;
     if (sum != b.total_usd || m.cost_usd != b.total_usd) FAIL("point " << i << ": items do not add up to the total");
