@@ -159,6 +159,7 @@ Deck resolve_deck(TomlDocument doc, const std::filesystem::path& path, const std
   w.expert_parallel = dv.integer("workload.expert_parallel");
   w.data_parallel = w.cluster_packages / (w.tensor_parallel * w.pipeline_parallel);
   w.tensor_tier = dv.text("workload.tensor_tier");
+  w.activation_recompute = dv.text("workload.activation_recompute");
   w.pipeline_tier = dv.text("workload.pipeline_tier");
   w.data_tier = dv.text("workload.data_tier");
   w.expert_tier = dv.text("workload.expert_tier");

@@ -54,6 +54,7 @@ struct Workload {
   std::int64_t cluster_packages = 1, tensor_parallel = 1, pipeline_parallel = 1, expert_parallel = 1;
   std::int64_t data_parallel = 1;  ///< derived: cluster_packages / (tensor_parallel * pipeline_parallel)
   std::string tensor_tier, pipeline_tier, data_tier, expert_tier;
+  std::string activation_recompute;  ///< "none" | "full" (one extra forward pass per micro-batch)
 };
 
 /// [constraints]

@@ -58,6 +58,7 @@ constexpr SchemaRow kRows[] = {
   {"workload.pipeline_parallel", K::integer, "-", 1, 4096, "4", false, "", "Pipeline-parallel stages.", "", ""},
   {"workload.expert_parallel", K::integer, "-", 1, 4096, "1", false, "", "Expert-parallel degree (MoE).", "", ""},
   {"workload.micro_batch_sequences", K::integer, "-", 1, 1e6, "1", false, "", "Training: sequences per micro-batch.", "", ""},
+  {"workload.activation_recompute", K::choice, "", 0, 0, "\"none\"", false, "none|full", "Training: full activation recomputation runs the forward pass of every layer again in the backward pass (4 instead of 3 forward-pass equivalents of FLOPs per step; MFU still counts 3).", "cite: Narayanan et al., Megatron-LM SC21, arXiv:2104.04473, eq. (3) and §3.5 (activation recomputation)", ""},
   {"workload.tensor_tier", K::choice, "", 0, 0, "\"scale_up\"", false, "package|scale_up|scale_out", "Network tier that carries the tensor-parallel collectives (package = across chiplets over D2D).", "", ""},
   {"workload.pipeline_tier", K::choice, "", 0, 0, "\"scale_out\"", false, "package|scale_up|scale_out", "Tier that carries pipeline point-to-point traffic.", "", ""},
   {"workload.data_tier", K::choice, "", 0, 0, "\"scale_out\"", false, "package|scale_up|scale_out", "Tier that carries the data-parallel gradient reduction.", "", ""},

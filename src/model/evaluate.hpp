@@ -123,6 +123,10 @@ struct Metrics {
   double tj_bound_c = 0.0;            ///< provable lower bound on the hottest logic die (thermal_bound.hpp), C
   double goodput_tokens_per_s = 0.0;  ///< throughput x (1 - checkpoint and failure waste) (goodput.hpp)
   double job_mtbf_h = 0.0;            ///< mean time between failures of the job (goodput.hpp); 0: none
+  double mfu = 0.0;                   ///< model FLOPs per second / the design's peak at the workload precision
+  double ttft_s = 0.0;                ///< inference: time to first token (prefill of the prompt); 0 for training
+  double tpot_s = 0.0;                ///< inference: time per output token (one decode step); 0 for training
+  double energy_pj_per_flop = 0.0;    ///< package power / model FLOPs per second (achieved, all power sources)
   CostBreakdown cost;
   PowerBreakdown power;
 };

@@ -35,22 +35,33 @@ struct WorkloadDemand {
   double micro_batches = 1.0;       ///< m per step (training); 1 for inference
   double pp = 1.0, tp = 1.0, dp = 1.0, ep = 1.0;
   // Per micro-batch per pipeline stage (one package), training or prefill:
-  double flops_per_micro_batch = 0.0;      ///< forward + backward (training) or forward (prefill)
+  double flops_per_micro_batch = 0.0;      ///< model FLOPs: forward + backward (training) or forward (prefill)
+  double executed_flops_per_micro_batch = 0.0;  ///< what runs: + one forward with full activation recomputation
   double hbm_bytes_per_micro_batch = 0.0;
-  double backward_share = 2.0 / 3.0;       ///< of flops_per_micro_batch: what DP gradient sync may hide under
+  double backward_share = 2.0 / 3.0;       ///< of executed FLOPs: the backward pass (incl. recomputation), what
+                                           ///< the DP gradient sync may hide under
   double tp_allreduces_per_micro_batch = 0.0;  ///< count; each of tp_message_bytes
   double tp_message_bytes = 0.0;
   double pp_message_bytes = 0.0;           ///< per micro-batch per direction (0 with one stage)
+  double ep_alltoalls_per_micro_batch = 0.0;  ///< MoE dispatch + combine (x 2 with the backward), each of ep_message_bytes
+  double ep_message_bytes = 0.0;           ///< tokens x top_k x h x bytes leaving or reaching this package
   double dp_allreduce_bytes = 0.0;         ///< per step, this package's gradients (0 with one replica)
   double optimizer_hbm_bytes = 0.0;        ///< per step
   // Inference decode, per output token per package:
-  double decode_flops = 0.0;
-  double decode_hbm_bytes = 0.0;
+  // Two operators per decode step, each bound by its own ceiling (perf_models.md §6.3 per-operator roofline):
+  // the dense matrix products (weights) and attention over the KV cache; their times add.
+  double decode_flops = 0.0;               ///< matrix products: 2 N_act per sequence
+  double decode_hbm_bytes = 0.0;           ///< the stage's weights, read once per step
+  double decode_attention_flops = 0.0;     ///< 4 L context h per sequence
+  double decode_attention_hbm_bytes = 0.0; ///< the KV cache of every sequence in flight
   double decode_tp_allreduces = 0.0;
   double decode_tp_message_bytes = 0.0;
+  double decode_ep_alltoalls = 0.0;
+  double decode_ep_message_bytes = 0.0;
   double output_tokens = 0.0;
   double hbm_capacity_needed_gb = 0.0;     ///< weights (+ training state or KV cache) per package
   Tier tensor_tier = Tier::scale_up, pipeline_tier = Tier::scale_out, data_tier = Tier::scale_out;
+  Tier expert_tier = Tier::scale_up;
   double precision_rate_vs_reference = 1.0;  ///< dense rate of the workload precision / the reference precision's
   double energy_rate_vs_bf16 = 1.0;          ///< energy per FLOP of the workload precision / BF16's
 };
@@ -61,6 +72,7 @@ struct PerfParams {
   double reference_peak_flops = 0.0;   ///< reference.peak_dense_tflops x 1e12 (at reference.precision)
   double reference_clock_ghz = 0.0;
   double gemm_efficiency = 1.0;
+  double serving_efficiency = 1.0;     ///< inference: achieved / roofline time of a serving engine (fitted)
   double overlap = 1.0;                ///< omega
   double hbm_efficiency = 1.0;
   std::array<double, kHbmGenCount> hbm_bytes_per_s{};      ///< per stack
@@ -78,7 +90,7 @@ struct PerfParams {
   double scale_up_bytes_per_s = 0.0;   ///< per package, per direction
   double scale_out_bytes_per_s = 0.0;  ///< per package, per direction
   // Power
-  double energy_per_flop_n5_j = 0.0;   ///< BF16 datapath energy per FLOP at N5, nominal clock
+  double energy_per_flop_n5_j = 0.0;   ///< on-die dynamic energy per BF16 FLOP at N5, nominal clock (fitted)
   std::array<double, kProcessNodeCount> energy_rel_n7{};
   std::array<double, kProcessNodeCount> fmax_rel_n7{};
   ProcessNode reference_node = ProcessNode::n5;

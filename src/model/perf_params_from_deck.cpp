@@ -47,10 +47,14 @@ WorkloadDemand demand_of(const deck::Deck& deck) {
   d.tensor_tier = tier_of(w.tensor_tier);
   d.pipeline_tier = tier_of(w.pipeline_tier);
   d.data_tier = tier_of(w.data_tier);
+  d.expert_tier = tier_of(w.expert_tier);
   const double ab = bytes_of(w.precision), wb = ab, gb = ab;
   const double s = static_cast<double>(w.sequence_length), b = static_cast<double>(w.micro_batch_sequences);
   const double layers_per_stage = L / d.pp;
-  const double stage_params = d.params / (d.pp * d.tp);  // weights this package holds
+  // Weights this package holds: its share of the stage; with expert parallelism the experts are spread over the
+  // ep ranks as well (each holds E / ep of every MoE layer's experts).
+  const double expert_params = E > 1.0 ? L * E * p_ffn : 0.0;
+  const double stage_params = (d.params - expert_params) / (d.pp * d.tp) + expert_params / (d.pp * d.tp * d.ep);
   const double act_factor = deck.tech.at("compute.common.activation_bytes_factor").value;
   d.output_tokens = static_cast<double>(w.output_tokens);
   const double tokens_mb = b * s;
@@ -59,14 +63,23 @@ WorkloadDemand demand_of(const deck::Deck& deck) {
   const double fwd = tokens_mb * (2.0 * d.active_params + 2.0 * L * s * h) / (d.tp * d.pp);
   d.tp_message_bytes = tokens_mb * h * ab;
   d.pp_message_bytes = d.pp > 1.0 ? tokens_mb * h * ab : 0.0;
+  // Expert parallelism (GShard/Switch-style, Lepikhin et al. 2021, Fedus et al. 2022): every MoE layer sends each
+  // token's activations to its top_k experts and back: two all-to-alls forward (and two in the backward pass).
+  const bool moe = d.ep > 1.0 && E > 1.0;
+  d.ep_message_bytes = moe ? tokens_mb * k * h * ab / d.tp : 0.0;
   if (d.training) {
     d.micro_batches = static_cast<double>(w.global_batch_sequences) / (b * d.dp);
     d.tokens_per_step = static_cast<double>(w.global_batch_sequences) * s;
     d.flops_per_micro_batch = 3.0 * fwd;
-    d.backward_share = 2.0 / 3.0;
+    // Full activation recomputation runs the forward again inside the backward pass (Narayanan et al., SC21,
+    // arXiv:2104.04473 eq. (3): 4 forward-pass equivalents instead of 3); MFU keeps counting the model's 3.
+    const bool recompute = w.activation_recompute == "full";
+    d.executed_flops_per_micro_batch = (recompute ? 4.0 : 3.0) * fwd;
+    d.backward_share = recompute ? 3.0 / 4.0 : 2.0 / 3.0;
     d.hbm_bytes_per_micro_batch = stage_params * (2.0 * wb + 2.0 * gb) +
                                   2.0 * layers_per_stage * act_factor * tokens_mb * h * (ab / 2.0) / d.tp;
     d.tp_allreduces_per_micro_batch = d.tp > 1.0 ? 4.0 * layers_per_stage : 0.0;
+    d.ep_alltoalls_per_micro_batch = moe ? 4.0 * layers_per_stage : 0.0;
     d.dp_allreduce_bytes = d.dp > 1.0 ? stage_params * gb : 0.0;
     // Mixed-precision Adam (Rajbhandari et al., ZeRO, SC20: 16 bytes per parameter of model state): the optimizer
     // reads and writes all of it once per step.
@@ -75,15 +88,21 @@ WorkloadDemand demand_of(const deck::Deck& deck) {
   } else {
     d.micro_batches = 1.0;
     d.flops_per_micro_batch = fwd;  // prefill of the prompt
+    d.executed_flops_per_micro_batch = fwd;
     d.backward_share = 0.0;
     d.hbm_bytes_per_micro_batch = stage_params * wb + layers_per_stage * act_factor * tokens_mb * h * (ab / 2.0) / d.tp;
     d.tp_allreduces_per_micro_batch = d.tp > 1.0 ? 2.0 * layers_per_stage : 0.0;
+    d.ep_alltoalls_per_micro_batch = moe ? 2.0 * layers_per_stage : 0.0;
     const double context = s + d.output_tokens / 2.0;  // mean context over the generated tokens
     const double kv_bytes_per_token = layers_per_stage * 2.0 * nkv * dh * ab / d.tp;
-    d.decode_flops = b * (2.0 * d.active_params + 4.0 * L * context * h) / (d.tp * d.pp);
-    d.decode_hbm_bytes = stage_params * wb + b * context * kv_bytes_per_token;
+    d.decode_flops = b * 2.0 * d.active_params / (d.tp * d.pp);
+    d.decode_hbm_bytes = stage_params * wb;
+    d.decode_attention_flops = b * 4.0 * L * context * h / (d.tp * d.pp);
+    d.decode_attention_hbm_bytes = b * context * kv_bytes_per_token;
     d.decode_tp_allreduces = d.tp > 1.0 ? 2.0 * layers_per_stage : 0.0;
     d.decode_tp_message_bytes = b * h * ab;
+    d.decode_ep_alltoalls = moe ? 2.0 * layers_per_stage : 0.0;
+    d.decode_ep_message_bytes = moe ? b * k * h * ab / d.tp : 0.0;
     d.tokens_per_step = b * d.output_tokens * d.dp;  // every replica generates for its batch
     d.hbm_capacity_needed_gb = (stage_params * wb + b * (s + d.output_tokens) * kv_bytes_per_token) / 1e9;
   }
@@ -105,6 +124,7 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   p.reference_peak_flops = deck.reference.peak_dense_tflops * 1e12;
   p.reference_clock_ghz = deck.reference.clock_ghz;
   p.gemm_efficiency = v("compute.common.gemm_efficiency");
+  p.serving_efficiency = v("compute.common.serving_efficiency");
   p.overlap = v("compute.common.compute_memory_overlap");
   p.hbm_efficiency = v("memory.common.hbm_bandwidth_efficiency");
   for (std::size_t i = 0; i < kHbmGenCount; ++i) {
@@ -131,9 +151,9 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   p.protocol_efficiency = v("link.cluster.protocol_efficiency");
   p.scale_up_bytes_per_s = deck.reference.scale_up_gb_per_s * 1e9 / 2.0;  // NVLink GB/s counts both directions
   p.scale_out_bytes_per_s = deck.reference.scale_out_gbps * 1e9 / 8.0;     // Gb/s per direction
-  // Datapath energy: H100's board-level energy per dense BF16 FLOP at TDP x the datapath share of TDP
-  // (compute.common.datapath_share_of_tdp); the rest of its power is what the other terms of the model carry.
-  p.energy_per_flop_n5_j = v("compute.h100.energy_pj_per_flop") * v("compute.common.datapath_share_of_tdp") * 1e-12;
+  // On-die dynamic energy per BF16 FLOP at N5 and nominal clock: a calibration constant, fitted on H100's power
+  // measured during LLM training (scripts/calibrate.py, inputs/calibration/targets.toml).
+  p.energy_per_flop_n5_j = v("compute.common.core_energy_pj_per_flop") * 1e-12;
   for (std::size_t i = 0; i < kProcessNodeCount; ++i) {
     const std::string n = "process_node." + std::string(kProcessNodeNames[i]) + ".";
     p.energy_rel_n7[i] = v(n + "energy_per_op_rel_n7");

@@ -17,7 +17,7 @@
 // Peak: the reference compute at its precision, times the workload's precision rate, times clock / reference clock.
 //
 // Power (§6.4), average over the step: compute = FLOP/s x e_flop(node) (clock / f_nom(node))^(gamma - 1), with
-//   e_flop = H100's datapath energy per BF16 FLOP scaled by energy_per_op_rel_n7 and the precision, f_nom(node) =
+//   e_flop = the fitted on-die energy per BF16 FLOP at N5 (compute.common.core_energy_pj_per_flop) scaled by energy_per_op_rel_n7 and the precision, f_nom(node) =
 //   reference clock x fmax_rel_n7(node) / fmax_rel_n7(reference node); SRAM = 2 x HBM bytes (each byte staged
 //   once in and out) x 8 x pJ/bit; HBM and D2D bytes x 8 x pJ/bit; links always on = port rate per direction x
 //   pJ/bit of the technology (lasers, SerDes and DSP burn whether or not data moves); leakage = silicon area x
@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "chipdse/model/collectives.hpp"
 #include "chipdse/model/evaluate.hpp"
 
 namespace chipdse::model {
@@ -32,16 +33,6 @@ namespace chipdse::model {
 namespace {
 
 constexpr std::size_t idx(auto e) noexcept { return static_cast<std::size_t>(e); }
-
-struct Link {
-  double beta = 0.0;   // bytes/s per direction
-  double alpha = 0.0;  // s per collective step
-};
-
-double ring_allreduce_s(double bytes, double p, const Link& l) noexcept {
-  if (p <= 1.0 || bytes <= 0.0) return 0.0;
-  return 2.0 * (p - 1.0) * l.alpha + 2.0 * (p - 1.0) / p * bytes / l.beta;
-}
 
 double overlapped(double a, double b, double c, double omega) noexcept {
   const double m = std::max({a, b, c});
@@ -66,19 +57,24 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
 
   const auto link_of = [&](Tier t) noexcept {
     if (t == Tier::package)
-      return Link{c.d2d_tbps_per_direction * 1e12 / 8.0, p.d2d_latency_s[idx(c.d2d)]};
+      return LinkAlphaBeta{p.d2d_latency_s[idx(c.d2d)], c.d2d_tbps_per_direction * 1e12 / 8.0};
     const bool up = t == Tier::scale_up;
     const LinkTech tech = up ? c.scale_up_link : c.scale_out_link;
     const double beta = (up ? p.scale_up_bytes_per_s : p.scale_out_bytes_per_s) * p.protocol_efficiency;
     const double alpha = p.software_latency_s + p.switch_latency_s + (tech == LinkTech::pluggable_dsp ? p.dsp_latency_s : 0.0);
-    return Link{beta, alpha};
+    return LinkAlphaBeta{alpha, beta};
   };
   // A monolithic die reduces on-die: the package tier costs nothing there.
   const auto collective = [&](Tier t, double bytes, double ranks) noexcept {
     if (t == Tier::package && c.partitioning == Partitioning::monolithic) return 0.0;
-    return ring_allreduce_s(bytes, ranks, link_of(t));
+    return ring_all_reduce_s(bytes, static_cast<int>(ranks), link_of(t));
   };
-  const auto local = [&](double flops, double hbm_bytes) noexcept {
+  // MoE token dispatch and combine: all-to-all among the expert-parallel ranks (switched, full bisection).
+  const auto all_to_all = [&](double bytes) noexcept {
+    if (d.expert_tier == Tier::package && c.partitioning == Partitioning::monolithic) return 0.0;
+    return all_to_all_s(bytes, static_cast<int>(d.ep), link_of(d.expert_tier));
+  };
+  const auto local = [&](double flops, double hbm_bytes) noexcept {  // flops: executed
     const double tc = flops / (peak * p.gemm_efficiency);
     const double tm = hbm_bytes / hbm_bw;
     const double td = cross > 0.0 ? hbm_bytes * cross / d2d_bw : 0.0;
@@ -86,30 +82,41 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
   };
   if (!(peak > 0.0) || !(hbm_bw > 0.0) || (cross > 0.0 && !(d2d_bw > 0.0))) return;  // no throughput; stays 0
 
-  double step_s = 0.0, flops_per_s = 0.0, hbm_bytes_per_s = 0.0;
+  double step_s = 0.0, flops_per_s = 0.0, executed_flops_per_s = 0.0, hbm_bytes_per_s = 0.0;
   if (d.training) {
-    const double t_local = local(d.flops_per_micro_batch, d.hbm_bytes_per_micro_batch);
+    const double t_local = local(d.executed_flops_per_micro_batch, d.hbm_bytes_per_micro_batch);
     const double t_tp = d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes, d.tp);
-    const Link pp = link_of(d.pipeline_tier);
-    const double t_pp = d.pp > 1.0 ? 2.0 * (pp.alpha + d.pp_message_bytes / pp.beta) : 0.0;
-    const double t_mb = t_local + t_tp + t_pp;
+    const LinkAlphaBeta pp = link_of(d.pipeline_tier);
+    const double t_pp = d.pp > 1.0 ? 2.0 * (pp.alpha_s + d.pp_message_bytes / pp.beta_bytes_per_s) : 0.0;
+    const double t_ep = d.ep_alltoalls_per_micro_batch * all_to_all(d.ep_message_bytes);
+    const double t_mb = t_local + t_tp + t_pp + t_ep;
     const double t_dp = collective(d.data_tier, d.dp_allreduce_bytes, d.dp);
     const double backward = d.micro_batches * t_local * d.backward_share;
     const double t_opt = d.optimizer_hbm_bytes / hbm_bw;
     step_s = (d.micro_batches + d.pp - 1.0) * t_mb + std::max(0.0, t_dp - backward) + t_opt;
     flops_per_s = d.micro_batches * d.flops_per_micro_batch / step_s;
+    executed_flops_per_s = d.micro_batches * d.executed_flops_per_micro_batch / step_s;
     hbm_bytes_per_s = (d.micro_batches * d.hbm_bytes_per_micro_batch + d.optimizer_hbm_bytes) / step_s;
     out.latency_s = step_s;
     out.throughput_tokens_per_s = d.tokens_per_step / step_s / d.packages;
   } else {
-    const double ttft = d.pp * (local(d.flops_per_micro_batch, d.hbm_bytes_per_micro_batch) +
-                                d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes, d.tp));
-    const double tpot = d.pp * (local(d.decode_flops, d.decode_hbm_bytes) +
-                                d.decode_tp_allreduces * collective(d.tensor_tier, d.decode_tp_message_bytes, d.tp));
+    // A serving engine reaches a fixed share of the roofline (scheduling, sampling, KV paging, prefill and decode
+    // interleaving): compute.common.serving_efficiency, fitted on H100's MLPerf Llama-2-70B Offline result.
+    const double ttft = d.pp / p.serving_efficiency * (local(d.flops_per_micro_batch, d.hbm_bytes_per_micro_batch) +
+                                d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes, d.tp) +
+                                d.ep_alltoalls_per_micro_batch * all_to_all(d.ep_message_bytes));
+    const double tpot = d.pp / p.serving_efficiency * (local(d.decode_flops, d.decode_hbm_bytes) +
+                                local(d.decode_attention_flops, d.decode_attention_hbm_bytes) +
+                                d.decode_tp_allreduces * collective(d.tensor_tier, d.decode_tp_message_bytes, d.tp) +
+                                d.decode_ep_alltoalls * all_to_all(d.decode_ep_message_bytes));
     step_s = ttft + d.output_tokens * tpot;  // one request batch, prompt to last token
-    flops_per_s = (d.flops_per_micro_batch + d.output_tokens * d.decode_flops) * d.pp / step_s;
-    hbm_bytes_per_s = (d.hbm_bytes_per_micro_batch + d.output_tokens * d.decode_hbm_bytes) * d.pp / step_s;
+    flops_per_s = (d.flops_per_micro_batch + d.output_tokens * (d.decode_flops + d.decode_attention_flops)) * d.pp / step_s;
+    executed_flops_per_s = flops_per_s;
+    hbm_bytes_per_s =
+        (d.hbm_bytes_per_micro_batch + d.output_tokens * (d.decode_hbm_bytes + d.decode_attention_hbm_bytes)) * d.pp / step_s;
     out.latency_s = tpot;
+    out.ttft_s = ttft;
+    out.tpot_s = tpot;
     out.throughput_tokens_per_s = d.tokens_per_step / step_s / d.packages;
     if ((p.ttft_slo_s > 0.0 && ttft > p.ttft_slo_s) || (p.tpot_slo_s > 0.0 && tpot > p.tpot_slo_s))
       out.infeasible |= infeasible::slo_missed;
@@ -121,7 +128,7 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
   const double e_flop = p.energy_per_flop_n5_j * p.energy_rel_n7[idx(area.compute.node)] /
                         p.energy_rel_n7[idx(ProcessNode::n5)] * d.energy_rate_vs_bf16 *
                         std::pow(clock / f_nom, p.dvfs_exponent - 1.0);
-  pw.compute_w = flops_per_s * e_flop;
+  pw.compute_w = executed_flops_per_s * e_flop;
   pw.sram_w = 2.0 * hbm_bytes_per_s * 8.0 * p.sram_pj_per_bit * 1e-12;
   pw.hbm_w = hbm_bytes_per_s * 8.0 * p.hbm_pj_per_bit[idx(c.hbm)] * 1e-12;
   pw.d2d_w = cross > 0.0 ? hbm_bytes_per_s * cross * 8.0 * p.d2d_pj_per_bit[idx(c.d2d)] * 1e-12 : 0.0;
@@ -130,6 +137,10 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
   pw.leakage_w = area.silicon_area_mm2 * p.leakage_w_per_mm2;
   pw.total_w = pw.compute_w + pw.sram_w + pw.hbm_w + pw.d2d_w + pw.links_w + pw.leakage_w;
   out.power_w = pw.total_w;
+  // Model FLOPs utilisation: the workload's own FLOPs (no recomputation) per second over the design's peak at the
+  // workload precision; the achieved energy per FLOP counts every power source of the package.
+  out.mfu = flops_per_s / peak;
+  out.energy_pj_per_flop = flops_per_s > 0.0 ? pw.total_w / flops_per_s * 1e12 : 0.0;
 
   // Constraints.
   if (p.link_reach_m[idx(c.scale_up_link)] < p.scale_up_reach_m || p.link_reach_m[idx(c.scale_out_link)] < p.scale_out_reach_m)

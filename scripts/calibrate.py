@@ -1,0 +1,183 @@
+#!/usr/bin/python3
+"""Calibration of the performance and power model (issue #5): fit, check and validate.
+
+Fits the constants listed in inputs/calibration/targets.toml ([[fit]]) on the "fit" cases, compares the rounded fit
+with the values in inputs/tech, and checks the "validate" cases (never fitted) against their tolerance. The model is
+the real one: every evaluation runs `chipdse evaluate --json` on the case's deck with the trial constants added to the
+deck's [overrides] table (a temporary copy; the committed files are only changed by --write).
+
+  /usr/bin/python3 scripts/calibrate.py [--chipdse build/bin/chipdse] [--write] [--report FILE]
+
+Exit status: 0 when the tech values equal the fit and every validation case without `known_miss` is within its
+tolerance; 1 otherwise; 2 for bad input (a missing deck, an unknown metric).
+"""
+import argparse
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import tomllib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CAL = os.path.join(ROOT, "inputs", "calibration")
+TECH = os.path.join(ROOT, "inputs", "tech")
+BISECTION_STEPS = 24  # 2^-24 of the bracket: far below the 3-significant-digit rounding
+SIGNIFICANT = 3
+
+
+def fail_input(msg):
+    print(f"calibrate.py: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def round_sig(x, digits=SIGNIFICANT):
+    return float(f"{x:.{digits - 1}e}")
+
+
+class Model:
+    """Runs chipdse evaluate on a case deck with tech overrides; memoised per (deck, overrides)."""
+
+    def __init__(self, chipdse, workdir):
+        self.chipdse = chipdse
+        self.workdir = workdir
+        self.cache = {}
+
+    def metrics(self, deck, overrides):
+        key = (deck, tuple(sorted(overrides.items())))
+        if key in self.cache:
+            return self.cache[key]
+        path = os.path.join(CAL, deck)
+        if not os.path.isfile(path):
+            fail_input(f"{os.path.relpath(path, ROOT)}: no such deck")
+        text = open(path, encoding="utf-8").read()
+        text = text.replace('include = ["../tech/tech.toml"]', f'include = ["{os.path.join(TECH, "tech.toml")}"]')
+        lines = "".join(f'"{k}" = {v!r}\n' for k, v in sorted(overrides.items()))
+        if "\n[overrides]\n" not in text:
+            fail_input(f"{deck}: a calibration deck needs an [overrides] table")
+        text = text.replace("\n[overrides]\n", "\n[overrides]\n" + lines, 1)
+        trial = os.path.join(self.workdir, deck)
+        with open(trial, "w", encoding="utf-8") as f:
+            f.write(text)
+        run = subprocess.run([self.chipdse, "evaluate", trial, "--json"], capture_output=True, text=True)
+        if run.returncode != 0:
+            fail_input(f"chipdse evaluate {deck} failed ({run.returncode}): {run.stderr.strip()}")
+        m = json.loads(run.stdout)["metrics"]
+        self.cache[key] = m
+        return m
+
+
+def ratio(model, case, overrides):
+    """model / achieved for one case."""
+    m = model.metrics(case["deck"], overrides)
+    metric = case["metric"]
+    if metric == "energy_pj_per_flop":
+        # Achieved energy per FLOP: the run's power over its achieved FLOP rate = achieved tokens/s x the model's FLOPs
+        # per token (power_w / energy_pj_per_flop / throughput, in the model's own accounting).
+        flops_per_token = m["power_w"] / (m["energy_pj_per_flop"] * 1e-12) / m["throughput"]
+        achieved = case["power_w"] / (case["throughput"] * flops_per_token) * 1e12
+        case["achieved_derived"] = achieved
+        return m["energy_pj_per_flop"] / achieved, m["energy_pj_per_flop"]
+    if metric not in m:
+        fail_input(f"case {case['name']}: unknown metric '{metric}' (one of {', '.join(m)})")
+    return m[metric] / case["achieved"], m[metric]
+
+
+def fit(model, targets, cases):
+    fitted = {}
+    for spec in targets["fit"]:
+        path, lo, hi = spec["path"], float(spec["lo"]), float(spec["hi"])
+        members = [cases[n] for n in spec["cases"]]
+
+        def residual(x):
+            trial = dict(fitted, **{path: x})
+            return sum(math.log(ratio(model, c, trial)[0]) for c in members)
+
+        f_lo, f_hi = residual(lo), residual(hi)
+        if f_lo * f_hi > 0:
+            fail_input(f"fit of {path}: no root in [{lo}, {hi}] (residuals {f_lo:.4g}, {f_hi:.4g})")
+        for _ in range(BISECTION_STEPS):
+            mid = 0.5 * (lo + hi)
+            f_mid = residual(mid)
+            if (f_mid > 0) == (f_hi > 0):
+                hi, f_hi = mid, f_mid
+            else:
+                lo, f_lo = mid, f_mid
+        fitted[path] = round_sig(0.5 * (lo + hi))
+    return fitted
+
+
+def tech_value(path):
+    table, _, key = path.rpartition(".")
+    for name in sorted(os.listdir(TECH)):
+        text = open(os.path.join(TECH, name), encoding="utf-8").read()
+        section = "[" + table + "]"
+        if section not in text:
+            continue
+        body = text.split(section, 1)[1].split("\n[", 1)[0]
+        m = re.search(rf"^{re.escape(key)} = {{ value = ([0-9.eE+-]+)", body, re.M)
+        if m:
+            return float(m.group(1)), os.path.join(TECH, name)
+    fail_input(f"{path}: not in inputs/tech")
+
+
+def write_value(path, value):
+    _, fname = tech_value(path)
+    table, _, key = path.rpartition(".")
+    text = open(fname, encoding="utf-8").read()
+    head, section, rest = text.partition("[" + table + "]")
+    rest = re.sub(rf"^({re.escape(key)} = {{ value = )[0-9.eE+-]+", rf"\g<1>{value!r}", rest, count=1, flags=re.M)
+    with open(fname, "w", encoding="utf-8") as f:
+        f.write(head + section + rest)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--chipdse", default=os.path.join(ROOT, "build", "bin", "chipdse"))
+    ap.add_argument("--write", action="store_true", help="write the fitted values into inputs/tech")
+    ap.add_argument("--report", help="also write the report (markdown) to this file")
+    args = ap.parse_args()
+    with open(os.path.join(CAL, "targets.toml"), "rb") as f:
+        targets = tomllib.load(f)
+    cases = {c["name"]: c for c in targets["case"]}
+    ok = True
+    out = ["| constant | fitted | inputs/tech |", "|---|---|---|"]
+    with tempfile.TemporaryDirectory() as work:
+        model = Model(args.chipdse, work)
+        fitted = fit(model, targets, cases)
+        for path, value in fitted.items():
+            if args.write:
+                write_value(path, value)
+            current, _ = tech_value(path)
+            same = current == value
+            ok = ok and same
+            out.append(f"| `{path}` | {value:g} | {current:g}{'' if same else '  **differs**'} |")
+        out += ["", "| case | role | model | achieved | error | tolerance | status |", "|---|---|---|---|---|---|---|"]
+        for c in targets["case"]:
+            r, value = ratio(model, c, {})  # the tech values as they stand
+            achieved = c.get("achieved", c.get("achieved_derived"))
+            err = r - 1.0
+            tol = c.get("tolerance")
+            if c["role"] == "fit":
+                status = "fitted"
+            elif abs(err) <= tol:
+                status = "within"
+            elif "known_miss" in c:
+                status = "MISS (known, see targets.toml)"
+            else:
+                status = "FAIL"
+                ok = False
+            out.append(f"| {c['name']} | {c['role']} | {value:.4g} {c['unit']} | {achieved:.4g} | {err:+.1%} | "
+                       f"{'' if tol is None else f'±{tol:.0%}'} | {status} |")
+    report = "\n".join(out)
+    print(report)
+    if args.report:
+        with open(args.report, "w", encoding="utf-8") as f:
+            f.write(report + "\n")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
