@@ -64,6 +64,7 @@ struct Constraints {
   std::optional<double> tdp_w;
   double max_die_area_mm2 = 0;
   std::optional<double> ttft_slo_s, tpot_slo_s;
+  std::string tdp_policy;  ///< "infeasible" | "dvfs" (lower the clock until the package meets tdp_w)
 };
 
 /// [economics]

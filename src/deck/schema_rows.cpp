@@ -67,6 +67,7 @@ constexpr SchemaRow kRows[] = {
   {"constraints.tj_max_c", K::real, "C", 40, 150, "105.0", false, "", "Maximum junction temperature.", "thermal.max_junction_temperature", ""},
   {"constraints.cooling", K::choice, "", 0, 0, "\"liquid\"", false, "air|liquid", "Cooling: sets the heat-transfer coefficient and the die heat-flux limit.", "thermal.default_h_air_heatsink_effective_fin_enhanced_base_liquid_co", ""},
   {"constraints.tdp_w", K::real, "W", 1, 1e6, "", false, "", "Package power limit; absent means no limit beyond the thermal one.", "", ""},
+  {"constraints.tdp_policy", K::choice, "", 0, 0, "\"infeasible\"", false, "infeasible|dvfs", "What a design above `tdp_w` does: it is infeasible, or its compute clock is lowered until it fits (power-bound; the effective clock is reported).", "cite: shared/reference/perf_models.md §6.4 (thermal/TDP clamp: f' = f ((TDP - P_static) / P_dyn)^(1/gamma))", ""},
   {"constraints.max_die_area_mm2", K::real, "mm2", 1, 1e4, "858.0", false, "", "Largest die (reticle field, low-NA EUV: 26 x 33 mm).", "node.reticle_field_low_na", ""},
   {"constraints.ttft_slo_s", K::real, "s", 1e-4, 1e4, "", false, "", "Inference: time-to-first-token limit.", "cite: MLPerf Inference Llama-2-70B interactive scenario (450 ms TTFT)", ""},
   {"constraints.tpot_slo_s", K::real, "s", 1e-5, 1e3, "", false, "", "Inference: time-per-output-token limit.", "cite: MLPerf Inference Llama-2-70B interactive scenario (40 ms TPOT)", ""},

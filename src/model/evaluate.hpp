@@ -127,6 +127,7 @@ struct Metrics {
   double ttft_s = 0.0;                ///< inference: time to first token (prefill of the prompt); 0 for training
   double tpot_s = 0.0;                ///< inference: time per output token (one decode step); 0 for training
   double energy_pj_per_flop = 0.0;    ///< package power / model FLOPs per second (achieved, all power sources)
+  double effective_clock_ghz = 0.0;   ///< the compute clock the design runs at (below its own under a DVFS clamp)
   CostBreakdown cost;
   PowerBreakdown power;
 };

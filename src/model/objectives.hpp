@@ -56,7 +56,7 @@ inline double minimised(const ObjectiveDef& o, const Metrics& m) noexcept {
 }
 
 /// Every scalar metric of a result row (/pareto and /points columns, `evaluate --json`), in output order.
-inline constexpr std::array<MetricColumn, 32> kMetricColumns = {{
+inline constexpr std::array<MetricColumn, 33> kMetricColumns = {{
     {"cost_usd", "USD", [](const Metrics& m) noexcept { return m.cost_usd; }},
     {"power_w", "W", [](const Metrics& m) noexcept { return m.power_w; }},
     {"throughput", "tokens/s", [](const Metrics& m) noexcept { return m.throughput_tokens_per_s; }},
@@ -65,6 +65,7 @@ inline constexpr std::array<MetricColumn, 32> kMetricColumns = {{
     {"ttft_s", "s", [](const Metrics& m) noexcept { return m.ttft_s; }},
     {"tpot_s", "s", [](const Metrics& m) noexcept { return m.tpot_s; }},
     {"energy_pj_per_flop", "pJ/FLOP", [](const Metrics& m) noexcept { return m.energy_pj_per_flop; }},
+    {"effective_clock_ghz", "GHz", [](const Metrics& m) noexcept { return m.effective_clock_ghz; }},
     {"silicon_area_mm2", "mm2", [](const Metrics& m) noexcept { return m.silicon_area_mm2; }},
     {"perf_per_w", "tokens/s/W", [](const Metrics& m) noexcept { return m.perf_per_w; }},
     {"perf_per_usd", "tokens/s/USD", [](const Metrics& m) noexcept { return m.perf_per_usd; }},

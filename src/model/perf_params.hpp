@@ -72,7 +72,7 @@ struct PerfParams {
   double reference_peak_flops = 0.0;   ///< reference.peak_dense_tflops x 1e12 (at reference.precision)
   double reference_clock_ghz = 0.0;
   double gemm_efficiency = 1.0;
-  double serving_efficiency = 1.0;     ///< inference: achieved / roofline time of a serving engine (fitted)
+  double kv_cache_bandwidth_efficiency = 1.0;  ///< decode attention: achieved share of the HBM ceiling (fitted)
   double overlap = 1.0;                ///< omega
   double hbm_efficiency = 1.0;
   std::array<double, kHbmGenCount> hbm_bytes_per_s{};      ///< per stack
@@ -99,6 +99,7 @@ struct PerfParams {
   double leakage_w_per_mm2 = 0.0;      ///< static power density of logic dies
   double heat_flux_limit_w_per_mm2 = 0.0;  ///< by constraints.cooling
   double tdp_w = 0.0;                  ///< constraints.tdp_w, 0 = none
+  bool tdp_dvfs = false;               ///< constraints.tdp_policy = "dvfs": lower the clock to meet tdp_w
   double ttft_slo_s = 0.0;             ///< constraints.ttft_slo_s (inference), 0 = none
   double tpot_slo_s = 0.0;             ///< constraints.tpot_slo_s (inference), 0 = none
   // TCO

@@ -124,7 +124,7 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   p.reference_peak_flops = deck.reference.peak_dense_tflops * 1e12;
   p.reference_clock_ghz = deck.reference.clock_ghz;
   p.gemm_efficiency = v("compute.common.gemm_efficiency");
-  p.serving_efficiency = v("compute.common.serving_efficiency");
+  p.kv_cache_bandwidth_efficiency = v("memory.common.kv_cache_bandwidth_efficiency");
   p.overlap = v("compute.common.compute_memory_overlap");
   p.hbm_efficiency = v("memory.common.hbm_bandwidth_efficiency");
   for (std::size_t i = 0; i < kHbmGenCount; ++i) {
@@ -168,6 +168,7 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   p.heat_flux_limit_w_per_mm2 = deck.constraints.cooling == "air" ? v("thermal.limits.air_heat_flux_limit_w_per_mm2")
                                                                    : v("thermal.limits.liquid_heat_flux_limit_w_per_mm2");
   p.tdp_w = deck.constraints.tdp_w.value_or(0.0);
+  p.tdp_dvfs = deck.constraints.tdp_policy == "dvfs";
   p.ttft_slo_s = deck.constraints.ttft_slo_s.value_or(0.0);
   p.tpot_slo_s = deck.constraints.tpot_slo_s.value_or(0.0);
   p.lifetime_s = deck.economics.lifetime_years * 365.25 * 86400.0;

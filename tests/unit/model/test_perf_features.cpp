@@ -1,0 +1,298 @@
+// Property and identity tests of the performance-model features of issue #5 (model/perf_stage.cpp,
+// model/perf_params_from_deck.cpp): full activation recomputation, the per-operator decode roofline, MoE expert
+// parallelism, the MFU / TTFT / TPOT / energy-per-FLOP metrics and the KV-cache bandwidth efficiency. Every expected value is
+// computed here from the equations of perf_params.hpp and perf_stage.cpp and the deck's own constants.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include "chipdse/deck/deck.hpp"
+#include "chipdse/model/evaluate.hpp"
+#include "default_kernel.hpp"
+
+using namespace chipdse;
+using namespace chipdse::model;
+
+namespace {
+
+struct Loaded {
+  deck::Deck deck;
+  KernelParams params;
+};
+
+// A deck with the H100 reference and the given [workload] body (registry defaults for every other key).
+Loaded load(const std::string& workload) {
+  const std::string text = R"(include = ["tech/tech.toml"]
+[study]
+name = "perf_features"
+[reference]
+peak_dense_tflops = 989.0
+precision = "bf16"
+node = "N5"
+clock_ghz = 1.83
+sram_mb = 60.0
+hbm_capacity_gb = 80.0
+scale_up_gb_per_s = 900.0
+scale_out_gbps = 400.0
+[workload]
+)" + workload + "\n";
+  Loaded l{deck::load_deck_text(text, std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "perf_features_test.toml"),
+           {}};
+  l.params = kernel_params_from_deck(l.deck);
+  return l;
+}
+
+// Llama-3-8B-like shape (fits one package), for single-package decode and MoE decks.
+const std::string kSmallModel =
+    "layers = 32\nd_model = 4096\nheads = 32\nkv_heads = 8\nffn_hidden = 14336\nvocab = 32000\n";
+
+DesignChoice monolithic(HbmGen hbm, int stacks, double clock_ghz) {
+  DesignChoice c;
+  c.partitioning = Partitioning::monolithic;
+  c.compute_node = ProcessNode::n5;
+  c.packaging = Packaging::cowos_s;
+  c.hbm = hbm;
+  c.hbm_stacks = stacks;
+  c.scale_up_link = LinkTech::copper;
+  c.scale_out_link = LinkTech::cpo;
+  c.clock_ghz = clock_ghz;
+  return c;
+}
+
+double tv(const deck::Deck& d, const std::string& key) { return d.tech.at(key).value; }
+
+// Peak of the design at the workload precision: reference x precision rate x clock / reference clock.
+double peak_of(const deck::Deck& d, double clock_ghz) {
+  const auto rate = [&](const std::string& prec) { return prec == "fp8" ? tv(d, "compute.common.fp8_speedup_vs_bf16") : 1.0; };
+  return d.reference.peak_dense_tflops * 1e12 * rate(d.workload.precision) / rate(d.reference.precision) * clock_ghz /
+         d.reference.clock_ghz;
+}
+
+double hbm_bw_of(const deck::Deck& d, const DesignChoice& c) {
+  const std::string gen(kHbmGenNames[static_cast<std::size_t>(c.hbm)]);
+  return c.hbm_stacks * tv(d, "memory." + gen + ".bandwidth_gb_per_s") * 1e9 *
+         tv(d, "memory.common.hbm_bandwidth_efficiency");
+}
+
+}  // namespace
+
+TEST_CASE("full activation recomputation executes 4/3 of the model FLOPs and lowers MFU", "[perf][recompute]") {
+  const Loaded none = load("kind = \"training\"\ncluster_packages = 1024\nactivation_recompute = \"none\"");
+  const Loaded full = load("kind = \"training\"\ncluster_packages = 1024\nactivation_recompute = \"full\"");
+  const WorkloadDemand& dn = none.params.perf.demand;
+  const WorkloadDemand& df = full.params.perf.demand;
+  REQUIRE(df.training);
+  // Model FLOPs do not change; executed = 4 forward passes instead of 3 (4 fwd x 3 == 3 fwd x 4 exactly in binary).
+  CHECK(df.flops_per_micro_batch == dn.flops_per_micro_batch);
+  CHECK(dn.executed_flops_per_micro_batch == dn.flops_per_micro_batch);
+  CHECK(df.executed_flops_per_micro_batch * 3.0 == df.flops_per_micro_batch * 4.0);
+  CHECK(df.executed_flops_per_micro_batch == Approx(4.0 / 3.0 * df.flops_per_micro_batch).epsilon(1e-15));
+  CHECK(df.backward_share == 0.75);
+  CHECK(df.hbm_bytes_per_micro_batch == dn.hbm_bytes_per_micro_batch);
+
+  int compute_bound = 0;
+  for (HbmGen g : {HbmGen::hbm3, HbmGen::hbm3e, HbmGen::hbm4})
+    for (int stacks : {1, 2, 4, 6, 8, 12})
+      for (double clock : {1.2, 1.83, 1.98}) {
+        const DesignChoice c = monolithic(g, stacks, clock);
+        const Metrics mn = evaluate(c, none.params), mf = evaluate(c, full.params);
+        INFO(kHbmGenNames[static_cast<std::size_t>(g)] << " x" << stacks << " at " << clock << " GHz");
+        CHECK(mf.throughput_tokens_per_s <= mn.throughput_tokens_per_s);
+        CHECK(mf.latency_s >= mn.latency_s);
+        CHECK(mf.mfu <= mn.mfu);
+        // MFU counts the same model FLOPs per step with and without recomputation: mfu x step time is invariant.
+        CHECK(mf.mfu * mf.latency_s == Approx(mn.mfu * mn.latency_s).epsilon(1e-12));
+        // Compute-bound micro-batch (t_c > t_hbm): the extra forward pass strictly lengthens the step.
+        const double tc = dn.executed_flops_per_micro_batch / (peak_of(none.deck, clock) * none.params.perf.gemm_efficiency);
+        const double thbm = dn.hbm_bytes_per_micro_batch / hbm_bw_of(none.deck, c);
+        if (tc > thbm) {
+          ++compute_bound;
+          CHECK(mf.latency_s > mn.latency_s);
+          CHECK(mf.mfu < mn.mfu);
+          CHECK(mf.throughput_tokens_per_s < mn.throughput_tokens_per_s);
+        }
+      }
+  CHECK(compute_bound > 0);
+}
+
+TEST_CASE("decode time per token is the sum of the per-operator rooflines",
+          "[perf][decode]") {
+  int gemm_compute_bound = 0, gemm_memory_bound = 0;
+  for (const std::string prec : {"bf16", "fp8"})
+    for (int b : {1, 16, 512}) {
+      const Loaded l = load("kind = \"inference\"\n" + kSmallModel + "precision = \"" + prec +
+                            "\"\ncluster_packages = 1\ntensor_parallel = 1\npipeline_parallel = 1\n"
+                            "sequence_length = 2048\noutput_tokens = 128\nmicro_batch_sequences = " +
+                            std::to_string(b));
+      REQUIRE(l.params.perf.overlap == 1.0);
+      const deck::Workload& w = l.deck.workload;
+      const double L = w.layers, h = w.d_model, nq = w.heads, nkv = w.kv_heads, f = w.ffn_hidden, V = w.vocab;
+      const double dh = h / nq, ab = prec == "fp8" ? 1.0 : 2.0, s = w.sequence_length, out = w.output_tokens;
+      const double N = L * (h * dh * (2 * nq + 2 * nkv) + 3 * h * f) + V * h;  // dense: N_act = N
+      const double ctx = s + out / 2.0;
+      const double gemm_flops = b * 2.0 * N, weight_bytes = N * ab;
+      const double attn_flops = b * 4.0 * L * ctx * h, kv_bytes = b * ctx * L * 2.0 * nkv * dh * ab;
+      const double u = tv(l.deck, "compute.common.gemm_efficiency");
+      const double kv_eff = tv(l.deck, "memory.common.kv_cache_bandwidth_efficiency");
+      for (int stacks : {2, 5, 8})
+        for (double clock : {1.5, 1.98}) {
+          const DesignChoice c = monolithic(HbmGen::hbm3e, stacks, clock);
+          const double peak = peak_of(l.deck, clock), bw = hbm_bw_of(l.deck, c);
+          const double gemm = std::max(gemm_flops / (peak * u), weight_bytes / bw);
+          const double attn = std::max(attn_flops / (peak * u), kv_bytes / (bw * kv_eff));
+          ++(gemm_flops / (peak * u) > weight_bytes / bw ? gemm_compute_bound : gemm_memory_bound);
+          const Metrics m = evaluate(c, l.params);
+          INFO(prec << " batch " << b << " stacks " << stacks << " clock " << clock);
+          CHECK(m.tpot_s == Approx(gemm + attn).epsilon(1e-12));
+          CHECK(m.tpot_s >= gemm);
+          CHECK(m.tpot_s >= attn);
+        }
+    }
+  CHECK(gemm_compute_bound > 0);  // both regimes of the matrix-product operator are exercised
+  CHECK(gemm_memory_bound > 0);
+}
+
+TEST_CASE("decode time per token rises with the batch and never falls when HBM bandwidth is removed",
+          "[perf][decode]") {
+  const DesignChoice c = monolithic(HbmGen::hbm3, 5, 1.83);
+  double last = 0.0;
+  for (int b : {1, 2, 4, 8, 32, 128, 512}) {
+    const Loaded l = load("kind = \"inference\"\n" + kSmallModel +
+                          "cluster_packages = 1\ntensor_parallel = 1\npipeline_parallel = 1\nmicro_batch_sequences = " +
+                          std::to_string(b));
+    const Metrics m = evaluate(c, l.params);
+    INFO("batch " << b);
+    CHECK(m.tpot_s > last);  // more sequences in flight: more KV cache read per step
+    last = m.tpot_s;
+    double fewer = 0.0;
+    for (int stacks = 12; stacks >= 1; --stacks) {
+      const double t = evaluate(monolithic(HbmGen::hbm3, stacks, 1.83), l.params).tpot_s;
+      INFO("stacks " << stacks);
+      CHECK(t >= fewer);
+      fewer = t;
+    }
+  }
+}
+
+TEST_CASE("MoE expert parallelism spreads the experts and pays an all-to-all on the expert tier", "[perf][moe]") {
+  const DesignChoice c = monolithic(HbmGen::hbm3e, 8, 1.83);
+  double last_gb = 1e300;
+  for (int ep : {1, 2, 4, 8}) {
+    const Loaded l = load("kind = \"training\"\n" + kSmallModel +
+                          "experts = 8\ntop_k = 2\ncluster_packages = 8\ntensor_parallel = 1\npipeline_parallel = 1\n"
+                          "global_batch_sequences = 64\nexpert_parallel = " + std::to_string(ep));
+    const KernelParams& p = l.params;
+    const WorkloadDemand& d = p.perf.demand;
+    const deck::Workload& w = l.deck.workload;
+    const double L = w.layers, h = w.d_model, nq = w.heads, nkv = w.kv_heads, f = w.ffn_hidden, V = w.vocab;
+    const double dh = h / nq, E = w.experts, k = w.top_k, ab = 2.0;
+    const double experts_params = L * E * 3.0 * h * f;
+    const double N = L * h * dh * (2 * nq + 2 * nkv) + experts_params + V * h;
+    INFO("ep " << ep);
+    // Weights + gradients + Adam state (16 B per parameter) of this package: experts over ep ranks.
+    CHECK(d.hbm_capacity_needed_gb == Approx(16.0 * (N - experts_params + experts_params / ep) / 1e9).epsilon(1e-12));
+    CHECK(d.hbm_capacity_needed_gb < last_gb);
+    last_gb = d.hbm_capacity_needed_gb;
+
+    const Metrics m = evaluate(c, p);
+    KernelParams no_a2a = p;
+    no_a2a.perf.demand.ep_alltoalls_per_micro_batch = 0.0;
+    const double without = evaluate(c, no_a2a).latency_s;
+    KernelParams slow_alpha = p, slow_beta = p;
+    slow_alpha.perf.software_latency_s *= 10.0;
+    slow_beta.perf.scale_up_bytes_per_s /= 4.0;
+    const double t_alpha = evaluate(c, slow_alpha).latency_s, t_beta = evaluate(c, slow_beta).latency_s;
+    if (ep == 1) {
+      CHECK(d.ep_alltoalls_per_micro_batch == 0.0);
+      CHECK(d.ep_message_bytes == 0.0);
+      CHECK(m.latency_s == without);
+      CHECK(t_beta == m.latency_s);  // TP = 1, PP = 1: nothing else runs on the scale-up tier
+      CHECK(t_alpha >= m.latency_s);
+      continue;
+    }
+    // 4 all-to-alls per MoE layer per micro-batch (dispatch + combine, forward + backward), each of
+    // b s k h a_b bytes among ep ranks: (ep - 1) alpha + (ep - 1) / ep M / beta on the scale-up tier (copper).
+    const double M = w.micro_batch_sequences * w.sequence_length * k * h * ab;
+    const double alpha = (tv(l.deck, "link.cluster.collective_software_latency_ns") +
+                          tv(l.deck, "link.cluster.switch_latency_ns")) * 1e-9;
+    const double beta = l.deck.reference.scale_up_gb_per_s * 1e9 / 2.0 * tv(l.deck, "link.cluster.protocol_efficiency");
+    const double a2a = (ep - 1.0) * alpha + (ep - 1.0) / ep * M / beta;
+    CHECK(d.ep_alltoalls_per_micro_batch == 4.0 * L);
+    CHECK(d.ep_message_bytes == M);
+    CHECK(m.latency_s - without == Approx(d.micro_batches * 4.0 * L * a2a).epsilon(1e-9));
+    CHECK(t_alpha > m.latency_s);
+    CHECK(t_beta > m.latency_s);
+  }
+}
+
+TEST_CASE("training metrics: no TTFT or TPOT, MFU bounded by the GEMM efficiency, energy per FLOP identity",
+          "[perf][metrics]") {
+  const KernelParams& p = test::default_params();
+  const deck::Deck& dk = test::default_deck();
+  for (Partitioning part : {Partitioning::monolithic, Partitioning::chiplets, Partitioning::chiplets_io})
+    for (int stacks : {1, 4, 8})
+      for (double clock : {1.2, 1.83, 1.98}) {
+        DesignChoice c = monolithic(HbmGen::hbm3e, stacks, clock);
+        c.partitioning = part;
+        if (part != Partitioning::monolithic) {
+          c.compute_count = 4;
+          c.packaging = Packaging::cowos_l;
+          c.d2d_tbps_per_direction = 2.0;
+        }
+        const Metrics m = evaluate(c, p);
+        INFO(kPartitioningNames[static_cast<std::size_t>(part)] << " x" << stacks << " at " << clock);
+        CHECK(m.ttft_s == 0.0);
+        CHECK(m.tpot_s == 0.0);
+        CHECK(m.mfu > 0.0);
+        CHECK(m.mfu <= p.perf.gemm_efficiency);
+        const double model_flops_per_s = m.mfu * peak_of(dk, clock);
+        CHECK(m.energy_pj_per_flop * 1e-12 * model_flops_per_s == Approx(m.power_w).epsilon(1e-12));
+      }
+}
+
+TEST_CASE("inference metrics: TTFT positive, latency is TPOT, energy per FLOP identity", "[perf][metrics]") {
+  const Loaded l = load("kind = \"inference\"\ncluster_packages = 8\ntensor_parallel = 8\npipeline_parallel = 1\n"
+                        "micro_batch_sequences = 16");
+  for (int stacks : {4, 6, 8})
+    for (double clock : {1.4, 1.98}) {
+      const Metrics m = evaluate(monolithic(HbmGen::hbm3, stacks, clock), l.params);
+      INFO("stacks " << stacks << " clock " << clock);
+      CHECK(m.ttft_s > 0.0);
+      CHECK(m.tpot_s > 0.0);
+      CHECK(m.latency_s == m.tpot_s);
+      CHECK(m.mfu > 0.0);
+      CHECK(m.mfu <= l.params.perf.gemm_efficiency);
+      CHECK(m.energy_pj_per_flop * 1e-12 * m.mfu * peak_of(l.deck, clock) == Approx(m.power_w).epsilon(1e-12));
+    }
+}
+
+TEST_CASE("a lower KV-cache bandwidth efficiency never raises inference throughput and training ignores it",
+          "[perf][kv]") {
+  const Loaded l = load("kind = \"inference\"\ncluster_packages = 8\ntensor_parallel = 8\npipeline_parallel = 1\n"
+                        "micro_batch_sequences = 64\nsequence_length = 8192");
+  const DesignChoice c = monolithic(HbmGen::hbm3e, 6, 1.83);
+  const Metrics base = evaluate(c, l.params);
+  KernelParams half = l.params;
+  half.perf.kv_cache_bandwidth_efficiency /= 2.0;
+  const Metrics mh = evaluate(c, half);
+  CHECK(mh.throughput_tokens_per_s <= base.throughput_tokens_per_s);
+  CHECK(mh.tpot_s >= base.tpot_s);
+  CHECK(mh.ttft_s == base.ttft_s);  // prefill reads no KV cache
+  // With a long context the decode attention is memory-bound: halving the efficiency doubles its KV time, so TPOT
+  // grows by exactly the attention operator's HBM time at the base efficiency.
+  const double kv_time = l.params.perf.demand.decode_attention_hbm_bytes /
+                         (6.0 * l.params.perf.hbm_bytes_per_s[static_cast<std::size_t>(HbmGen::hbm3e)] *
+                          l.params.perf.hbm_efficiency * l.params.perf.kv_cache_bandwidth_efficiency);
+  CHECK(mh.tpot_s - base.tpot_s == Approx(kv_time).epsilon(1e-9));
+
+  const KernelParams& t = test::default_params();
+  KernelParams t_half = t;
+  t_half.perf.kv_cache_bandwidth_efficiency /= 2.0;
+  const Metrics a = evaluate(c, t), b = evaluate(c, t_half);
+  CHECK(a.throughput_tokens_per_s == b.throughput_tokens_per_s);
+  CHECK(a.latency_s == b.latency_s);
+  CHECK(a.mfu == b.mfu);
+  CHECK(a.power_w == b.power_w);
+}
