@@ -33,6 +33,16 @@
 namespace chipdse::app {
 
 namespace {
+// One message = one write: stdout and stderr often share a pipe (mpiexec, Slurm, ctest), and an unbuffered stream
+// written piece by piece interleaves with the other stream's lines.
+void say(std::ostream& os, const std::string& line) {
+  const std::string text = line + '\n';
+  os.write(text.data(), static_cast<std::streamsize>(text.size()));
+  os.flush();
+}
+}  // namespace
+
+namespace {
 
 using clock = std::chrono::steady_clock;
 
@@ -66,7 +76,7 @@ class Steps {
     if (code == 0) return true;
     m_code = static_cast<ExitCode>(code);
     if (!m_env.is_root()) {
-      if (error) std::cerr << "chipdse run: rank " << m_env.rank() << ": error: " << message << '\n';
+      if (error) say(std::cerr, "chipdse run: rank " + std::to_string(m_env.rank()) + ": error: " + message);
       return false;
     }
     io::discard_result_file(m_out);
@@ -166,16 +176,17 @@ ExitCode run_command(const RunOptions& opt) {
         if (opt.resume) {
           resume = io::load_checkpoint_for_resume(out, header, std::cerr);
           if (!resume)
-            std::cerr << "chipdse run: --resume: no checkpoint " << io::checkpoint_path(out).string()
-                      << " (nor .prev); starting fresh\n";
+            say(std::cerr, "chipdse run: --resume: no checkpoint " + io::checkpoint_path(out).string() +
+                               " (nor .prev); starting fresh");
           else
-            std::cerr << "chipdse run: resuming from " << resume->file.string() << ": "
-                      << resume->checkpoint.done.chunks.size() << " of " << plan.chunks << " chunks complete\n";
+            say(std::cerr, "chipdse run: resuming from " + resume->file.string() + ": " +
+                               std::to_string(resume->checkpoint.done.chunks.size()) + " of " +
+                               std::to_string(plan.chunks) + " chunks complete");
         } else if (std::filesystem::exists(io::checkpoint_path(out)) ||
                    std::filesystem::exists(io::previous_checkpoint_path(out))) {
           io::remove_checkpoints(out);  // a fresh run must never fall back to an older run's checkpoint
-          std::cerr << "chipdse run: starting fresh (no --resume): removed the old checkpoint "
-                    << io::checkpoint_path(out).string() << '\n';
+          say(std::cerr, "chipdse run: starting fresh (no --resume): removed the old checkpoint " +
+                             io::checkpoint_path(out).string());
         }
       }))
     return steps.code();
@@ -219,7 +230,7 @@ ExitCode run_command(const RunOptions& opt) {
             try {
               bytes = io::write_checkpoint(out, io::Checkpoint{header, done});
             } catch (const Error& e) {
-              std::cerr << "chipdse run: warning: checkpoint " << ev.number << " not written: " << e.what() << '\n';
+              say(std::cerr, "chipdse run: warning: checkpoint " + std::to_string(ev.number) + " not written: " + e.what());
               return false;
             }
             if (!opt.quiet || ev.stopping) {
@@ -242,13 +253,13 @@ ExitCode run_command(const RunOptions& opt) {
                                   ? std::string(parallel::stop_signal_name())
                                   : std::string("a stop requested on another rank");
       if (result.checkpoint_failed) {
-        std::cerr << "chipdse run: error: stopped by " << why << ", but the checkpoint could not be written (see "
-                  << "above); the last good one is " << io::checkpoint_path(out).string() << " if it exists\n";
+        say(std::cerr, "chipdse run: error: stopped by " + why + ", but the checkpoint could not be written (see " +
+                           "above); the last good one is " + io::checkpoint_path(out).string() + " if it exists");
       } else {
-        std::cerr << "chipdse run: stopped by " << why << " after checkpoint " << io::checkpoint_path(out).string()
-                  << " (" << result.chunks_resumed + result.chunks_evaluated << " of " << result.chunks
-                  << " chunks complete); the run can be resumed with --resume:\n  " << resume_command(opt, out)
-                  << '\n';
+        say(std::cerr, "chipdse run: stopped by " + why + " after checkpoint " + io::checkpoint_path(out).string() +
+                           " (" + std::to_string(result.chunks_resumed + result.chunks_evaluated) + " of " +
+                           std::to_string(result.chunks) + " chunks complete); the run can be resumed with --resume:\n  " +
+                           resume_command(opt, out));
       }
     }
     return result.checkpoint_failed ? ExitCode::failure : ExitCode::stopped_after_checkpoint;

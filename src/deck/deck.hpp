@@ -30,6 +30,7 @@ struct ReferenceDesign {
   double hbm_capacity_gb = 0;
   double scale_up_gb_per_s = 0;
   double scale_out_gbps = 0;
+  std::int64_t compute_units = 0;  ///< SMs / CUs the matrix tiles are spread over (wave quantisation)
 };
 
 /// [space]: the values of each axis (DESIGN.md §1). Which axes exist depends on the partitioning.

@@ -24,6 +24,7 @@ constexpr SchemaRow kRows[] = {
   {"reference.sram_mb", K::real, "MB", 0, 1e5, "", true, "", "On-chip SRAM (last-level cache and scratchpads) of the reference design.", "", ""},
   {"reference.hbm_capacity_gb", K::real, "GB", 0, 1e5, "", true, "", "Minimum HBM capacity per package; designs with less are infeasible.", "", ""},
   {"reference.scale_up_gb_per_s", K::real, "GB/s", 0, 1e6, "900.0", false, "", "Scale-up bandwidth per package (bidirectional), e.g. NVLink.", "optics.scale_up_bw_per_gpu_nvlink4_nvlink5 (NVLink4: 900 GB/s)", ""},
+  {"reference.compute_units", K::integer, "-", 1, 1e6, "132", false, "", "Streaming multiprocessors / compute units of the reference; a matrix product's output tiles run in waves over them (wave quantisation).", "cite: NVIDIA H100 Tensor Core GPU Architecture whitepaper (2022): 132 SMs on H100 SXM5", ""},
   {"reference.scale_out_gbps", K::real, "Gbps", 0, 1e6, "400.0", false, "", "Scale-out bandwidth per package (NIC), e.g. InfiniBand/Ethernet.", "optics.scale_out_bw_per_gpu_cx7_cx8 (ConnectX-7: 400 Gb/s)", ""},
 
   {"space.partitioning", K::choice_list, "", 0, 0, "[\"monolithic\", \"chiplets\", \"chiplets_io\"]", false, "monolithic|chiplets|chiplets_io|chiplets_io_cache", "How the package is split: one die; k identical compute chiplets; compute chiplets + a separate IO die; compute + IO + a 3D-stacked SRAM cache die. Each kind is one variant of the sum-of-products encoding.", "DESIGN.md §1", ""},

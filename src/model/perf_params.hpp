@@ -37,6 +37,10 @@ struct WorkloadDemand {
   // Per micro-batch per pipeline stage (one package), training or prefill:
   double flops_per_micro_batch = 0.0;      ///< model FLOPs: forward + backward (training) or forward (prefill)
   double executed_flops_per_micro_batch = 0.0;  ///< what runs: + one forward with full activation recomputation
+  /// Tile and wave quantisation of the layer's matrix products (useful / padded FLOPs, in (0, 1]): with M = the
+  /// micro-batch's tokens (training, prefill) or the sequences in flight (decode); applied to the compute ceiling.
+  double tile_efficiency = 1.0;
+  double decode_tile_efficiency = 1.0;
   double hbm_bytes_per_micro_batch = 0.0;
   double backward_share = 2.0 / 3.0;       ///< of executed FLOPs: the backward pass (incl. recomputation), what
                                            ///< the DP gradient sync may hide under

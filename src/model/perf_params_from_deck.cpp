@@ -1,4 +1,5 @@
 // The performance and power constants of a deck (see perf_params.hpp for the equations of the demand).
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -15,6 +16,42 @@ double bytes_of(const std::string& precision) {
   if (precision == "fp8") return 1.0;
   if (precision == "fp32") return 4.0;
   return 2.0;  // bf16, fp16
+}
+
+// Tile and wave quantisation (NVIDIA Deep Learning Performance Guide, "Matrix Multiplication Background"): an
+// M x N x K product runs ceil(M / Tm) ceil(N / Tn) output tiles, each over ceil(K / Tk) Tk, in ceil(tiles / units)
+// waves of `units` tiles; useful / padded FLOPs over the matrix products of one transformer layer on one TP rank
+// (QKV, attention output, gated FFN up + gate, down; MoE: each expert sees M top_k / E tokens).
+struct Tiles {
+  double m = 128.0, n = 128.0, k = 64.0, units = 1.0;
+};
+double padded_flops_with(double M, double N, double K, double tile_m, const Tiles& t) {
+  const double tiles = std::ceil(M / tile_m) * std::ceil(N / t.n);
+  const double waves = std::ceil(tiles / t.units);
+  return 2.0 * waves * t.units * tile_m * t.n * std::ceil(K / t.k) * t.k;
+}
+// The library picks the tile per problem (the guide's cuBLAS heuristics): the better of the full and the half-height
+// tile, so a token count just above a multiple of the half tile does not pay a whole extra row of full tiles.
+double padded_flops(double M, double N, double K, const Tiles& t) {
+  return std::min(padded_flops_with(M, N, K, t.m, t), padded_flops_with(M, N, K, t.m / 2.0, t));
+}
+double layer_tile_efficiency(const deck::Workload& w, double M, const Tiles& t) {
+  const double h = static_cast<double>(w.d_model), tp = static_cast<double>(w.tensor_parallel);
+  const double dh = h / static_cast<double>(w.heads), nq = static_cast<double>(w.heads);
+  const double nkv = static_cast<double>(w.kv_heads), f = static_cast<double>(w.ffn_hidden);
+  const double e = static_cast<double>(w.experts), k = static_cast<double>(w.top_k);
+  const double m_ffn = e > 1.0 ? std::max(1.0, std::ceil(M * k / e)) : M;
+  const double n_ffn = e > 1.0 ? e : 1.0;  // expert products per layer (each of m_ffn rows)
+  const double gemms[4][4] = {{M, (nq + 2.0 * nkv) * dh / tp, h, 1.0},
+                              {M, h, nq * dh / tp, 1.0},
+                              {m_ffn, 2.0 * f / tp, h, n_ffn},
+                              {m_ffn, h, f / tp, n_ffn}};
+  double useful = 0.0, padded = 0.0;
+  for (const auto& g : gemms) {
+    useful += g[3] * 2.0 * g[0] * g[1] * g[2];
+    padded += g[3] * padded_flops(g[0], g[1], g[2], t);
+  }
+  return padded > 0.0 ? useful / padded : 1.0;
 }
 
 Tier tier_of(const std::string& t) { return t == "package" ? Tier::package : t == "scale_up" ? Tier::scale_up : Tier::scale_out; }
@@ -58,6 +95,10 @@ WorkloadDemand demand_of(const deck::Deck& deck) {
   const double act_factor = deck.tech.at("compute.common.activation_bytes_factor").value;
   d.output_tokens = static_cast<double>(w.output_tokens);
   const double tokens_mb = b * s;
+  const Tiles tiles{deck.tech.at("compute.common.gemm_tile_m").value, deck.tech.at("compute.common.gemm_tile_n").value,
+                    deck.tech.at("compute.common.gemm_tile_k").value, static_cast<double>(deck.reference.compute_units)};
+  d.tile_efficiency = layer_tile_efficiency(w, tokens_mb, tiles);
+  d.decode_tile_efficiency = layer_tile_efficiency(w, b, tiles);
   // Forward FLOPs of one micro-batch on one package: 2 N_act per token (dense part) + causal attention
   // 2 x 2 x (s/2) x h per token per layer, split over TP and PP.
   const double fwd = tokens_mb * (2.0 * d.active_params + 2.0 * L * s * h) / (d.tp * d.pp);

@@ -72,8 +72,8 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
     if (d.expert_tier == Tier::package && c.partitioning == Partitioning::monolithic) return 0.0;
     return all_to_all_s(bytes, static_cast<int>(d.ep), link_of(d.expert_tier));
   };
-  const auto local = [&](double flops, double hbm_bytes) noexcept {  // flops: executed
-    const double tc = flops / (peak * p.gemm_efficiency);
+  const auto local = [&](double flops, double hbm_bytes, double tile_efficiency) noexcept {  // flops: executed
+    const double tc = flops / (peak * p.gemm_efficiency * tile_efficiency);
     const double tm = hbm_bytes / hbm_bw;
     const double td = cross > 0.0 ? hbm_bytes * cross / d2d_bw : 0.0;
     return overlapped(tc, tm, td, p.overlap);
@@ -82,7 +82,7 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
 
   double step_s = 0.0, flops_per_s = 0.0, executed_flops_per_s = 0.0, hbm_bytes_per_s = 0.0;
   if (d.training) {
-    const double t_local = local(d.executed_flops_per_micro_batch, d.hbm_bytes_per_micro_batch);
+    const double t_local = local(d.executed_flops_per_micro_batch, d.hbm_bytes_per_micro_batch, d.tile_efficiency);
     const double t_tp = d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes, d.tp);
     const LinkAlphaBeta pp = link_of(d.pipeline_tier);
     const double t_pp = d.pp > 1.0 ? 2.0 * (pp.alpha_s + d.pp_message_bytes / pp.beta_bytes_per_s) : 0.0;
@@ -101,11 +101,11 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
     // Decode attention streams every sequence's KV cache from paged blocks: it reaches only a share of the HBM
     // ceiling (memory.common.kv_cache_bandwidth_efficiency, fitted on H100's MLPerf Llama-2-70B Offline result, so it
     // also carries what the serving engine loses elsewhere).
-    const double ttft = d.pp * (local(d.flops_per_micro_batch, d.hbm_bytes_per_micro_batch) +
+    const double ttft = d.pp * (local(d.flops_per_micro_batch, d.hbm_bytes_per_micro_batch, d.tile_efficiency) +
                                 d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes, d.tp) +
                                 d.ep_alltoalls_per_micro_batch * all_to_all(d.ep_message_bytes));
-    const double tpot = d.pp * (local(d.decode_flops, d.decode_hbm_bytes) +
-                                local(d.decode_attention_flops, d.decode_attention_hbm_bytes / p.kv_cache_bandwidth_efficiency) +
+    const double tpot = d.pp * (local(d.decode_flops, d.decode_hbm_bytes, d.decode_tile_efficiency) +
+                                local(d.decode_attention_flops, d.decode_attention_hbm_bytes / p.kv_cache_bandwidth_efficiency, 1.0) +
                                 d.decode_tp_allreduces * collective(d.tensor_tier, d.decode_tp_message_bytes, d.tp) +
                                 d.decode_ep_alltoalls * all_to_all(d.decode_ep_message_bytes));
     step_s = ttft + d.output_tokens * tpot;  // one request batch, prompt to last token

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -23,7 +24,7 @@ struct Loaded {
 };
 
 // A deck with the H100 reference and the given [workload] body (registry defaults for every other key).
-Loaded load(const std::string& workload) {
+Loaded load(const std::string& workload, const std::string& reference_extra = "") {
   const std::string text = R"(include = ["tech/tech.toml"]
 [study]
 name = "perf_features"
@@ -36,12 +37,35 @@ sram_mb = 60.0
 hbm_capacity_gb = 80.0
 scale_up_gb_per_s = 900.0
 scale_out_gbps = 400.0
-[workload]
-)" + workload + "\n";
+)" + reference_extra + "[workload]\n" + workload + "\n";
   Loaded l{deck::load_deck_text(text, std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "perf_features_test.toml"),
            {}};
   l.params = kernel_params_from_deck(l.deck);
   return l;
+}
+
+// Useful / padded FLOPs of the layer's four matrix products on one rank (NVIDIA DL Performance Guide, tile and wave
+// quantisation), written out here independently of perf_params_from_deck.cpp: the better of tile heights tm and tm/2.
+double padded(double M, double N, double K, double tm, double tn, double tk, double units) {
+  const auto one = [&](double h) {
+    const double tiles = std::ceil(M / h) * std::ceil(N / tn);
+    return 2.0 * std::ceil(tiles / units) * units * h * tn * std::ceil(K / tk) * tk;
+  };
+  return std::min(one(tm), one(tm / 2.0));
+}
+double layer_tile_eff(const deck::Deck& d, double M) {
+  const auto& w = d.workload;
+  const double tm = d.tech.at("compute.common.gemm_tile_m").value, tn = d.tech.at("compute.common.gemm_tile_n").value;
+  const double tk = d.tech.at("compute.common.gemm_tile_k").value, u = static_cast<double>(d.reference.compute_units);
+  const double h = w.d_model, dh = h / w.heads, tp = w.tensor_parallel, f = w.ffn_hidden;
+  const double shapes[4][3] = {{M, (w.heads + 2.0 * w.kv_heads) * dh / tp, h}, {M, h, w.heads * dh / tp},
+                               {M, 2.0 * f / tp, h}, {M, h, f / tp}};
+  double useful = 0.0, pad = 0.0;
+  for (const auto& g : shapes) {
+    useful += 2.0 * g[0] * g[1] * g[2];
+    pad += padded(g[0], g[1], g[2], tm, tn, tk, u);
+  }
+  return useful / pad;
 }
 
 // Llama-3-8B-like shape (fits one package), for single-package decode and MoE decks.
@@ -140,9 +164,10 @@ TEST_CASE("decode time per token is the sum of the per-operator rooflines",
         for (double clock : {1.5, 1.98}) {
           const DesignChoice c = monolithic(HbmGen::hbm3e, stacks, clock);
           const double peak = peak_of(l.deck, clock), bw = hbm_bw_of(l.deck, c);
-          const double gemm = std::max(gemm_flops / (peak * u), weight_bytes / bw);
+          const double ut = layer_tile_eff(l.deck, b);
+          const double gemm = std::max(gemm_flops / (peak * u * ut), weight_bytes / bw);
           const double attn = std::max(attn_flops / (peak * u), kv_bytes / (bw * kv_eff));
-          ++(gemm_flops / (peak * u) > weight_bytes / bw ? gemm_compute_bound : gemm_memory_bound);
+          ++(gemm_flops / (peak * u * ut) > weight_bytes / bw ? gemm_compute_bound : gemm_memory_bound);
           const Metrics m = evaluate(c, l.params);
           INFO(prec << " batch " << b << " stacks " << stacks << " clock " << clock);
           CHECK(m.tpot_s == Approx(gemm + attn).epsilon(1e-12));
@@ -295,4 +320,27 @@ TEST_CASE("a lower KV-cache bandwidth efficiency never raises inference throughp
   CHECK(a.latency_s == b.latency_s);
   CHECK(a.mfu == b.mfu);
   CHECK(a.power_w == b.power_w);
+}
+
+TEST_CASE("tile quantisation: a batch one row over a multiple of the half tile pays the padding, waves vanish on one unit",
+          "[perf][tiles]") {
+  // One compute unit: every tile is its own wave, so only the padding of M (and of N, K: multiples here) is lost.
+  const std::string shape = kSmallModel + "kind = \"inference\"\ncluster_packages = 1\ntensor_parallel = 1\n"
+                                          "pipeline_parallel = 1\nprecision = \"fp8\"\nmicro_batch_sequences = ";
+  const double tm = 128.0;
+  for (int b : {64, 65, 128, 806, 896}) {
+    const Loaded l = load(shape + std::to_string(b), "compute_units = 1\n");
+    REQUIRE(l.deck.tech.at("compute.common.gemm_tile_m").value == tm);
+    // N and K of every product are multiples of 128 and 64 for this shape: the efficiency is M over M rounded up
+    // to the better of 128 and 64 rows.
+    const double rows = std::min(std::ceil(b / tm) * tm, std::ceil(b / (tm / 2.0)) * (tm / 2.0));
+    INFO("batch " << b);
+    CHECK(l.params.perf.demand.decode_tile_efficiency == Approx(b / rows).epsilon(1e-14));
+    CHECK(l.params.perf.demand.decode_tile_efficiency == Approx(layer_tile_eff(l.deck, b)).epsilon(1e-14));
+  }
+  // With the real unit count the waves add a loss, never a gain.
+  const Loaded many = load(shape + "806");
+  CHECK(many.params.perf.demand.decode_tile_efficiency == Approx(layer_tile_eff(many.deck, 806)).epsilon(1e-14));
+  CHECK(many.params.perf.demand.decode_tile_efficiency <= 806.0 / 832.0);
+  CHECK(many.params.perf.demand.decode_tile_efficiency > 0.0);
 }
