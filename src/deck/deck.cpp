@@ -76,6 +76,13 @@ void check_relations(const Deck& d) {
     fail("workload.cluster_packages",
          "is not a multiple of tensor_parallel x pipeline_parallel = " + std::to_string(model_parallel),
          std::to_string(w.cluster_packages), "a multiple of " + std::to_string(model_parallel));
+  // Expert-parallel groups are carved out of the data-parallel replicas (GShard / DeepSpeed-MoE convention): each
+  // group of expert_parallel replicas shares one copy of the experts.
+  if (w.cluster_packages % model_parallel == 0 && (w.cluster_packages / model_parallel) % w.expert_parallel != 0)
+    fail("workload.expert_parallel",
+         "does not divide the data-parallel degree cluster_packages / (tensor_parallel x pipeline_parallel) = " +
+             std::to_string(w.cluster_packages / model_parallel),
+         std::to_string(w.expert_parallel), "a divisor of " + std::to_string(w.cluster_packages / model_parallel));
   if (w.pipeline_parallel > w.layers)
     fail("workload.pipeline_parallel", "more stages than layers (" + std::to_string(w.layers) + ")",
          std::to_string(w.pipeline_parallel), "at most workload.layers");

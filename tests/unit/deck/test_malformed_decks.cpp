@@ -297,6 +297,10 @@ TEST_CASE("relations between keys", "[deck][malformed]") {
     expect_bad(DeckText().set("workload", "expert_parallel", "2"), "expert_parallel", "workload.expert_parallel",
                {"exceeds workload.experts = 1", "got 2"});
   }
+  SECTION("expert_parallel does not divide the data-parallel degree") {  // 1024 / (8 x 4) = 32; 32 % 3 = 2
+    expect_bad(DeckText().set("workload", "experts", "8").set("workload", "expert_parallel", "3"), "expert_parallel",
+               "workload.expert_parallel", {"does not divide the data-parallel degree", "= 32", "got 3", "a divisor of 32"});
+  }
   SECTION("cluster not a multiple of TP x PP") {  // 8 x 4 = 32; 100 % 32 = 4
     expect_bad(DeckText().set("workload", "cluster_packages", "100"), "cluster_packages", "workload.cluster_packages",
                {"tensor_parallel x pipeline_parallel = 32", "got 100", "a multiple of 32"});
