@@ -2,7 +2,10 @@
 #include "chipdse/model/thermal_bound.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "chipdse/core/error.hpp"
@@ -18,38 +21,20 @@ constexpr double kMm = 1e-3;                   // mm -> m
 constexpr double kMm2 = 1e-6;                  // mm² -> m²
 constexpr double kKcm2PerWToM2KPerW = 1e-4;    // 1 K cm²/W = 1e-4 K m²/W
 
-bool is_logic(RectKind k) noexcept { return k == RectKind::compute || k == RectKind::io || k == RectKind::cache; }
+constexpr bool is_logic(RectKind k) noexcept {
+  return k == RectKind::compute || k == RectKind::io || k == RectKind::cache;
+}
 
 // The die groups S of the bound (thermal_bound.hpp, step 3).
 enum class Group { all_logic, compute_and_cache, io };
 
-bool in_group(RectKind k, Group s) noexcept {
+constexpr bool in_group(RectKind k, Group s) noexcept {
   switch (s) {
     case Group::all_logic: return is_logic(k);
     case Group::compute_and_cache: return k == RectKind::compute || k == RectKind::cache;
     case Group::io: return k == RectKind::io;
   }
   return false;
-}
-
-// The core outline the TIM covers: the interposer, or the bounding box of the layer-0 dies and HBM stacks
-// (exactly thermal/case_from_geometry.cpp's rule, so the bound and the FV case describe one package).
-Outline core_outline(const Geometry& g) noexcept {
-  if (has_interposer(g.carrier)) return g.interposer;
-  bool any = false;
-  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-  for (std::size_t i = 0; i < g.rect_count && i < kMaxPlacedRects; ++i) {
-    const PlacedRect& r = g.rects[i];
-    if (r.kind == RectKind::optical_engine || r.layer != 0) continue;
-    if (!any) {
-      x0 = r.x_mm, y0 = r.y_mm, x1 = r.x_mm + r.w_mm, y1 = r.y_mm + r.h_mm;
-      any = true;
-      continue;
-    }
-    x0 = std::min(x0, r.x_mm), y0 = std::min(y0, r.y_mm);
-    x1 = std::max(x1, r.x_mm + r.w_mm), y1 = std::max(y1, r.y_mm + r.h_mm);
-  }
-  return any ? Outline{x0, y0, x1 - x0, y1 - y0} : Outline{};
 }
 
 // The package around the dies as the trial sees it (thermal_bound.hpp, step 3): the copper layers above the TIM
@@ -66,44 +51,14 @@ struct Stack {
   double sheet_below_w_per_k = 0.0;                   // S_B
 };
 
-Stack stack_of(const Geometry& g, const Outline& core, const ThermalBoundParams& t) noexcept {
-  Stack s;
-  double a = core.area_mm2() * kMm2, r_copper = 0.0;
-  const auto layer = [&](double thickness, double k, double scale) noexcept {
-    if (!(thickness > 0.0) || !(k > 0.0)) return;
-    a *= scale * scale;
-    s.t_m[s.n_up] = thickness, s.k_w_per_mk[s.n_up] = k, s.a_m2[s.n_up] = a;
-    s.t_up_m += thickness;
-    r_copper += thickness / (k * a);
-    ++s.n_up;
-  };
-  layer(t.spreader_thickness_m, t.spreader_k_w_per_mk, t.spreader_scale);
-  layer(t.sink_thickness_m, t.sink_k_w_per_mk, t.sink_scale);
-  s.a_top_m2 = a;
-  if (t.h_top_w_per_m2k > 0.0 && a > 0.0) {
-    s.r_conv_k_per_w = 1.0 / (t.h_top_w_per_m2k * a);
-    s.r_up_k_per_w = r_copper + s.r_conv_k_per_w;
-  }
-  s.a_sub_m2 = g.substrate.area_mm2() * kMm2;
-  bool stacked = false;
-  for (std::size_t i = 0; i < g.rect_count && i < kMaxPlacedRects; ++i) stacked = stacked || g.rects[i].layer == 1;
-  s.sheet_below_w_per_k = (has_interposer(g.carrier) ? t.below_tim_sheet_interposer_w_per_k
-                                                     : t.below_tim_sheet_organic_w_per_k) +
-                          (stacked ? t.cache_layer_sheet_w_per_k : 0.0);
-  return s;
-}
-
-// Group S's heat and its layer-0 footprints (a stacked die shares the column of the die below it).
+// Group S's layer-0 footprints (a stacked die shares the column of the die below it).
 struct Footprints {
-  double power_w = 0.0, area_m2 = 0.0, perimeter_m = 0.0, count = 0.0;
+  double area_m2 = 0.0, perimeter_m = 0.0, count = 0.0;
 };
 
 // The bounding box of S's footprints as one footprint: the spreading bump chi spans it whole (chi = 1 on the box
 // is a valid trial, and one wide band around the box costs less than overlapping bands around every die).
-Footprints bounding_box(double x0, double y0, double x1, double y1, double power_w) noexcept {
-  const double w = (x1 - x0) * kMm, h = (y1 - y0) * kMm;
-  return {power_w, w * h, 2.0 * (w + h), 1.0};
-}
+Footprints bounding_box(double w_m, double h_m) noexcept { return {w_m * h_m, 2.0 * (w_m + h_m), 1.0}; }
 
 // Sums over S's footprints of the band integrals of a ramp of width l: ∫phi_i², ∫|grad phi_i|², ∫phi_i (level sets
 // of the Chebyshev distance d have length P_i + 8 d and |grad d| = 1).
@@ -116,8 +71,9 @@ Band band_of(const Footprints& f, double l) noexcept {
           f.area_m2 + f.perimeter_m * l / 2.0 + f.count * 4.0 * l * l / 3.0};
 }
 
-// Two amplitudes (c = 0): the closed-form network 1 / (G_b0 + 1 / (1 / G_D + 1 / G_1)) of thermal_bound.hpp.
-double two_mode_rise_k(const Footprints& f, const Stack& s, const ThermalBoundParams& t) noexcept {
+// Two amplitudes (c = 0): the closed-form network 1 / (G_b0 + 1 / (1 / G_D + 1 / G_1)) of thermal_bound.hpp, as a
+// resistance (rise per watt of S).
+double two_mode_resistance(const Footprints& f, const Stack& s, const ThermalBoundParams& t) noexcept {
   const double sheet = s.sheet_below_w_per_k + t.tim_sheet_w_per_k / 3.0;
   const double l = std::sqrt(3.0 * sheet * t.tim_r_m2k_per_w);
   const double g1 = (std::isfinite(s.r_up_k_per_w) ? 1.0 / s.r_up_k_per_w : 0.0) + t.h_bottom_w_per_m2k * s.a_sub_m2;
@@ -130,13 +86,16 @@ double two_mode_rise_k(const Footprints& f, const Stack& s, const ThermalBoundPa
     g_d = f.area_m2 / t.tim_r_m2k_per_w;  // no lateral conduction below the TIM: the ramp costs nothing (l = 0)
   }
   const double g_net = std::isfinite(g_d) ? g_b0 + (g1 > 0.0 ? 1.0 / (1.0 / g_d + 1.0 / g1) : 0.0) : g1;
-  return g_net > 0.0 && std::isfinite(g_net) ? f.power_w / g_net : 0.0;  // no heat path: no claim
+  const double r = g_net > 0.0 && std::isfinite(g_net) ? 1.0 / g_net : 0.0;  // no heat path: no claim
+  return std::isfinite(r) ? r : 0.0;
 }
 
 // Three amplitudes (a, b, c) with a spreading bump chi of band width L and depth profile H = 1 - beta zeta / T_U:
-// the stationary point of 2 P (a + b + c) - v^T M v, valid when a, b, c >= 0 (thermal_bound.hpp, step 4).
-double three_mode_rise_k(const Footprints& f, const Footprints& box, const Stack& s, const ThermalBoundParams& t,
-                         double band_l_m, double beta) noexcept {
+// the stationary point of 2 P (a + b + c) - v^T M v, valid when a, b, c >= 0 (thermal_bound.hpp, step 4). M does
+// not depend on the power, so v* = P M^-1 (1, 1, 1): returned is (a + b + c)* / P = 1^T M^-1 1, kept only when
+// M^-1 (1, 1, 1) >= 0 (then v* >= 0 for EVERY P > 0; else the candidate is dropped for every P).
+double three_mode_resistance(const Footprints& f, const Footprints& box, const Stack& s, const ThermalBoundParams& t,
+                             double band_l_m, double beta) noexcept {
   if (!(t.tim_r_m2k_per_w > 0.0) || s.n_up == 0 || !std::isfinite(s.r_up_k_per_w) || !(band_l_m > 0.0)) return 0.0;
   const double sheet_a = 2.0 * s.sheet_below_w_per_k + 2.0 * t.tim_sheet_w_per_k / 3.0;
   const double sheet_c = 2.0 * s.sheet_below_w_per_k + 2.0 * t.tim_sheet_w_per_k;
@@ -161,50 +120,217 @@ double three_mode_rise_k(const Footprints& f, const Footprints& box, const Stack
   const double m_ab = hb * phi.lin, m_ac = hb * phi.lin;
   const double m_bc = beta / (T * s.r_up_k_per_w) * cross + h * f_top * h_top * std::min(s.a_top_m2, chi.lin) +
                       hb * std::min(s.a_sub_m2, chi.lin);
-  // M v = P (1, 1, 1) by Cramer's rule (3 x 3, symmetric).
+  // M v = (1, 1, 1) by Cramer's rule (3 x 3, symmetric).
   const double det = m_aa * (m_bb * m_cc - m_bc * m_bc) - m_ab * (m_ab * m_cc - m_bc * m_ac) +
                      m_ac * (m_ab * m_bc - m_bb * m_ac);
   if (!(std::abs(det) > 0.0) || !std::isfinite(det)) return 0.0;
-  const double p = f.power_w;
-  const double va = p * ((m_bb * m_cc - m_bc * m_bc) - m_ab * (m_cc - m_bc) + m_ac * (m_bc - m_bb)) / det;
-  const double vb = p * (m_aa * (m_cc - m_bc) - (m_ab * m_cc - m_bc * m_ac) + m_ac * (m_ab - m_ac)) / det;
-  const double vc = p * (m_aa * (m_bb - m_bc) - m_ab * (m_ab - m_ac) + (m_ab * m_bc - m_bb * m_ac)) / det;
+  const double va = ((m_bb * m_cc - m_bc * m_bc) - m_ab * (m_cc - m_bc) + m_ac * (m_bc - m_bb)) / det;
+  const double vb = (m_aa * (m_cc - m_bc) - (m_ab * m_cc - m_bc * m_ac) + m_ac * (m_ab - m_ac)) / det;
+  const double vc = (m_aa * (m_bb - m_bc) - m_ab * (m_ab - m_ac) + (m_ab * m_bc - m_bb * m_ac)) / det;
   if (!(va >= 0.0 && vb >= 0.0 && vc >= 0.0)) return 0.0;  // the over-estimates of E need a, b, c >= 0
-  const double rise = va + vb + vc;                          // J* / P = (a + b + c) at the stationary point
-  return std::isfinite(rise) ? rise : 0.0;
+  const double r = va + vb + vc;                             // J* / P² = (a + b + c)* / P
+  return std::isfinite(r) ? r : 0.0;
 }
 
-// The bound's rise for group S: the best of the two-amplitude network and the spreading trials (every candidate
-// is a valid lower bound, so their maximum is one). The spreading length sqrt(k T_U / h) of a copper plate under
-// a convective face scales the candidate bands; beta spans a bump through the whole copper (0) to one that
-// vanishes at the convective face (1).
-double group_rise_k(const Geometry& g, const std::array<double, kMaxPlacedRects>& q, Group grp, const Stack& s,
-                    const ThermalBoundParams& t) noexcept {
-  Footprints f;
-  double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-  for (std::size_t i = 0; i < g.rect_count && i < kMaxPlacedRects; ++i) {
+// The groups S of the bound, in the order of GroupResistances::k_per_w.
+constexpr std::array<Group, kThermalBoundGroups> kGroups{Group::all_logic, Group::compute_and_cache, Group::io};
+
+// Everything of the geometry the resistances depend on (besides the params): the core and substrate areas, the
+// carrier's below-TIM sheet choice and, per group, its layer-0 footprint sums and bounding box. Only doubles, no
+// padding: the memo compares and hashes its exact bits, so a hit is exactly what the computation would return
+// (Geometry::key is NOT used: it rounds coordinates to 10 um, and two geometries within a quantum must not share
+// a resistance). A zero core area (never stored) marks an empty memo slot.
+struct Shape {
+  double core_area_mm2 = 0.0, sub_area_mm2 = 0.0, interposer = 0.0, stacked = 0.0;
+  struct GroupShape {
+    double area_m2 = 0.0, perimeter_m = 0.0, count = 0.0, box_w_m = 0.0, box_h_m = 0.0;
+  };
+  std::array<GroupShape, kThermalBoundGroups> groups{};
+};
+static_assert(sizeof(Shape) == (4 + 5 * kThermalBoundGroups) * sizeof(double), "Shape is compared bitwise");
+static_assert(sizeof(ThermalBoundParams) % sizeof(double) == 0 && alignof(ThermalBoundParams) == alignof(double),
+              "ThermalBoundParams is compared bitwise: doubles only");
+
+// The groups (bits in kGroups order) a rectangle of kind k belongs to.
+constexpr unsigned group_mask(RectKind k) noexcept {
+  unsigned m = 0;
+  for (std::size_t s = 0; s < kThermalBoundGroups; ++s)
+    if (in_group(k, kGroups[s])) m |= 1u << s;
+  return m;
+}
+constexpr std::array<unsigned, 5> kGroupMaskByKind{group_mask(RectKind::compute), group_mask(RectKind::io),
+                                                   group_mask(RectKind::cache), group_mask(RectKind::hbm),
+                                                   group_mask(RectKind::optical_engine)};
+
+// One pass over the rectangles: the shape and, when `q` is given, the heat P_S of every group (finite positive
+// rectangle powers of its dies, stacked ones included). The sums run in rectangle order, as before.
+void scan(const Geometry& g, const std::array<double, kMaxPlacedRects>* q, Shape& shape,
+          std::array<double, kThermalBoundGroups>& power_w) noexcept {
+  shape = Shape{};
+  power_w = {};
+  std::array<double, kThermalBoundGroups> x0, y0, x1, y1;
+  x0.fill(INFINITY), y0.fill(INFINITY), x1.fill(-INFINITY), y1.fill(-INFINITY);
+  bool any = false, stacked = false;
+  double cx0 = 0, cy0 = 0, cx1 = 0, cy1 = 0;  // core_outline's box of the layer-0 dies and stacks
+  const std::size_t n = std::min(g.rect_count, kMaxPlacedRects);
+  for (std::size_t i = 0; i < n; ++i) {
     const PlacedRect& r = g.rects[i];
-    if (!in_group(r.kind, grp)) continue;
-    if (std::isfinite(q[i]) && q[i] > 0.0) f.power_w += q[i];
-    if (r.layer != 0) continue;
-    f.area_m2 += r.w_mm * r.h_mm * kMm2;
-    f.perimeter_m += 2.0 * (r.w_mm + r.h_mm) * kMm;
-    f.count += 1.0;
-    x0 = std::min(x0, r.x_mm), y0 = std::min(y0, r.y_mm);
-    x1 = std::max(x1, r.x_mm + r.w_mm), y1 = std::max(y1, r.y_mm + r.h_mm);
+    stacked = stacked || r.layer == 1;
+    if (r.kind != RectKind::optical_engine && r.layer == 0) {
+      if (!any) {
+        cx0 = r.x_mm, cy0 = r.y_mm, cx1 = r.x_mm + r.w_mm, cy1 = r.y_mm + r.h_mm;
+        any = true;
+      } else {
+        cx0 = std::min(cx0, r.x_mm), cy0 = std::min(cy0, r.y_mm);
+        cx1 = std::max(cx1, r.x_mm + r.w_mm), cy1 = std::max(cy1, r.y_mm + r.h_mm);
+      }
+    }
+    const std::size_t kind = static_cast<std::size_t>(r.kind);
+    const unsigned groups = kind < kGroupMaskByKind.size() ? kGroupMaskByKind[kind] : 0u;
+    if (groups == 0) continue;
+    const double p = q != nullptr && std::isfinite((*q)[i]) && (*q)[i] > 0.0 ? (*q)[i] : 0.0;
+    for (std::size_t s = 0; s < kThermalBoundGroups; ++s) {
+      if ((groups >> s & 1u) == 0) continue;
+      power_w[s] += p;
+      if (r.layer != 0) continue;
+      Shape::GroupShape& f = shape.groups[s];
+      f.area_m2 += r.w_mm * r.h_mm * kMm2;
+      f.perimeter_m += 2.0 * (r.w_mm + r.h_mm) * kMm;
+      f.count += 1.0;
+      x0[s] = std::min(x0[s], r.x_mm), y0[s] = std::min(y0[s], r.y_mm);
+      x1[s] = std::max(x1[s], r.x_mm + r.w_mm), y1[s] = std::max(y1[s], r.y_mm + r.h_mm);
+    }
   }
-  if (!(f.power_w > 0.0) || !(f.count > 0.0) || !(f.area_m2 > 0.0)) return 0.0;
-  const Footprints box = bounding_box(x0, y0, x1, y1, f.power_w);
-  double rise = two_mode_rise_k(f, s, t);
-  if (s.n_up > 0 && t.h_top_w_per_m2k > 0.0) {
+  for (std::size_t s = 0; s < kThermalBoundGroups; ++s) {
+    Shape::GroupShape& f = shape.groups[s];
+    if (!(f.count > 0.0) || !(f.area_m2 > 0.0)) {
+      f = Shape::GroupShape{};  // no footprint: no claim (resistance 0), one canonical key
+      continue;
+    }
+    f.box_w_m = (x1[s] - x0[s]) * kMm, f.box_h_m = (y1[s] - y0[s]) * kMm;
+  }
+  const Outline core = has_interposer(g.carrier) ? g.interposer
+                       : any                     ? Outline{cx0, cy0, cx1 - cx0, cy1 - cy0}
+                                                 : Outline{};
+  shape.core_area_mm2 = core.area_mm2();
+  shape.sub_area_mm2 = g.substrate.area_mm2();
+  shape.interposer = has_interposer(g.carrier) ? 1.0 : 0.0;
+  shape.stacked = stacked ? 1.0 : 0.0;
+}
+
+// The package around the dies as the trial sees it, from the shape (stack_of's rules).
+Stack stack_of(const Shape& shape, const ThermalBoundParams& t) noexcept {
+  Stack s;
+  double a = shape.core_area_mm2 * kMm2, r_copper = 0.0;
+  const auto layer = [&](double thickness, double k, double scale) noexcept {
+    if (!(thickness > 0.0) || !(k > 0.0)) return;
+    a *= scale * scale;
+    s.t_m[s.n_up] = thickness, s.k_w_per_mk[s.n_up] = k, s.a_m2[s.n_up] = a;
+    s.t_up_m += thickness;
+    r_copper += thickness / (k * a);
+    ++s.n_up;
+  };
+  layer(t.spreader_thickness_m, t.spreader_k_w_per_mk, t.spreader_scale);
+  layer(t.sink_thickness_m, t.sink_k_w_per_mk, t.sink_scale);
+  s.a_top_m2 = a;
+  if (t.h_top_w_per_m2k > 0.0 && a > 0.0) {
+    s.r_conv_k_per_w = 1.0 / (t.h_top_w_per_m2k * a);
+    s.r_up_k_per_w = r_copper + s.r_conv_k_per_w;
+  }
+  s.a_sub_m2 = shape.sub_area_mm2 * kMm2;
+  s.sheet_below_w_per_k = (shape.interposer != 0.0 ? t.below_tim_sheet_interposer_w_per_k
+                                                   : t.below_tim_sheet_organic_w_per_k) +
+                          (shape.stacked != 0.0 ? t.cache_layer_sheet_w_per_k : 0.0);
+  return s;
+}
+
+// The best resistance of every group: the two-amplitude network and the spreading trials (every candidate is a
+// valid lower bound for every P_S > 0, so their maximum is one). The spreading length sqrt(k T_U / h) of a copper
+// plate under a convective face scales the candidate bands; beta spans a bump through the whole copper (0) to one
+// that vanishes at the convective face (1). A pure function of (shape, t): what the memo stores.
+GroupResistances resistances_of(const Shape& shape, const ThermalBoundParams& t) noexcept {
+  GroupResistances out;
+  const Stack s = stack_of(shape, t);
+  double spreading_m = 0.0;
+  const bool spreading = s.n_up > 0 && t.h_top_w_per_m2k > 0.0;
+  if (spreading) {
     double kt = 0.0;
     for (int i = 0; i < s.n_up; ++i) kt += s.k_w_per_mk[i] * s.t_m[i];
-    const double spreading_m = std::sqrt(kt / t.h_top_w_per_m2k);
-    for (const double lambda : {0.25, 0.5, 1.0, 2.0})
-      for (const double beta : {0.0, 0.5, 1.0})
-        rise = std::max(rise, three_mode_rise_k(f, box, s, t, lambda * spreading_m, beta));
+    spreading_m = std::sqrt(kt / t.h_top_w_per_m2k);
   }
-  return rise;
+  for (std::size_t g = 0; g < kThermalBoundGroups; ++g) {
+    const Shape::GroupShape& gs = shape.groups[g];
+    if (!(gs.count > 0.0) || !(gs.area_m2 > 0.0)) continue;
+    const Footprints f{gs.area_m2, gs.perimeter_m, gs.count};
+    const Footprints box = bounding_box(gs.box_w_m, gs.box_h_m);
+    double r = two_mode_resistance(f, s, t);
+    if (spreading)
+      for (const double lambda : {0.25, 0.5, 1.0, 2.0})
+        for (const double beta : {0.0, 0.5, 1.0})
+          r = std::max(r, three_mode_resistance(f, box, s, t, lambda * spreading_m, beta));
+    out.k_per_w[g] = r;
+  }
+  return out;
+}
+
+// The resistances cost ~40 candidate trials per point (perf: ~55 % of the kernel) but depend only on the placed
+// shape and the params, which neighbouring design points repeat (clock, HBM generation, links, ... do not move a
+// die). So a small per-thread, direct-mapped memo of exact results, as wafer.cpp's dies-per-wafer memo: the key is
+// the exact bits of the shape, the params are compared in full (a change empties the memo), a hit returns exactly
+// what resistances_of would; nothing is allocated (static TLS block), nothing is shared between threads, and the
+// stored value is a pure function of its key, so results never depend on threads or evaluation order.
+struct ResistanceMemo {
+  static constexpr std::size_t kSlots = 256;
+  struct Slot {
+    Shape shape;  // core_area_mm2 == 0: empty
+    GroupResistances r;
+  };
+  std::array<Slot, kSlots> slots{};
+  ThermalBoundParams params{};
+  bool primed = false;
+  ThermalBoundMemoStats stats{};
+};
+thread_local ResistanceMemo t_resistance_memo;
+
+std::uint64_t shape_hash(const Shape& shape) noexcept {
+  std::array<std::uint64_t, sizeof(Shape) / sizeof(std::uint64_t)> w;
+  std::memcpy(w.data(), &shape, sizeof(Shape));
+  std::uint64_t h = 0x27D4EB2F165667C5ull;
+  for (const std::uint64_t x : w) h = std::rotl(h ^ (x * 0xC2B2AE3D27D4EB4Full), 31) * 0x9E3779B97F4A7C15ull;
+  h ^= h >> 33;
+  h *= 0xC2B2AE3D27D4EB4Full;
+  return h ^ (h >> 29);
+}
+
+const GroupResistances& memoised_resistances(const Shape& shape, const ThermalBoundParams& t) noexcept {
+  ResistanceMemo& m = t_resistance_memo;
+  if (!m.primed || std::memcmp(&m.params, &t, sizeof(ThermalBoundParams)) != 0) {
+    for (ResistanceMemo::Slot& s : m.slots) s.shape.core_area_mm2 = 0.0;
+    std::memcpy(&m.params, &t, sizeof(ThermalBoundParams));
+    m.primed = true;
+  }
+  ResistanceMemo::Slot& slot = m.slots[shape_hash(shape) % ResistanceMemo::kSlots];
+  if (std::memcmp(&slot.shape, &shape, sizeof(Shape)) == 0) {
+    ++m.stats.hits;
+    return slot.r;
+  }
+  ++m.stats.misses;
+  slot.shape = shape;
+  slot.r = resistances_of(shape, t);
+  return slot.r;
+}
+
+// The bound from the groups' heat and resistances: one arithmetic path for memo hits, misses and the pure
+// function, so all three give the same bits.
+double bound_from(double sink, const std::array<double, kThermalBoundGroups>& power_w,
+                  const GroupResistances& r) noexcept {
+  double rise = 0.0;
+  for (std::size_t s = 0; s < kThermalBoundGroups; ++s) {
+    if (!(power_w[s] > 0.0)) continue;
+    const double rise_s = power_w[s] * r.k_per_w[s];
+    if (std::isfinite(rise_s)) rise = std::max(rise, rise_s);
+  }
+  return sink + rise;
 }
 
 }  // namespace
@@ -248,13 +374,42 @@ std::array<double, kMaxPlacedRects> rect_power_w(const Geometry& g, const AreaRe
 double tj_lower_bound_c(const Geometry& g, const std::array<double, kMaxPlacedRects>& rect_power,
                         const ThermalBoundParams& t) noexcept {
   const double sink = std::isfinite(t.sink_temperature_c) ? t.sink_temperature_c : 0.0;
-  const Outline core = core_outline(g);
-  if (g.rect_count == 0 || !(core.area_mm2() > 0.0)) return sink;
-  const Stack s = stack_of(g, core, t);
-  double rise = 0.0;
-  for (const Group grp : {Group::all_logic, Group::compute_and_cache, Group::io})
-    rise = std::max(rise, group_rise_k(g, rect_power, grp, s, t));
-  return sink + (std::isfinite(rise) ? rise : 0.0);
+  Shape shape;
+  std::array<double, kThermalBoundGroups> power_w;
+  scan(g, &rect_power, shape, power_w);
+  if (g.rect_count == 0 || !(shape.core_area_mm2 > 0.0)) return sink;
+  bool any_power = false;
+  for (const double p : power_w) any_power = any_power || p > 0.0;
+  if (!any_power) return sink;  // no logic heat: no claim, and nothing to look up
+  return bound_from(sink, power_w, memoised_resistances(shape, t));
+}
+
+GroupResistances group_resistances(const Geometry& g, const ThermalBoundParams& t) noexcept {
+  Shape shape;
+  std::array<double, kThermalBoundGroups> power_w;
+  scan(g, nullptr, shape, power_w);
+  if (g.rect_count == 0 || !(shape.core_area_mm2 > 0.0)) return {};
+  return resistances_of(shape, t);
+}
+
+double tj_lower_bound_unmemoised_c(const Geometry& g, const std::array<double, kMaxPlacedRects>& rect_power,
+                                   const ThermalBoundParams& t) noexcept {
+  const double sink = std::isfinite(t.sink_temperature_c) ? t.sink_temperature_c : 0.0;
+  Shape shape;
+  std::array<double, kThermalBoundGroups> power_w;
+  scan(g, &rect_power, shape, power_w);
+  if (g.rect_count == 0 || !(shape.core_area_mm2 > 0.0)) return sink;
+  return bound_from(sink, power_w, resistances_of(shape, t));
+}
+
+ThermalBoundMemoStats thermal_bound_memo_stats() noexcept { return t_resistance_memo.stats; }
+
+void clear_thermal_bound_memo() noexcept {
+  ResistanceMemo& m = t_resistance_memo;
+  for (ResistanceMemo::Slot& s : m.slots) s = ResistanceMemo::Slot{};
+  m.params = ThermalBoundParams{};
+  m.primed = false;
+  m.stats = ThermalBoundMemoStats{};
 }
 
 double cpo_engine_power_w(const DesignChoice& c, const KernelParams& k) noexcept {

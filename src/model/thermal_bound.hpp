@@ -58,6 +58,16 @@
 //  5. Groups. Tj_max >= T_sink + max over S of the best rise, S in {all logic dies, the compute dies with their cache
 //     dies, the IO die}. Single compute dies are dominated by their group when equal (same TIM term per area, 1/k of
 //     the sink term), so they are not tried.
+//  6. Linearity in the power, and the memo. For a fixed placed geometry, group S and params, nothing in steps 3-5
+//     but the heat depends on the power: phi = 1 and chi = 1 on EVERY footprint of S (and a stacked die shares the
+//     column below it, where u does not vary in z), so ∫ q_S u = P_S (die value) for every split of P_S among S's
+//     dies, and M, G_D, G_1, G_b0, l, L, beta are geometry and stack only. Hence the two-amplitude rise is P_S R_net,
+//     and a spreading candidate has v* = P_S M^-1 (1, 1, 1): it is valid (v* >= 0) for every P_S > 0 or for none,
+//     and its rise is P_S (1^T M^-1 1). So the bound is T_sink + max_S P_S R_S with R_S the best candidate
+//     resistance, a function of the geometry and the params alone (group_resistances). tj_lower_bound_c keeps R_S
+//     in a small per-thread memo keyed on the exact bits of what it depends on (core and substrate areas, carrier
+//     kind, stacking, and per group the footprint sums and bounding box; NOT Geometry::key, which rounds to 10 um)
+//     and on the full params; the returned value is computed as T_sink + max_S P_S R_S on a hit and a miss alike.
 //  What is NOT in the bound (each only lowers it, none is needed for validity): the die's own silicon and the
 //  bump/interposer layers (u is constant through them), TIM2 (thermal::PackageStack has none), heat of HBM stacks,
 //  optical engines and of logic dies outside S, and leakage at the bound's temperature (the power stage's leakage is
@@ -82,6 +92,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 
 #include "chipdse/model/area.hpp"
 #include "chipdse/model/design_choice.hpp"
@@ -132,6 +143,31 @@ double cpo_engine_power_w(const DesignChoice& choice, const KernelParams& params
 /// any input; T_sink when there is no logic power or no placed core.
 double tj_lower_bound_c(const Geometry& g, const std::array<double, kMaxPlacedRects>& rect_power,
                         const ThermalBoundParams& t) noexcept;
+
+/// Number of die groups S of the bound (step 5): all logic dies, the compute dies with their cache dies, the IO die.
+inline constexpr std::size_t kThermalBoundGroups = 3;
+
+/// The best thermal resistance R_S (K/W) of each group S of step 5, in that order: the bound's rise for S is
+/// P_S R_S (step 6). 0 where the group has no footprint or no candidate applies.
+struct GroupResistances {
+  std::array<double, kThermalBoundGroups> k_per_w{};
+};
+
+/// R_S of every group for the placed geometry `g` (pure, no memo): what tj_lower_bound_c's memo stores.
+GroupResistances group_resistances(const Geometry& g, const ThermalBoundParams& t) noexcept;
+
+/// tj_lower_bound_c without its memo (same arithmetic: T_sink + max_S P_S R_S, bit-identical); for tests.
+double tj_lower_bound_unmemoised_c(const Geometry& g, const std::array<double, kMaxPlacedRects>& rect_power,
+                                   const ThermalBoundParams& t) noexcept;
+
+/// Look-ups of the calling thread's resistance memo since it was last cleared (testing and profiling hook).
+struct ThermalBoundMemoStats {
+  std::uint64_t hits = 0, misses = 0;
+};
+ThermalBoundMemoStats thermal_bound_memo_stats() noexcept;
+
+/// Empties the calling thread's resistance memo and its statistics (testing hook; results never depend on it).
+void clear_thermal_bound_memo() noexcept;
 
 /// The kernel stage (evaluate() calls it after evaluate_performance): fills out.tj_bound_c and sets
 /// infeasible::thermal_bound_over_tj_max when the bound exceeds constraints.tj_max_c. No allocation, noexcept.
