@@ -371,8 +371,10 @@ std::array<double, kMaxPlacedRects> rect_power_w(const Geometry& g, const AreaRe
   return q;
 }
 
-double tj_lower_bound_c(const Geometry& g, const std::array<double, kMaxPlacedRects>& rect_power,
-                        const ThermalBoundParams& t) noexcept {
+namespace {
+// The bound for given rectangle powers, through the memo or not: the same arithmetic either way.
+double bound_c(const Geometry& g, const std::array<double, kMaxPlacedRects>& rect_power, const ThermalBoundParams& t,
+               bool memoised) noexcept {
   const double sink = std::isfinite(t.sink_temperature_c) ? t.sink_temperature_c : 0.0;
   Shape shape;
   std::array<double, kThermalBoundGroups> power_w;
@@ -381,7 +383,13 @@ double tj_lower_bound_c(const Geometry& g, const std::array<double, kMaxPlacedRe
   bool any_power = false;
   for (const double p : power_w) any_power = any_power || p > 0.0;
   if (!any_power) return sink;  // no logic heat: no claim, and nothing to look up
-  return bound_from(sink, power_w, memoised_resistances(shape, t));
+  return bound_from(sink, power_w, memoised ? memoised_resistances(shape, t) : resistances_of(shape, t));
+}
+}  // namespace
+
+double tj_lower_bound_c(const Geometry& g, const std::array<double, kMaxPlacedRects>& rect_power,
+                        const ThermalBoundParams& t) noexcept {
+  return bound_c(g, rect_power, t, true);
 }
 
 GroupResistances group_resistances(const Geometry& g, const ThermalBoundParams& t) noexcept {
@@ -394,12 +402,7 @@ GroupResistances group_resistances(const Geometry& g, const ThermalBoundParams& 
 
 double tj_lower_bound_unmemoised_c(const Geometry& g, const std::array<double, kMaxPlacedRects>& rect_power,
                                    const ThermalBoundParams& t) noexcept {
-  const double sink = std::isfinite(t.sink_temperature_c) ? t.sink_temperature_c : 0.0;
-  Shape shape;
-  std::array<double, kThermalBoundGroups> power_w;
-  scan(g, &rect_power, shape, power_w);
-  if (g.rect_count == 0 || !(shape.core_area_mm2 > 0.0)) return sink;
-  return bound_from(sink, power_w, resistances_of(shape, t));
+  return bound_c(g, rect_power, t, false);
 }
 
 ThermalBoundMemoStats thermal_bound_memo_stats() noexcept { return t_resistance_memo.stats; }
