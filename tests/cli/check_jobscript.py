@@ -4,6 +4,7 @@
 asked). The batch shell gets USR1 as from --signal=B:USR1@T after the run's first checkpoint: it must pass it on,
 chipdse must stop after a checkpoint with exit 3, and the script must requeue the job and exit 0. The requeued copy
 (SLURM_RESTART_COUNT=1) must run with --resume, skip the checkpoint's chunks and finish with exit 0.
+With --case I the script under test is jobscripts/sweep.sbatch as array task I: the same, plus --case I on the run.
 """
 import argparse
 import os
@@ -27,19 +28,22 @@ def main() -> int:
     ap.add_argument("--deck", required=True)
     ap.add_argument("--script", required=True)
     ap.add_argument("--workdir", required=True)
+    ap.add_argument("--case", type=int, help="run the script as array task CASE (jobscripts/sweep.sbatch)")
     a = ap.parse_args()
 
-    bindir = os.path.join(a.workdir, "slurm_stub")
+    bindir = os.path.join(a.workdir, "slurm_stub" if a.case is None else f"slurm_stub_case{a.case}")
     os.makedirs(bindir, exist_ok=True)
     stub(os.path.join(bindir, "srun"),
          f'#!/bin/bash\nwhile [[ "$1" == -* ]]; do shift; done\nexec {a.mpiexec} -n 2 --oversubscribe "$@"\n')
     stub(os.path.join(bindir, "scontrol"), '#!/bin/bash\necho "STUB scontrol $*"\n')
-    out = os.path.join(a.workdir, "jobscript.h5")
+    out = os.path.join(a.workdir, "jobscript.h5" if a.case is None else f"jobscript_case{a.case}.h5")
     for s in ("", ".ckpt", ".ckpt.prev"):
         if os.path.exists(out + s):
             os.remove(out + s)
     env = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"], SLURM_JOB_ID="42", CHIPDSE=a.chipdse,
                OUT=out, CHIPDSE_TEST_CHUNK_DELAY_MS="40", SLURM_CPUS_PER_TASK="1")
+    if a.case is not None:
+        env.update(SLURM_ARRAY_TASK_ID=str(a.case), JOBSCRIPTS=os.path.dirname(os.path.abspath(a.script)))
     failures = []
 
     p = subprocess.Popen(["bash", a.script, a.deck], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -55,7 +59,7 @@ def main() -> int:
     text = "".join(lines)
     print(f"  first start: rc {rc}")
     if rc != 0 or "stopped by SIGUSR1" not in text or "STUB scontrol requeue 42" not in text \
-            or "stopped after a checkpoint (rc 3)" not in text:
+            or "stopped after a checkpoint (rc 3)" not in text or (a.case is not None and f"--case {a.case}" not in text):
         failures.append("the first start did not stop with exit 3 and requeue:\n" + text)
     done = re.findall(r"\((\d+) of \d+ chunks complete\)", text)
 
