@@ -6,7 +6,9 @@
 Per file it writes, into --out:
   <stem>_front_pairs.png     every pair of the run's objectives, front points coloured by partitioning
   <stem>_cost_breakdown.png  the itemised cost of the front designs (cheapest first)
-  <stem>_front.csv           the front: index, design variables, objectives
+  <stem>_power_breakdown.png the power of the front designs by source (lowest first)
+  <stem>_front.csv           the front: index, design variables, objectives, then the performance, power,
+                             thermal-bound and goodput metrics (PERF_COLUMNS)
 and one report.md over all files (study, designs, feasible, front size, infeasible by reason, and the
 best design per objective). Use Debian's /usr/bin/python3: the `python3` on PATH may lack h5py/matplotlib.
 """
@@ -25,6 +27,10 @@ import numpy as np  # noqa: E402
 COST_ITEMS = ["cost_raw_dies_usd", "cost_defect_scrap_usd", "cost_test_usd", "cost_raw_package_usd",
               "cost_package_scrap_usd", "cost_assembly_scrap_usd", "cost_hbm_usd", "cost_optics_usd",
               "cost_nre_per_unit_usd"]
+POWER_ITEMS = ["power_compute_w", "power_sram_w", "power_hbm_w", "power_d2d_w", "power_links_w", "power_leakage_w"]
+PERF_COLUMNS = ["throughput", "latency_s", "mfu", "ttft_s", "tpot_s", "power_w", "energy_pj_per_flop",
+                "effective_clock_ghz", "cost_usd", "perf_per_w", "perf_per_usd", "tco_usd_per_mtoken", "tj_bound_c",
+                "goodput", "job_mtbf_h"]
 
 
 def text(x):
@@ -100,22 +106,23 @@ def plot_pairs(r, out):
     return path
 
 
-def plot_costs(r, out):
+def plot_breakdown(r, out, items, total, ylabel, what, prefix, suffix):
+    """Stacked bars of `items` (each a column) for up to 60 front designs, lowest `total` first."""
     cols = r["cols"]
-    if any(c not in cols for c in COST_ITEMS + ["cost_usd"]) or len(cols["index"]) == 0:
+    if any(c not in cols for c in items + [total]) or len(cols["index"]) == 0:
         return None
-    order = np.argsort(np.asarray(cols["cost_usd"]), kind="stable")[:60]
+    order = np.argsort(np.asarray(cols[total]), kind="stable")[:60]
     fig, ax = plt.subplots(figsize=(10, 4))
     bottom = np.zeros(len(order))
-    for item in COST_ITEMS:
+    for item in items:
         v = np.asarray(cols[item])[order]
-        ax.bar(range(len(order)), v, bottom=bottom, label=item.replace("cost_", "").replace("_usd", ""))
+        ax.bar(range(len(order)), v, bottom=bottom, label=item.removeprefix(prefix).removesuffix(suffix))
         bottom += v
-    ax.set_xlabel("front designs, cheapest first")
-    ax.set_ylabel("USD per package")
+    ax.set_xlabel(f"front designs, lowest {total} first")
+    ax.set_ylabel(ylabel)
     ax.legend(fontsize=7, ncol=3)
     fig.tight_layout()
-    path = os.path.join(out, f"{stem(r)}_cost_breakdown.png")
+    path = os.path.join(out, f"{stem(r)}_{what}_breakdown.png")
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
@@ -124,6 +131,7 @@ def plot_costs(r, out):
 def write_csv(r, out):
     path = os.path.join(out, f"{stem(r)}_front.csv")
     names = ["index"] + r["design"] + r["objectives"]
+    names += [c for c in PERF_COLUMNS if c in r["cols"] and c not in names]
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(names)
@@ -145,7 +153,10 @@ def main():
     lines = ["# chipdse results", ""]
     for path in a.files:
         r = load(path)
-        made = [p for p in (plot_pairs(r, a.out), plot_costs(r, a.out), write_csv(r, a.out)) if p]
+        made = [p for p in (plot_pairs(r, a.out),
+                            plot_breakdown(r, a.out, COST_ITEMS, "cost_usd", "USD per package", "cost", "cost_", "_usd"),
+                            plot_breakdown(r, a.out, POWER_ITEMS, "power_w", "W per package", "power", "power_", "_w"),
+                            write_csv(r, a.out)) if p]
         lines += [f"## {r['study']} ({path})", ""]
         lines += [f"- {k}: {int(v)}" for k, v in r["info"].items()]
         bad = {k: v for k, v in r["reasons"].items() if v}

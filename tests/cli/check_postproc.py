@@ -33,7 +33,8 @@ def main():
     with h5py.File(h5, "r") as f:
         objectives = [o.decode() if isinstance(o, bytes) else o for o in f["pareto"].attrs["objectives"]]
         rows = int(f["pareto"].attrs["rows"])
-    for name in ("small_front_pairs.png", "small_cost_breakdown.png", "small_front.csv", "report.md"):
+    for name in ("small_front_pairs.png", "small_cost_breakdown.png", "small_power_breakdown.png", "small_front.csv",
+                 "report.md"):
         path = os.path.join(out, name)
         if not os.path.exists(path) or os.path.getsize(path) == 0:
             sys.exit(f"missing or empty output {path}")
@@ -41,6 +42,9 @@ def main():
         table = list(csv.reader(fh))
     if len(table) != rows + 1 or any(o not in table[0] for o in objectives):
         sys.exit(f"CSV has {len(table) - 1} rows and columns {table[0]}; expected {rows} rows with {objectives}")
+    perf = [c for c in ("throughput", "mfu", "power_w", "energy_pj_per_flop", "tj_bound_c", "goodput") if c not in table[0]]
+    if perf:
+        sys.exit(f"CSV lacks the performance columns {perf}")
     report = open(os.path.join(out, "report.md")).read()
     missing = [o for o in objectives if f"best {o}:" not in report]
     if missing:
