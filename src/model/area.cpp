@@ -120,7 +120,7 @@ double hbm_phy_area_mm2(const AreaParams& p, ProcessNode node, HbmGen gen, doubl
 
 double offpkg_io_area_mm2(const AreaParams& p, ProcessNode node, LinkTech tech, double tbps_bidir) noexcept {
   // Pluggable DSP, LPO and copper: host long-reach SerDes (NVLink4 0.48 mm² per 100G lane pair = 2.4 mm²/Tbps);
-  // CPO: XSR host lanes only (IBM 113G XSR 0.22 mm² per lane = 1.1 mm²/Tbps). Analog scaling.
+  // CPO and the optical I/O chiplet: XSR (UCIe-class) host lanes only (IBM 113G XSR 0.22 mm² per lane = 1.1 mm²/Tbps). Analog scaling.
   const double per_tbps = needs_lr_serdes(tech) ? p.lr_serdes_mm2_per_tbps : p.xsr_mm2_per_tbps;
   return tbps_bidir * per_tbps * p.node[idx(node)].analog_area_rel_n7;
 }
@@ -247,6 +247,8 @@ AreaResult evaluate_area(const AreaInput& in, const ReferenceBlocks& ref, const 
   const bool has_up = in.scale_up_tbps_bidir > 0.0;
   const bool has_out = in.scale_out_tbps_bidir > 0.0;
   const bool has_cpo = (has_up && in.scale_up_link == LinkTech::cpo) || (has_out && in.scale_out_link == LinkTech::cpo);
+  const bool has_oio = (has_up && in.scale_up_link == LinkTech::optical_io_chiplet) ||
+                       (has_out && in.scale_out_link == LinkTech::optical_io_chiplet);
 
   const bool params_ok =
       shape_ok(p) && node_ok(p, in.compute_node, has_sram && !has_cache) && (!has_io || node_ok(p, in.io_node, false)) &&
@@ -258,6 +260,8 @@ AreaResult evaluate_area(const AreaInput& in, const ReferenceBlocks& ref, const 
       (!has_up || link_ok(p, in.scale_up_link)) && (!has_out || link_ok(p, in.scale_out_link)) &&
       (!has_cpo || (positive_finite(p.cpo_engine_tbps) && positive_finite(p.cpo_engine_edge_density_tbps_per_mm) &&
                     positive_finite(p.cpo_engine_footprint_mm2))) &&
+      (!has_oio || (positive_finite(p.oio_engine_tbps) && positive_finite(p.oio_engine_edge_density_tbps_per_mm) &&
+                    positive_finite(p.oio_engine_footprint_mm2))) &&
       non_negative_finite(p.misc_mm2_n7);
   if (!params_ok) {
     out.issues = area_issue::missing_parameter;
@@ -322,17 +326,40 @@ AreaResult evaluate_area(const AreaInput& in, const ReferenceBlocks& ref, const 
     if (exceeds(ca.area_mm2, c.area_mm2)) ca.issues |= area_issue::stacked_die_exceeds_base;
   }
 
-  // 4. CPO optical engines: enough engines for the CPO bandwidth per direction (OIF 3.2T module by default).
-  if (has_cpo) {
+  // 4. Optical engines: enough CPO engines for the CPO bandwidth per direction (OIF 3.2T module by default), and
+  //    enough optical I/O chiplets for the optical I/O bandwidth per direction (TeraPHY gen3: 4 Tbps), each kind
+  //    with its own footprint; a mixed package places all with the larger edge and depth (OpticalEngines).
+  if (has_cpo || has_oio) {
     OpticalEngines& e = out.engines;
-    e.cpo_tbps_per_direction = (in.scale_up_link == LinkTech::cpo ? in.scale_up_tbps_bidir / 2.0 : 0.0) +
-                               (in.scale_out_link == LinkTech::cpo ? in.scale_out_tbps_bidir / 2.0 : 0.0);
-    const double q = e.cpo_tbps_per_direction / p.cpo_engine_tbps;
-    e.count = static_cast<std::int32_t>(std::ceil(q - 1e-9 * q));  // 3.2 Tbps on 3.2 Tbps engines is one engine
-    e.tbps_each = p.cpo_engine_tbps;
-    e.edge_mm = p.cpo_engine_tbps / p.cpo_engine_edge_density_tbps_per_mm;
-    e.depth_mm = p.cpo_engine_footprint_mm2 / e.edge_mm;
-    e.footprint_mm2 = p.cpo_engine_footprint_mm2;
+    const auto kind = [&](LinkTech t, double engine_tbps, double density, double footprint_mm2) noexcept {
+      const double tbps = (in.scale_up_link == t ? in.scale_up_tbps_bidir / 2.0 : 0.0) +
+                          (in.scale_out_link == t ? in.scale_out_tbps_bidir / 2.0 : 0.0);
+      const double q = tbps / engine_tbps;
+      const std::int32_t n = static_cast<std::int32_t>(std::ceil(q - 1e-9 * q));  // 3.2 Tbps on 3.2 Tbps: one
+      if (n <= 0) return;
+      const double edge = engine_tbps / density;
+      const double depth = footprint_mm2 / edge;
+      if (e.count == 0) {
+        e.tbps_each = engine_tbps;
+        e.edge_mm = edge;
+        e.depth_mm = depth;
+        e.footprint_mm2 = footprint_mm2;
+      } else {
+        e.edge_mm = std::max(e.edge_mm, edge);
+        e.depth_mm = std::max(e.depth_mm, depth);
+      }
+      e.count += n;
+      e.cpo_tbps_per_direction += tbps;
+    };
+    if (has_cpo)
+      kind(LinkTech::cpo, p.cpo_engine_tbps, p.cpo_engine_edge_density_tbps_per_mm, p.cpo_engine_footprint_mm2);
+    if (has_oio)
+      kind(LinkTech::optical_io_chiplet, p.oio_engine_tbps, p.oio_engine_edge_density_tbps_per_mm,
+           p.oio_engine_footprint_mm2);
+    if (has_cpo && has_oio && e.count > 0) {
+      e.tbps_each = e.cpo_tbps_per_direction / static_cast<double>(e.count);
+      e.footprint_mm2 = e.edge_mm * e.depth_mm;
+    }
   }
 
   // 5. Package totals.

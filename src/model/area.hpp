@@ -15,8 +15,9 @@
 //      hbm_phy   = phys x (P7 x a(n) + C7 / D(n))    host PHY (bump-limited, analog) + memory controller (logic), per
 //                                                    stack site, both measured at N7 on GA100 (LLMCompass)
 //      offpkg_io = bw x (LR | XSR mm²/Tbps) x a(n)   pluggable DSP, LPO and copper need host long-reach SerDes
-//                                                    (NVLink4 0.48 mm²/lane pair); CPO needs only XSR host lanes
-//                                                    (IBM 113G XSR 0.22 mm²/lane); the optical engines are separate
+//                                                    (NVLink4 0.48 mm²/lane pair); CPO and the optical I/O chiplet
+//                                                    need only XSR host lanes (IBM 113G XSR 0.22 mm²/lane, UCIe-
+//                                                    class); the optical engines / chiplets are separate
 //                                                    components on the substrate (OpticalEngines, not silicon here)
 //      d2d_phy   = bw x UCIe mm²/Tbps x a(n)         per die side, bandwidth bidirectional; plus the 3D hybrid-bond
 //                  + bw / (Tbps/mm² hybrid bond)     field of a stacked cache die (d2d.hybrid_3d areal density)
@@ -96,12 +97,19 @@ inline constexpr std::size_t kD2dKindCount = 2;
 inline constexpr std::array<std::string_view, kD2dKindCount> kD2dKindNames = {"ucie_s", "ucie_a"};
 
 /// Off-package link technologies (link.<name>).
-enum class LinkTech : std::uint8_t { pluggable_dsp, lpo, cpo, copper };
-inline constexpr std::size_t kLinkTechCount = 4;
+/// optical_io_chiplet: in-package optical I/O chiplet (Ayar TeraPHY / Intel OCI), appended so earlier indices keep.
+enum class LinkTech : std::uint8_t { pluggable_dsp, lpo, cpo, copper, optical_io_chiplet };
+inline constexpr std::size_t kLinkTechCount = 5;
 inline constexpr std::array<std::string_view, kLinkTechCount> kLinkTechNames = {"pluggable_dsp", "lpo", "cpo",
-                                                                                "copper"};
-/// True when the link's host side is long-reach SerDes (pluggable DSP, LPO, copper); false for CPO (XSR lanes).
-constexpr bool needs_lr_serdes(LinkTech t) noexcept { return t != LinkTech::cpo; }
+                                                                                "copper", "optical_io_chiplet"};
+/// True when the link puts optical engines on the package (CPO engines, optical I/O chiplets): components on the
+/// substrate (OpticalEngines), whose power is the link power of their tiers.
+constexpr bool has_package_engines(LinkTech t) noexcept {
+  return t == LinkTech::cpo || t == LinkTech::optical_io_chiplet;
+}
+/// True when the link's host side is long-reach SerDes (pluggable DSP, LPO, copper); false for CPO and the optical
+/// I/O chiplet, whose host side is a short-reach die-to-die interface (XSR / UCIe-class lanes).
+constexpr bool needs_lr_serdes(LinkTech t) noexcept { return !has_package_engines(t); }
 
 /// Partitionings (space.partitioning).
 enum class Partitioning : std::uint8_t { monolithic, chiplets, chiplets_io, chiplets_io_cache };
@@ -150,6 +158,9 @@ struct AreaParams {
   double cpo_engine_tbps = 0.0;                    ///< optical engine bandwidth per direction (OIF 3.2T module)
   double cpo_engine_edge_density_tbps_per_mm = 0.0;  ///< engine bandwidth per mm of substrate edge (OIF: 0.14)
   double cpo_engine_footprint_mm2 = 0.0;           ///< engine footprint on the substrate (OIF module ~20 x 20)
+  double oio_engine_tbps = 0.0;                    ///< optical I/O chiplet bandwidth per direction (TeraPHY gen3: 4)
+  double oio_engine_edge_density_tbps_per_mm = 0.0;  ///< its bandwidth per mm of edge along the core
+  double oio_engine_footprint_mm2 = 0.0;           ///< its footprint on the substrate (assumption: no published size)
   double misc_mm2_n7 = 0.0;                        ///< per-package misc analog/IO at N7 (GA100 "Other" 40 mm²)
   double reticle_area_mm2 = 0.0;                   ///< exposure field area (858)
   double reticle_width_mm = 0.0;                   ///< field width (26): the die width limit of the shape rule
@@ -164,7 +175,7 @@ struct ParamSource {
 };
 
 /// Which technology-database entry feeds each AreaParams member (for the loader outside src/model).
-inline constexpr std::array<ParamSource, 21> kAreaParamSources = {{
+inline constexpr std::array<ParamSource, 24> kAreaParamSources = {{
     {"process_node.<node>.logic_density_chip_rel_n7", "node[<node>].logic_density_rel_n7"},
     {"process_node.<node>.sram_macro_area_mm2_per_mbyte", "node[<node>].sram_macro_mm2_per_mb"},
     {"process_node.common.analog_io_density_scaling_per_node",
@@ -184,6 +195,9 @@ inline constexpr std::array<ParamSource, 21> kAreaParamSources = {{
     {"link.cpo.module_bandwidth_tbps", "cpo_engine_tbps"},
     {"link.cpo.module_edge_density_tbps_per_mm", "cpo_engine_edge_density_tbps_per_mm"},
     {"link.cpo.module_footprint_mm2", "cpo_engine_footprint_mm2"},
+    {"link.optical_io_chiplet.module_bandwidth_tbps", "oio_engine_tbps"},
+    {"link.optical_io_chiplet.module_edge_density_tbps_per_mm", "oio_engine_edge_density_tbps_per_mm"},
+    {"link.optical_io_chiplet.module_footprint_mm2", "oio_engine_footprint_mm2"},
     {"process_node.common.misc_area_n7_mm2", "misc_mm2_n7"},
     {"process_node.common.reticle_area_mm2", "reticle_area_mm2"},
     {"process_node.common.reticle_width_mm / reticle_length_mm", "reticle_width_mm / reticle_length_mm"},
@@ -308,14 +322,17 @@ struct DieArea {
   std::uint32_t issues = 0;                 ///< area_issue bits of this die
 };
 
-/// Co-packaged optical engines (components on the substrate, placed by geometry.hpp; not silicon of this model).
+/// Co-packaged optical engines and optical I/O chiplets (components on the substrate, placed by geometry.hpp; not
+/// silicon of this model). Each kind's count is ceil(its bandwidth per direction / its engine bandwidth); a package
+/// that mixes CPO and optical I/O chiplets (one per tier) places every engine with the larger edge and the larger
+/// depth of the two kinds (geometry takes one footprint): conservative on substrate area.
 struct OpticalEngines {
-  std::int32_t count = 0;          ///< ceil(CPO bandwidth per direction / engine bandwidth)
-  double tbps_each = 0.0;          ///< per direction
+  std::int32_t count = 0;          ///< CPO engines + optical I/O chiplets
+  double tbps_each = 0.0;          ///< per direction; with both kinds, cpo_tbps_per_direction / count (the mean)
   double edge_mm = 0.0;            ///< side along the substrate edge: engine bandwidth / edge density (22.9 mm)
   double depth_mm = 0.0;           ///< footprint / edge_mm
-  double footprint_mm2 = 0.0;      ///< per engine
-  double cpo_tbps_per_direction = 0.0;  ///< carried by the engines (scale-up and scale-out CPO ports)
+  double footprint_mm2 = 0.0;      ///< per engine (edge_mm x depth_mm)
+  double cpo_tbps_per_direction = 0.0;  ///< carried by the engines (scale-up and scale-out CPO / optical I/O ports)
 };
 
 /// Infeasibility reasons (bitmask; 0 = feasible). Never clipped: the areas are still reported.

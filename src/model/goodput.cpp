@@ -41,7 +41,8 @@ FailureRates package_failure_rates(const GoodputParams& g, double silicon_area_m
     const std::size_t i = static_cast<std::size_t>(t);
     if (i >= kLinkTechCount) return;
     const double p = nonneg(ports);
-    // Lasers are field-replaceable for every tech: in the pluggable module, or CPO's external laser source.
+    // Lasers are field-replaceable for every tech: in the pluggable module, or the external laser source of CPO or
+    // the optical I/O chiplet.
     fru_fit += p * nonneg(g.lasers_per_port[i]) * nonneg(g.laser_fit[i]);
     (g.engine_serviceable[i] ? fru_fit : pkg_fit) += p * nonneg(g.engine_fit_per_port[i]);
   };

@@ -16,11 +16,12 @@
 //     job, workload.cluster_packages); inference: one replica (cluster / data-parallel replicas), as a failure stops
 //     only its replica.
 //   Restart cost per failure R_c = job restart + repair of class c:
-//     field-replaceable (FRU) — lasers of pluggable and LPO modules (in the module) and of CPO (the external laser
-//       source is serviceable: link.cpo.field_replaceable_unit), the engine (module electronics / cable) of every
+//     field-replaceable (FRU) — lasers of pluggable and LPO modules (in the module) and of CPO and the optical I/O
+//       chiplet (the external laser source is serviceable: link.<t>.field_replaceable_unit), the engine (module electronics / cable) of every
 //       tech whose link.<t>.serviceable = true: R = restart + FRU swap;
 //     package-level — dies, HBM, the host, and the engine of a non-serviceable tech (CPO: "optical engines are
-//       replaced with the switch or board"): R = restart + package replacement.
+//       replaced with the switch or board"; the optical I/O chiplet is in the package): R = restart + package
+//       replacement.
 //   Young (1974) / Daly (2006) first order: tau* = sqrt(2 delta M), delta = checkpoint write time = model state
 //     bytes (16 per parameter: mixed-precision Adam, Rajbhandari et al., ZeRO, SC20) / storage bandwidth (per
 //     package x packages), and

@@ -50,6 +50,9 @@ AreaParams area_params_from_tech(const tech::TechDatabase& tech) {
   p.cpo_engine_tbps = value(tech, "link.cpo.module_bandwidth_tbps");
   p.cpo_engine_edge_density_tbps_per_mm = value(tech, "link.cpo.module_edge_density_tbps_per_mm");
   p.cpo_engine_footprint_mm2 = value(tech, "link.cpo.module_footprint_mm2");
+  p.oio_engine_tbps = value(tech, "link.optical_io_chiplet.module_bandwidth_tbps");
+  p.oio_engine_edge_density_tbps_per_mm = value(tech, "link.optical_io_chiplet.module_edge_density_tbps_per_mm");
+  p.oio_engine_footprint_mm2 = value(tech, "link.optical_io_chiplet.module_footprint_mm2");
   p.misc_mm2_n7 = value(tech, "process_node.common.misc_area_n7_mm2");
   p.reticle_area_mm2 = value(tech, "process_node.common.reticle_area_mm2");
   p.reticle_width_mm = value(tech, "process_node.common.reticle_width_mm");

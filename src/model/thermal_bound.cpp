@@ -416,11 +416,13 @@ void clear_thermal_bound_memo() noexcept {
 }
 
 double cpo_engine_power_w(const DesignChoice& c, const KernelParams& k) noexcept {
+  // Every tier whose technology puts engines on the package (CPO, optical I/O chiplet), at its own pJ/bit.
   const PerfParams& pp = k.perf;
-  const std::size_t cpo = static_cast<std::size_t>(LinkTech::cpo);
   double w = 0.0;
-  if (c.scale_up_link == LinkTech::cpo) w += pp.scale_up_bytes_per_s * pp.link_pj_per_bit[cpo] * 8.0 * 1e-12;
-  if (c.scale_out_link == LinkTech::cpo) w += pp.scale_out_bytes_per_s * pp.link_pj_per_bit[cpo] * 8.0 * 1e-12;
+  if (has_package_engines(c.scale_up_link))
+    w += pp.scale_up_bytes_per_s * pp.link_pj_per_bit[static_cast<std::size_t>(c.scale_up_link)] * 8.0 * 1e-12;
+  if (has_package_engines(c.scale_out_link))
+    w += pp.scale_out_bytes_per_s * pp.link_pj_per_bit[static_cast<std::size_t>(c.scale_out_link)] * 8.0 * 1e-12;
   return w;
 }
 

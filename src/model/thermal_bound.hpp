@@ -86,7 +86,7 @@
 //   cache dies:   sram_w / k and their leakage share;
 //   HBM stacks:   hbm_w / stacks (memory.<gen>.energy_pj_per_bit is one "device + PHY" figure: the host-PHY share
 //                 cannot be separated, so none of it is put on a logic die — this only weakens the bound);
-//   optical engines: the link power of the CPO tiers (`engine_power_w`), shared equally; the other tiers' link
+//   optical engines: the link power of the CPO / optical I/O tiers (`engine_power_w`), shared equally; the other tiers' link
 //                 power (pluggable modules, the host SerDes share of their system pJ/bit) is not on the map.
 #pragma once
 
@@ -131,12 +131,13 @@ struct ThermalBoundParams {
 };
 
 /// Power (W) of every placed rectangle of `g` (index as g.rects) from the power breakdown; see the top of this file.
-/// @param engine_power_w link power of the CPO tiers, spread over the optical engines (0 without engines)
+/// @param engine_power_w link power of the CPO / optical I/O chiplet tiers, spread over the optical engines (0 without engines)
 std::array<double, kMaxPlacedRects> rect_power_w(const Geometry& g, const AreaResult& area, const PowerBreakdown& p,
                                                  double engine_power_w) noexcept;
 
-/// Link power (W) of the tiers whose technology is CPO: what the optical engines dissipate (perf_stage.cpp's
-/// always-on link term, per CPO tier: bytes/s per direction x 8 x pJ/bit).
+/// Link power (W) of the tiers whose technology puts engines on the package (CPO, optical I/O chiplet:
+/// has_package_engines): what the optical engines dissipate (perf_stage.cpp's always-on link term, per such tier:
+/// bytes/s per direction x 8 x that tech's pJ/bit).
 double cpo_engine_power_w(const DesignChoice& choice, const KernelParams& params) noexcept;
 
 /// The lower bound (°C) on the hottest logic die of `g` with rectangle powers `rect_power` (W, >= 0). Finite for

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """inputs/examples/cpo_vs_pluggable.toml (issue #5 acceptance): the same package evaluated with each link technology
 on both tiers shows the difference in power, cost and step time, and the differences point the way the
-technology data says: CPO < LPO < pluggable DSP in always-on link power (pJ/bit) and CPO < pluggable in optics
-cost; only pluggable DSP optics pay the DSP retimer's latency; copper cannot span the scale-out tier."""
+technology data says: optical I/O chiplet < CPO < LPO < pluggable DSP in always-on link power (pJ/bit) and CPO <
+pluggable in optics cost; only pluggable DSP optics pay the DSP retimer's latency; CPO and the optical I/O chiplet
+put optical engines on the package; copper cannot span the scale-out tier."""
 import argparse
 import json
 import subprocess
@@ -19,27 +20,28 @@ def main():
     ap.add_argument("--chipdse", required=True)
     ap.add_argument("--deck", required=True)
     a = ap.parse_args()
-    r = {t: evaluate(a.chipdse, a.deck, t, t) for t in ("pluggable_dsp", "lpo", "cpo", "copper")}
+    r = {t: evaluate(a.chipdse, a.deck, t, t) for t in ("pluggable_dsp", "lpo", "cpo", "copper", "optical_io_chiplet")}
     fails = []
     for t, j in r.items():
         m = j["metrics"]
-        print(f"{t:14s} links {j['power_breakdown_w']['links']:7.2f} W  power {m['power_w']:8.2f} W  optics "
+        print(f"{t:18s} links {j['power_breakdown_w']['links']:7.2f} W  power {m['power_w']:8.2f} W  optics "
               f"{j['cost_breakdown_usd']['optics']:7.0f} USD  cost {m['cost_usd']:8.0f} USD  step {m['latency_s']:.6f} s  "
               f"optical engines {j['package']['optical_engines']}  infeasible {j['infeasible']}")
     links = {t: r[t]["power_breakdown_w"]["links"] for t in r}
-    if not links["cpo"] < links["lpo"] < links["pluggable_dsp"]:
-        fails.append(f"link power not CPO < LPO < pluggable: {links}")
+    if not links["optical_io_chiplet"] < links["cpo"] < links["lpo"] < links["pluggable_dsp"]:
+        fails.append(f"link power not optical I/O chiplet < CPO < LPO < pluggable: {links}")
     optics = {t: r[t]["cost_breakdown_usd"]["optics"] for t in r}
     if not optics["cpo"] < optics["pluggable_dsp"]:
         fails.append(f"optics cost not CPO < pluggable: {optics}")
     step = {t: r[t]["metrics"]["latency_s"] for t in r}
-    if not step["pluggable_dsp"] > step["cpo"] or step["lpo"] != step["cpo"]:
+    if not step["pluggable_dsp"] > step["cpo"] or step["lpo"] != step["cpo"] or step["optical_io_chiplet"] != step["cpo"]:
         fails.append(f"step time: only pluggable DSP optics should pay the retimer latency: {step}")
-    if r["cpo"]["package"]["optical_engines"] < 1 or r["pluggable_dsp"]["package"]["optical_engines"] != 0:
-        fails.append("CPO must put optical engines on the package, pluggables none")
+    if (r["cpo"]["package"]["optical_engines"] < 1 or r["optical_io_chiplet"]["package"]["optical_engines"] < 1
+            or r["pluggable_dsp"]["package"]["optical_engines"] != 0):
+        fails.append("CPO and the optical I/O chiplet must put optical engines on the package, pluggables none")
     if "link_out_of_reach" not in r["copper"]["infeasible"]:
         fails.append("copper on the scale-out tier must be out of reach")
-    if any(r[t]["infeasible"] for t in ("pluggable_dsp", "lpo", "cpo")):
+    if any(r[t]["infeasible"] for t in ("pluggable_dsp", "lpo", "cpo", "optical_io_chiplet")):
         fails.append("the optical variants of the example package must be feasible")
     if fails:
         sys.exit("\n".join(fails))

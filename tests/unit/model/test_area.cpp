@@ -309,6 +309,53 @@ TEST_CASE("shoreline: dies grow to carry their edge, and a need beyond the field
   CHECK((evaluate_area(split(reference_point(), Partitioning::chiplets_io_cache, 4), r, p).issues) == 0);
 }
 
+TEST_CASE("off-package IO: the optical I/O chiplet needs no LR SerDes and places its own chiplets", "[area]") {
+  static_assert(!needs_lr_serdes(LinkTech::optical_io_chiplet) && !needs_lr_serdes(LinkTech::cpo));
+  static_assert(needs_lr_serdes(LinkTech::pluggable_dsp) && needs_lr_serdes(LinkTech::lpo) &&
+                needs_lr_serdes(LinkTech::copper));
+  const AreaParams& p = params();
+  const ReferenceBlocks& r = reference();
+  // Host side: short-reach (XSR / UCIe-class) lanes as CPO's, less area than long-reach SerDes.
+  CHECK(offpkg_io_area_mm2(p, ProcessNode::n5, LinkTech::optical_io_chiplet, 8.0) ==
+        offpkg_io_area_mm2(p, ProcessNode::n5, LinkTech::cpo, 8.0));
+  CHECK(offpkg_io_area_mm2(p, ProcessNode::n5, LinkTech::optical_io_chiplet, 8.0) <
+        offpkg_io_area_mm2(p, ProcessNode::n5, LinkTech::pluggable_dsp, 8.0));
+  AreaInput in = reference_point();
+  in.scale_up_link = LinkTech::optical_io_chiplet;
+  in.scale_out_link = LinkTech::optical_io_chiplet;
+  in.scale_up_tbps_bidir = 7.2;   // 3.6 Tbps per direction
+  in.scale_out_tbps_bidir = 12.8;  // 6.4 Tbps per direction
+  const AreaResult oio = evaluate_area(in, r, p);
+  AreaInput x = in;
+  x.scale_up_link = LinkTech::pluggable_dsp;
+  x.scale_out_link = LinkTech::pluggable_dsp;
+  const AreaResult lr = evaluate_area(x, r, p);
+  CHECK(oio.issues == 0);
+  CHECK(oio.compute.blocks.offpkg_io_mm2 < lr.compute.blocks.offpkg_io_mm2);
+  CHECK(oio.compute.shoreline_needed.offpkg_io_mm < lr.compute.shoreline_needed.offpkg_io_mm);
+  CHECK(lr.engines.count == 0);
+  CHECK(oio.engines.count == 3);  // 10 Tbps per direction / 4 Tbps per TeraPHY gen3 chiplet = 2.5 -> 3
+  CHECK(oio.engines.cpo_tbps_per_direction == 10.0);
+  CHECK(rel(oio.engines.tbps_each, p.oio_engine_tbps) <= 1e-12);
+  CHECK(rel(oio.engines.edge_mm, p.oio_engine_tbps / p.oio_engine_edge_density_tbps_per_mm) <= 1e-12);
+  CHECK(rel(oio.engines.edge_mm * oio.engines.depth_mm, p.oio_engine_footprint_mm2) <= 1e-12);
+  // CPO scale-up and optical I/O scale-out: each kind counted on its own bandwidth, placed with the larger sides.
+  in.scale_up_link = LinkTech::cpo;
+  const AreaResult mix = evaluate_area(in, r, p);
+  const double cpo_edge = p.cpo_engine_tbps / p.cpo_engine_edge_density_tbps_per_mm;
+  const double oio_edge = p.oio_engine_tbps / p.oio_engine_edge_density_tbps_per_mm;
+  CHECK(mix.engines.count == 2 + 2);  // ceil(3.6 / 3.2) CPO engines + ceil(6.4 / 4) optical I/O chiplets
+  CHECK(mix.engines.cpo_tbps_per_direction == 10.0);
+  CHECK(mix.engines.edge_mm == std::max(cpo_edge, oio_edge));
+  CHECK(mix.engines.depth_mm == std::max(p.cpo_engine_footprint_mm2 / cpo_edge, p.oio_engine_footprint_mm2 / oio_edge));
+  CHECK(mix.engines.footprint_mm2 >= std::max(p.cpo_engine_footprint_mm2, p.oio_engine_footprint_mm2));
+  // A missing optical I/O constant is reported only for points that use the optical I/O chiplet.
+  AreaParams q = p;
+  q.oio_engine_footprint_mm2 = 0.0;
+  CHECK((evaluate_area(in, r, q).issues & area_issue::missing_parameter) != 0);
+  CHECK((evaluate_area(x, r, q).issues & area_issue::missing_parameter) == 0);
+}
+
 TEST_CASE("off-package IO: CPO needs XSR lanes on die and places optical engines, LR SerDes for the rest",
           "[area]") {
   const AreaParams& p = params();
@@ -435,8 +482,8 @@ TEST_CASE("the per-point area path allocates nothing (10^4 evaluations)", "[area
     in.hbm_stacks = 4 + i % 5;
     in.d2d = static_cast<D2dKind>(i % 2);
     in.d2d_tbps_per_direction = 1.0 + 0.001 * i;
-    in.scale_up_link = static_cast<LinkTech>(i % 4);
-    in.scale_out_link = static_cast<LinkTech>((i / 4) % 4);
+    in.scale_up_link = static_cast<LinkTech>(i % kLinkTechCount);
+    in.scale_out_link = static_cast<LinkTech>((i / kLinkTechCount) % kLinkTechCount);
     const AreaResult a = evaluate_area(in, r, p);
     sink += a.silicon_area_mm2 + a.engines.count + static_cast<double>(a.issues);
   }

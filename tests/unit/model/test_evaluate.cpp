@@ -88,6 +88,33 @@ TEST_CASE("every point of the default space: finite numbers, the breakdown adds 
   CHECK(feasible < space().size());  // organic MCM with HBM, at least, is not buildable
 }
 
+TEST_CASE("every point of the CPO vs pluggable example, optical I/O chiplet included, evaluates finite, and only "
+          "copper is out of reach", "[model][evaluate]") {
+  const deck::Deck d =
+      deck::load_deck(std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "examples" / "cpo_vs_pluggable.toml");
+  const KernelParams k = kernel_params_from_deck(d);
+  const search::DesignSpace s = search::design_space_from_deck(d);
+  const search::ChoiceDecoder decoder(s);
+  std::uint64_t oio = 0;
+  for (std::uint64_t i = 0; i < s.size(); ++i) {
+    const DesignChoice c = decoder.choice(i);
+    const Metrics m = evaluate(c, k);
+    INFO("point " << i << ": " << kLinkTechNames[static_cast<std::size_t>(c.scale_up_link)] << " / "
+                  << kLinkTechNames[static_cast<std::size_t>(c.scale_out_link)]);
+    CHECK((finite_non_negative(m.cost_usd) && finite_non_negative(m.cost.optics_usd) &&
+           finite_non_negative(m.power_w) && finite_non_negative(m.power.links_w) &&
+           finite_non_negative(m.latency_s) && finite_non_negative(m.throughput_tokens_per_s) &&
+           finite_non_negative(m.package_area_mm2) && finite_non_negative(m.goodput_tokens_per_s) &&
+           finite_non_negative(m.job_mtbf_h) && std::isfinite(m.tj_bound_c)));
+    // Reach: passive copper cannot span the scale-out tier; every optical technology can span both tiers.
+    const bool copper_out = c.scale_out_link == LinkTech::copper;
+    CHECK(((m.infeasible & infeasible::link_out_of_reach) != 0) == copper_out);
+    if (c.scale_up_link == LinkTech::optical_io_chiplet || c.scale_out_link == LinkTech::optical_io_chiplet) ++oio;
+  }
+  CHECK(s.size() == kLinkTechCount * kLinkTechCount);
+  CHECK(oio == 2 * kLinkTechCount - 1);
+}
+
 TEST_CASE("the kernel allocates nothing: 10^4 decodes and evaluations of default-space points", "[model][alloc]") {
   const search::ChoiceDecoder decoder(space());
   const KernelParams& p = params();

@@ -17,6 +17,7 @@ namespace {
 constexpr std::size_t kPluggable = static_cast<std::size_t>(LinkTech::pluggable_dsp);
 constexpr std::size_t kCpo = static_cast<std::size_t>(LinkTech::cpo);
 constexpr std::size_t kCopper = static_cast<std::size_t>(LinkTech::copper);
+constexpr std::size_t kOio = static_cast<std::size_t>(LinkTech::optical_io_chiplet);
 
 /// A hand-made reliability model: 1024 packages, 1 scale-up port of 1.6T, nothing fails but what a test sets.
 GoodputParams base() {
@@ -68,6 +69,25 @@ TEST_CASE("goodput: the package failure rate is the sum of perf_models.md §6.5'
   const double fru = 1.0 * 2 * 100.0 + 0.25 * (8 * 100.0 + 300.0);     // lasers, and the pluggable module
   CHECK(r.package_level_per_h == Approx(pkg * 1e-9).epsilon(1e-14));
   CHECK(r.field_replaceable_per_h == Approx(fru * 1e-9).epsilon(1e-14));
+}
+
+TEST_CASE("goodput: the optical I/O chiplet is package-level, its external laser field-replaceable",
+          "[model][goodput]") {
+  // From links.toml: serviceable = false, an external laser source, an engine failure rate.
+  const GoodputParams& shipped = test::default_params().goodput;
+  CHECK_FALSE(shipped.engine_serviceable[kOio]);
+  CHECK(shipped.engine_fit_per_port[kOio] > 0.0);
+  CHECK(shipped.lasers_per_port[kOio] > 0.0);
+  CHECK(shipped.laser_fit[kOio] > 0.0);
+  GoodputParams g = base();
+  g.lasers_per_port[kOio] = shipped.lasers_per_port[kOio];
+  g.laser_fit[kOio] = shipped.laser_fit[kOio];
+  g.engine_fit_per_port[kOio] = shipped.engine_fit_per_port[kOio];
+  g.engine_serviceable[kOio] = shipped.engine_serviceable[kOio];
+  const FailureRates r = package_failure_rates(g, 0.0, 0, LinkTech::optical_io_chiplet, LinkTech::copper);
+  CHECK(r.package_level_per_h == Approx(shipped.engine_fit_per_port[kOio] * 1e-9).epsilon(1e-14));
+  CHECK(r.field_replaceable_per_h ==
+        Approx(shipped.lasers_per_port[kOio] * shipped.laser_fit[kOio] * 1e-9).epsilon(1e-14));
 }
 
 TEST_CASE("goodput never exceeds throughput, on hand-made inputs and on the default space", "[model][goodput]") {

@@ -33,7 +33,8 @@ TEST_CASE("every area parameter is read from the shipped database and is positiv
   for (double v : {p.hybrid_bond_tbps_per_mm2, p.sram_overhead_on_die_x, p.sram_overhead_cache_die_x,
                    p.lr_serdes_mm2_per_tbps, p.lr_serdes_shoreline_tbps_per_mm, p.xsr_mm2_per_tbps,
                    p.xsr_shoreline_tbps_per_mm, p.cpo_engine_tbps, p.cpo_engine_edge_density_tbps_per_mm,
-                   p.cpo_engine_footprint_mm2, p.misc_mm2_n7, p.reticle_area_mm2, p.reticle_width_mm,
+                   p.cpo_engine_footprint_mm2, p.oio_engine_tbps, p.oio_engine_edge_density_tbps_per_mm,
+                   p.oio_engine_footprint_mm2, p.misc_mm2_n7, p.reticle_area_mm2, p.reticle_width_mm,
                    p.reticle_length_mm})
     CHECK(usable(v));
   // The field is 26 x 33 mm (node.reticle_field_low_na): its sides and its area agree.

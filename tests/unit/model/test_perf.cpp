@@ -90,13 +90,14 @@ TEST_CASE("more D2D bandwidth never lowers throughput", "[perf][property]") {
   }
 }
 
-TEST_CASE("CPO draws less link power than pluggable DSP or LPO optics at equal bandwidth", "[perf][property]") {
+TEST_CASE("the optical I/O chiplet draws less link power than CPO, CPO less than pluggable DSP or LPO optics at equal bandwidth", "[perf][property]") {
   DesignChoice c = monolithic(6, 1.83);
   const auto links_w = [&](LinkTech up, LinkTech out) {
     c.scale_up_link = up;
     c.scale_out_link = out;
     return evaluate(c, params()).power.links_w;
   };
+  CHECK(links_w(LinkTech::optical_io_chiplet, LinkTech::optical_io_chiplet) < links_w(LinkTech::cpo, LinkTech::cpo));
   CHECK(links_w(LinkTech::cpo, LinkTech::cpo) < links_w(LinkTech::lpo, LinkTech::lpo));
   CHECK(links_w(LinkTech::lpo, LinkTech::lpo) < links_w(LinkTech::pluggable_dsp, LinkTech::pluggable_dsp));
   // Always-on: link power does not depend on how busy the package is (a slower clock moves fewer bytes per s).
