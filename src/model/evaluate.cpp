@@ -66,7 +66,12 @@ bool over(double area_mm2, double limit_mm2) noexcept { return limit_mm2 > 0.0 &
 const char* infeasibility_name(std::uint32_t bit) noexcept {
   if (bit == 0 || (bit & (bit - 1)) != 0) return "";
   if (bit < (1u << infeasible::kGeometryBitShift)) return area_issue_name(bit);
-  if (bit < (1u << infeasible::kKernelBitShift)) return geometry_issue_name(bit >> infeasible::kGeometryBitShift);
+  if (bit < (1u << infeasible::kKernelBitShift)) {
+    const std::uint32_t g = bit >> infeasible::kGeometryBitShift;
+    // Both stages have an invalid_input reason: the geometry's gets its own name, so /stats and `evaluate` never
+    // list two reasons under one name.
+    return g == geometry_issue::invalid_input ? "geometry_invalid_input" : geometry_issue_name(g);
+  }
   switch (bit) {
     case infeasible::die_over_max_area: return "die_over_max_area";
     case infeasible::die_not_on_wafer: return "die_not_on_wafer";

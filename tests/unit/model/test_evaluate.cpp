@@ -7,6 +7,8 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <set>
+#include <string>
 
 #include "alloc_counter.hpp"
 #include "chipdse/deck/deck.hpp"
@@ -193,4 +195,16 @@ TEST_CASE("infeasibility reasons: HBM on laminate, too little HBM, a die over th
   bad.compute_count = 17;
   bad.partitioning = Partitioning::chiplets;
   CHECK(evaluate(bad, params()).infeasible == infeasible::invalid_choice);
+}
+
+TEST_CASE("every infeasibility reason has a name of its own", "[model][evaluate]") {
+  std::set<std::string> names;
+  for (std::uint32_t bit = 0; bit < infeasible::count; ++bit) {
+    const std::string name = infeasibility_name(1u << bit);
+    if (name.empty()) continue;  // unused bits of the area and geometry ranges
+    INFO("bit " << bit << ": " << name);
+    CHECK(names.insert(name).second);
+  }
+  CHECK(names.count("invalid_input") == 1);
+  CHECK(names.count("geometry_invalid_input") == 1);
 }
