@@ -344,3 +344,28 @@ TEST_CASE("tile quantisation: a batch one row over a multiple of the half tile p
   CHECK(many.params.perf.demand.decode_tile_efficiency <= 806.0 / 832.0);
   CHECK(many.params.perf.demand.decode_tile_efficiency > 0.0);
 }
+
+TEST_CASE("ridge points of the calibration devices: peak FLOPs over HBM bandwidth as in their datasheets",
+          "[perf][calibration]") {
+  // shared/reference/perf_models.md §7, T1: H100 989 TF / 3.35 TB/s, H200 989 / 4.8, MI300X 1307.4 / 5.3 (BF16
+  // dense, FLOP per byte), exact to 1e-9: the decks must carry the datasheet numbers into the model unchanged.
+  const std::filesystem::path cal = std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "calibration";
+  const struct {
+    const char* deck;
+    double tflops, tb_per_s;
+  } devices[] = {{"h100_llama2_70b_offline.toml", 989.0, 3.35},
+                 {"h200_llama2_70b_offline.toml", 989.0, 4.8},
+                 {"mi300x_llama2_70b_offline.toml", 1307.4, 5.3}};
+  for (const auto& dev : devices) {
+    const deck::Deck d = deck::load_deck(cal / dev.deck);
+    const KernelParams k = kernel_params_from_deck(d);
+    REQUIRE(d.space.hbm.size() == 1);
+    REQUIRE(d.space.hbm_stacks.size() == 1);
+    HbmGen gen{};
+    for (std::size_t i = 0; i < kHbmGenCount; ++i)
+      if (kHbmGenNames[i] == d.space.hbm.front()) gen = static_cast<HbmGen>(i);
+    const double bytes_per_s = static_cast<double>(d.space.hbm_stacks.front()) * k.perf.hbm_bytes_per_s[static_cast<std::size_t>(gen)];
+    INFO(dev.deck);
+    CHECK(k.perf.reference_peak_flops / bytes_per_s == Approx(dev.tflops / dev.tb_per_s).epsilon(1e-9));
+  }
+}
