@@ -369,3 +369,38 @@ TEST_CASE("ridge points of the calibration devices: peak FLOPs over HBM bandwidt
     CHECK(k.perf.reference_peak_flops / bytes_per_s == Approx(dev.tflops / dev.tb_per_s).epsilon(1e-9));
   }
 }
+
+TEST_CASE("DVFS clamp: power at most the limit or the point is infeasible, the clock only falls, throughput only falls",
+          "[perf][dvfs]") {
+  // perf_models.md §7 T6: TDP clamp => P <= TDP. Training on the registry workload; a limit that binds.
+  const std::string wl = "kind = \"training\"\n";
+  const Loaded free = load(wl);
+  const Loaded clamped = load(wl, "[constraints]\ntdp_w = 450.0\ntdp_policy = \"dvfs\"\n");
+  const Loaded strict = load(wl, "[constraints]\ntdp_w = 450.0\n");
+  REQUIRE(clamped.params.perf.tdp_dvfs);
+  int bound = 0, met = 0;
+  for (const HbmGen hbm : {HbmGen::hbm3, HbmGen::hbm3e})
+    for (int stacks : {4, 6, 8})
+      for (double clock : {1.4, 1.6, 1.83, 1.98}) {
+        const DesignChoice c = monolithic(hbm, stacks, clock);
+        const Metrics f = evaluate(c, free.params), m = evaluate(c, clamped.params), s = evaluate(c, strict.params);
+        INFO("stacks " << stacks << " clock " << clock << ": free " << f.power_w << " W, clamped " << m.power_w << " W");
+        CHECK(m.effective_clock_ghz <= clock);
+        CHECK(m.throughput_tokens_per_s <= f.throughput_tokens_per_s);
+        if (f.power_w <= 450.0) {  // the limit does not bind: nothing changes
+          CHECK(m.effective_clock_ghz == clock);
+          CHECK(m.power_w == f.power_w);
+          CHECK((s.infeasible & infeasible::power_over_tdp) == 0);
+        } else {
+          ++bound;
+          CHECK((s.infeasible & infeasible::power_over_tdp) != 0);  // the default policy rejects it
+          CHECK(m.effective_clock_ghz < clock);
+          if ((m.infeasible & infeasible::power_over_tdp) == 0) {
+            ++met;
+            CHECK(m.power_w <= 450.0);
+          }
+        }
+      }
+  CHECK(bound > 0);
+  CHECK(met == bound);  // every binding point reached the limit (compute power can always be lowered here)
+}
