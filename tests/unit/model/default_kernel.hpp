@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/model/kernel_params.hpp"
@@ -17,6 +18,20 @@ inline const deck::Deck& default_deck() {
 inline const model::KernelParams& default_params() {
   static const model::KernelParams p = model::kernel_params_from_deck(default_deck());
   return p;
+}
+
+/// The head of a test deck: the technology include, [study] and the H100 reference (cal.nvidia_h100_sxm5_2022:
+/// 989 TF BF16 at 1.83 GHz, N5, 60 MB, 80 GB, NVLink4 900 GB/s, 400 Gb/s NIC); append tables after it.
+inline std::string h100_deck_head(const std::string& study) {
+  return "include = [\"tech/tech.toml\"]\n[study]\nname = \"" + study + "\"\n" + R"([reference]
+peak_dense_tflops = 989.0
+node = "N5"
+clock_ghz = 1.83
+sram_mb = 60.0
+hbm_capacity_gb = 80.0
+scale_up_gb_per_s = 900.0
+scale_out_gbps = 400.0
+)";
 }
 
 }  // namespace chipdse::test

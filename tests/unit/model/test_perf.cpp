@@ -131,18 +131,7 @@ TEST_CASE("NRE, energy and capex enter the TCO per million tokens as stated", "[
 }
 
 TEST_CASE("inference: decode is memory-bound, so time per output token falls with HBM bandwidth", "[perf][inference]") {
-  std::string text = R"(include = ["tech/tech.toml"]
-[study]
-name = "inference"
-[reference]
-peak_dense_tflops = 989.0
-node = "N5"
-clock_ghz = 1.83
-sram_mb = 60.0
-hbm_capacity_gb = 80.0
-scale_up_gb_per_s = 900.0
-scale_out_gbps = 400.0
-[space]
+  std::string text = test::h100_deck_head("inference") + R"([space]
 partitioning = ["monolithic"]
 compute_node = ["N5"]
 packaging = ["cowos_s"]

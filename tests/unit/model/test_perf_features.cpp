@@ -25,19 +25,7 @@ struct Loaded {
 
 // A deck with the H100 reference and the given [workload] body (registry defaults for every other key).
 Loaded load(const std::string& workload, const std::string& reference_extra = "") {
-  const std::string text = R"(include = ["tech/tech.toml"]
-[study]
-name = "perf_features"
-[reference]
-peak_dense_tflops = 989.0
-precision = "bf16"
-node = "N5"
-clock_ghz = 1.83
-sram_mb = 60.0
-hbm_capacity_gb = 80.0
-scale_up_gb_per_s = 900.0
-scale_out_gbps = 400.0
-)" + reference_extra + "[workload]\n" + workload + "\n";
+  const std::string text = test::h100_deck_head("perf_features") + reference_extra + "[workload]\n" + workload + "\n";
   Loaded l{deck::load_deck_text(text, std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "perf_features_test.toml"),
            {}};
   l.params = kernel_params_from_deck(l.deck);
