@@ -128,7 +128,8 @@ Deck resolve_deck(TomlDocument doc, const std::filesystem::path& path, const std
   d.reference = {dv.real("reference.peak_dense_tflops"), dv.text("reference.precision"), dv.text("reference.node"),
                  dv.real("reference.clock_ghz"),         dv.real("reference.sram_mb"),
                  dv.real("reference.hbm_capacity_gb"),   dv.real("reference.scale_up_gb_per_s"),
-                 dv.real("reference.scale_out_gbps"),    dv.integer("reference.compute_units")};
+                 dv.real("reference.scale_out_gbps"),    dv.integer("reference.compute_units"),
+                 dv.integer("reference.scale_up_domain_packages")};
 
   SpaceAxes& s = d.space;
   s.partitioning = dv.names("space.partitioning");

@@ -31,6 +31,7 @@ struct ReferenceDesign {
   double scale_up_gb_per_s = 0;
   double scale_out_gbps = 0;
   std::int64_t compute_units = 0;  ///< SMs / CUs the matrix tiles are spread over (wave quantisation)
+  std::int64_t scale_up_domain_packages = 0;  ///< packages joined by one scale-up network (NVLink domain)
 };
 
 /// [space]: the values of each axis (DESIGN.md §1). Which axes exist depends on the partitioning.

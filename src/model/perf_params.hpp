@@ -91,6 +91,7 @@ struct PerfParams {
   std::array<double, kLinkTechCount> link_reach_m{};  ///< link.<tech>.reach_m (copper: reach_100g_lane_m)
   double scale_up_reach_m = 0.0;       ///< distance a scale-up link spans (link.cluster.scale_up_reach_m)
   double scale_out_reach_m = 0.0;
+  double scale_up_domain = 1.0;        ///< reference.scale_up_domain_packages
   double scale_up_bytes_per_s = 0.0;   ///< per package, per direction
   double scale_out_bytes_per_s = 0.0;  ///< per package, per direction
   // Power

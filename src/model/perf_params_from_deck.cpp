@@ -190,6 +190,7 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   p.software_latency_s = v("link.cluster.collective_software_latency_ns") * 1e-9;
   p.dsp_latency_s = v("link.cluster.dsp_retimer_latency_ns") * 1e-9;
   p.protocol_efficiency = v("link.cluster.protocol_efficiency");
+  p.scale_up_domain = static_cast<double>(deck.reference.scale_up_domain_packages);
   p.scale_up_bytes_per_s = deck.reference.scale_up_gb_per_s * 1e9 / 2.0;  // NVLink GB/s counts both directions
   p.scale_out_bytes_per_s = deck.reference.scale_out_gbps * 1e9 / 8.0;     // Gb/s per direction
   // On-die dynamic energy per BF16 FLOP at N5 and nominal clock: a calibration constant, fitted on H100's power

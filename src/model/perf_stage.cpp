@@ -67,6 +67,20 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
     if (t == Tier::package && c.partitioning == Partitioning::monolithic) return 0.0;
     return ring_all_reduce_s(bytes, static_cast<int>(ranks), link_of(t));
   };
+  // Data-parallel gradient all-reduce. Megatron orders ranks tensor-parallel first, then data-parallel (Narayanan et
+  // al., SC21, §3), so a scale-up domain of D packages holds D / TP replicas of a stage when TP runs over scale-up: over
+  // scale-out those reduce hierarchically (reduce-scatter over scale-up, all-reduce of 1/p1 over scale-out,
+  // all-gather over scale-up; model/collectives.hpp), p1 = the largest divisor of DP not above D / TP.
+  const auto dp_all_reduce_s = [&]() noexcept {
+    if (d.data_tier != Tier::scale_out || d.tensor_tier == Tier::scale_out || d.dp <= 1.0)
+      return collective(d.data_tier, d.dp_allreduce_bytes, d.dp);
+    const int dp = static_cast<int>(d.dp);
+    const double tp_packages = d.tensor_tier == Tier::scale_up ? d.tp : 1.0;  // package tier: TP inside one package
+    int p1 = std::min(dp, static_cast<int>(p.scale_up_domain / tp_packages));
+    while (p1 > 1 && dp % p1 != 0) --p1;
+    if (p1 <= 1) return collective(d.data_tier, d.dp_allreduce_bytes, d.dp);
+    return hierarchical_all_reduce_s(d.dp_allreduce_bytes, p1, link_of(Tier::scale_up), dp / p1, link_of(Tier::scale_out));
+  };
   // MoE token dispatch and combine: all-to-all among the expert-parallel ranks (switched, full bisection).
   const auto all_to_all = [&](double bytes) noexcept {
     if (d.expert_tier == Tier::package && c.partitioning == Partitioning::monolithic) return 0.0;
@@ -88,7 +102,7 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
     const double t_pp = d.pp > 1.0 ? 2.0 * (pp.alpha_s + d.pp_message_bytes / pp.beta_bytes_per_s) : 0.0;
     const double t_ep = d.ep_alltoalls_per_micro_batch * all_to_all(d.ep_message_bytes);
     const double t_mb = t_local + t_tp + t_pp + t_ep;
-    const double t_dp = collective(d.data_tier, d.dp_allreduce_bytes, d.dp);
+    const double t_dp = dp_all_reduce_s();
     const double backward = d.micro_batches * t_local * d.backward_share;
     const double t_opt = d.optimizer_hbm_bytes / hbm_bw;
     step_s = (d.micro_batches + d.pp - 1.0) * t_mb + std::max(0.0, t_dp - backward) + t_opt;

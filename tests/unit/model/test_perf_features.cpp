@@ -392,3 +392,34 @@ TEST_CASE("DVFS clamp: power at most the limit or the point is infeasible, the c
   CHECK(bound > 0);
   CHECK(met == bound);  // every binding point reached the limit (compute power can always be lowered here)
 }
+
+TEST_CASE("DP gradient all-reduce: hierarchical inside a scale-up domain, flat when TP fills the domain", "[perf][dp]") {
+  // TP 2 in a domain of 8: 4 replicas of a stage share a domain and reduce over scale-up first.
+  const std::string wl = "kind = \"training\"\ncluster_packages = 64\ntensor_parallel = 2\npipeline_parallel = 1\n"
+                         "global_batch_sequences = 64\ntensor_tier = \"scale_up\"\ndata_tier = \"scale_out\"\n";
+  const Loaded dom8 = load(wl, "scale_up_domain_packages = 8\n");
+  const Loaded dom1 = load(wl, "scale_up_domain_packages = 1\n");
+  const DesignChoice c = monolithic(HbmGen::hbm3e, 6, 1.83);
+  const WorkloadDemand& d = dom8.params.perf.demand;
+  REQUIRE(d.dp == 32.0);
+  const PerfParams& p = dom8.params.perf;
+  const double up_beta = p.scale_up_bytes_per_s * p.protocol_efficiency;
+  const double out_beta = p.scale_out_bytes_per_s * p.protocol_efficiency;
+  // Neither tier retimes: copper scale-up, CPO scale-out (the `monolithic` choice): alpha = software + switch.
+  const double alpha_up = p.software_latency_s + p.switch_latency_s, a_out = alpha_up;
+  const double M = d.dp_allreduce_bytes;
+  // Flat ring over 32 ranks on scale-out versus RS(4) + AR(8 of M / 4) + AG(4): written out (perf_models.md §6.3).
+  const double flat = 2.0 * 31.0 * a_out + 2.0 * 31.0 / 32.0 * M / out_beta;
+  const double rs_ag = 2.0 * (3.0 * alpha_up + 3.0 / 4.0 * M / up_beta);
+  const double hier = rs_ag + 2.0 * 7.0 * a_out + 2.0 * 7.0 / 8.0 * (M / 4.0) / out_beta;
+  REQUIRE(hier < flat);
+  const Metrics m8 = evaluate(c, dom8.params), m1 = evaluate(c, dom1.params);
+  // Only the exposed part of the DP sync shows in the step: the difference is at most flat - hier, never negative.
+  CHECK(m8.latency_s < m1.latency_s);  // the flat sync is exposed here (70 GB of gradients over 50 GB/s)
+  CHECK(m1.latency_s - m8.latency_s <= (flat - hier) * (1.0 + 1e-12));
+  // TP filling the domain (8 of 8): no replica shares it, the reduction stays flat.
+  const std::string wl8 = "kind = \"training\"\ncluster_packages = 64\ntensor_parallel = 8\npipeline_parallel = 1\n"
+                          "global_batch_sequences = 64\n";
+  CHECK(evaluate(c, load(wl8, "scale_up_domain_packages = 8\n").params).latency_s ==
+        evaluate(c, load(wl8, "scale_up_domain_packages = 1\n").params).latency_s);
+}
