@@ -1,27 +1,34 @@
 // The performance and power stage of the kernel (evaluate.hpp; constants and demand in perf_params.hpp).
 //
 // Time (shared/reference/perf_models.md §6.3), per micro-batch of one pipeline stage on one package:
-//   ceilings  t_c = F / (P_peak u),  t_hbm = Q / (n_stacks BW_stack eta_hbm),
+//   ceilings  t_c = F / (P_peak eta_gemm u_tile),  t_hbm = Q / (n_stacks BW_stack eta_hbm),
 //             t_d2d = Q_cross / (k BW_d2d)   (chiplets_io*: all HBM traffic crosses from the IO die to the
 //                                             compute dies; chiplets: the (k - 1) / k remote share of an
 //                                             interleaved address map; monolithic: none)
-//   local     t = max + (1 - omega) (sum - max)
+//             u_tile: tile and wave quantisation of the layer's matrix products (perf_params_from_deck.cpp)
+//   local     t = max + (1 - omega) (sum - max), per operator
 //   TP        n_AR ring all-reduces of M over p = TP on the tensor tier: 2 (p - 1) alpha + 2 (p - 1) / p M / beta
+//   EP        MoE dispatch and combine: all-to-all among the ep ranks on the expert tier (model/collectives.hpp)
 //   PP        forward and backward point-to-point: 2 (alpha + M / beta)
-// Training step (1F1B): T = (m + PP - 1) t_mb + max(0, T_DP - backward time) + optimizer pass over HBM.
-// Inference: TTFT = PP (prefill of the prompt); TPOT = PP (decode step); tokens/s per package =
-//   batch / (TTFT / output_tokens + TPOT) / (TP PP).
+// Training step (1F1B): T = (m + PP - 1) t_mb + max(0, T_DP - backward time) + optimizer pass over HBM; with full
+//   activation recomputation the executed FLOPs are 4/3 of the model's; T_DP is hierarchical inside a scale-up
+//   domain (dp_all_reduce_s).
+// Inference: TTFT = PP (prefill of the prompt); TPOT = PP (decode step = matrix products over the weights + attention
+//   over the KV cache, each at its own roofline; the KV stream at kv_cache_bandwidth_efficiency of the HBM ceiling);
+//   tokens/s per package = batch / (TTFT / output_tokens + TPOT) / (TP PP).
 // Tiers: package = the D2D fabric (alpha = UCIe one-way latency; a monolithic die has no package collective),
 //   scale_up / scale_out = the reference's per-package bandwidth per direction x protocol efficiency, alpha =
 //   collective software latency + switch + the DSP retimer for pluggable DSP optics.
 // Peak: the reference compute at its precision, times the workload's precision rate, times clock / reference clock.
 //
-// Power (§6.4), average over the step: compute = FLOP/s x e_flop(node) (clock / f_nom(node))^(gamma - 1), with
-//   e_flop = the fitted on-die energy per BF16 FLOP at N5 (compute.common.core_energy_pj_per_flop) scaled by energy_per_op_rel_n7 and the precision, f_nom(node) =
-//   reference clock x fmax_rel_n7(node) / fmax_rel_n7(reference node); SRAM = 2 x HBM bytes (each byte staged
-//   once in and out) x 8 x pJ/bit; HBM and D2D bytes x 8 x pJ/bit; links always on = port rate per direction x
-//   pJ/bit of the technology (lasers, SerDes and DSP burn whether or not data moves); leakage = silicon area x
-//   the static density.
+// Power (§6.4), average over the step: compute = executed FLOP/s x e_flop(node) (clock / f_nom(node))^(gamma - 1),
+//   e_flop = the fitted on-die energy per BF16 FLOP at N5 (compute.common.core_energy_pj_per_flop) scaled by
+//   energy_per_op_rel_n7 and the precision, f_nom(node) = reference clock x fmax_rel_n7(node) /
+//   fmax_rel_n7(reference node); SRAM = 2 x HBM bytes (each byte staged once in and out) x 8 x pJ/bit; HBM and D2D
+//   bytes x 8 x pJ/bit; links always on = port rate per direction x pJ/bit of the technology (lasers, SerDes and DSP
+//   burn whether or not data moves); leakage = silicon area x the static density. With constraints.tdp_policy =
+//   "dvfs" the clock is lowered until the package meets tdp_w (evaluate_performance).
+
 #include <algorithm>
 #include <cmath>
 
