@@ -23,7 +23,7 @@ double bytes_of(const std::string& precision) {
 // waves of `units` tiles; useful / padded FLOPs over the matrix products of one transformer layer on one TP rank
 // (QKV, attention output, gated FFN up + gate, down; MoE: each expert sees M top_k / E tokens).
 struct Tiles {
-  double m = 128.0, n = 128.0, k = 64.0, units = 1.0;
+  double m = 0.0, n = 0.0, k = 0.0, units = 0.0;  // compute.common.gemm_tile_*, reference.compute_units
 };
 double padded_flops_with(double M, double N, double K, double tile_m, const Tiles& t) {
   const double tiles = std::ceil(M / tile_m) * std::ceil(N / t.n);
