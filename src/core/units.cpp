@@ -33,6 +33,7 @@ constexpr std::array kUnits = {
     UnitInfo{"K/W", "kelvin per watt (thermal resistance)"},
     UnitInfo{"C", "degrees Celsius"},
     UnitInfo{"K", "kelvin"},
+    UnitInfo{"1/K", "per kelvin (a temperature coefficient)"},
     UnitInfo{"pJ/bit", "picojoules per bit moved"},
     UnitInfo{"pJ/FLOP", "picojoules per floating-point operation"},
     UnitInfo{"pJ", "picojoules"},

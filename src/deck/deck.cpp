@@ -45,6 +45,59 @@ std::optional<double> optional_real(const DeckValues& dv, const std::string& key
   return dv.real(key);
 }
 
+/// Packages one model replica spans: tensor-parallel ranks on the package tier are the compute dies of one package.
+std::int64_t replica_packages(std::int64_t tensor_parallel, std::int64_t pipeline_parallel, const std::string& tensor_tier) {
+  return (tensor_tier == "package" ? 1 : tensor_parallel) * pipeline_parallel;
+}
+
+/// The relations a parallel mapping must satisfy with the workload. `key_of` and `where_of` name and locate a
+/// mapping key (tensor_parallel, ...) as the user wrote it, `rank_of` says how: 2 set by the mapping entry, 1 written
+/// in [workload], 0 a default; `label` prefixes the problem for a named mapping.
+template <typename KeyOf, typename WhereOf, typename RankOf>
+void check_mapping(const Deck& d, const Mapping& m, KeyOf key_of, WhereOf where_of, RankOf rank_of,
+                   const std::string& label) {
+  const Workload& w = d.workload;
+  const DeckValues& v = d.values;
+  auto fail = [&](const std::string& k, const std::string& problem, std::int64_t value, const std::string& allowed) {
+    throw InputError(where_of(k), key_of(k), label + problem, std::to_string(value), allowed);
+  };
+  if (m.expert_parallel > w.experts)
+    fail("expert_parallel", "exceeds workload.experts = " + std::to_string(w.experts), m.expert_parallel,
+         "at most the number of experts");
+  const std::int64_t model_parallel = replica_packages(m.tensor_parallel, m.pipeline_parallel, m.tensor_tier);
+  const std::string what = m.tensor_tier == "package" ? "pipeline_parallel (tensor_parallel runs inside the package)"
+                                                      : "tensor_parallel x pipeline_parallel";
+  if (w.cluster_packages % model_parallel != 0) {
+    // With the [workload] mapping the cluster size is the key to fix; a named mapping's degrees are its own.
+    const std::string problem = "workload.cluster_packages = " + std::to_string(w.cluster_packages) +
+                                " is not a multiple of " + what + " = " + std::to_string(model_parallel);
+    if (label.empty())
+      throw InputError(v.where("workload.cluster_packages"), "workload.cluster_packages",
+                       "is not a multiple of " + what + " = " + std::to_string(model_parallel),
+                       std::to_string(w.cluster_packages), "a multiple of " + std::to_string(model_parallel));
+    // Point at the degree the user wrote closest to the mapping (tensor_parallel on a tie).
+    const bool pp = rank_of("pipeline_parallel") > rank_of("tensor_parallel");
+    fail(pp ? "pipeline_parallel" : "tensor_parallel", problem, pp ? m.pipeline_parallel : m.tensor_parallel,
+         "tensor_parallel x pipeline_parallel dividing " + std::to_string(w.cluster_packages));
+  }
+  // Expert-parallel groups are carved out of the data-parallel replicas (GShard / DeepSpeed-MoE convention): each
+  // group of expert_parallel replicas shares one copy of the experts.
+  if (m.data_parallel % m.expert_parallel != 0)
+    fail("expert_parallel",
+         "does not divide the data-parallel degree cluster_packages / (" + what + ") = " +
+             std::to_string(m.data_parallel),
+         m.expert_parallel, "a divisor of " + std::to_string(m.data_parallel));
+  if (m.pipeline_parallel > w.layers)
+    fail("pipeline_parallel", "more stages than layers (" + std::to_string(w.layers) + ")", m.pipeline_parallel,
+         "at most workload.layers");
+  if (w.kind == "training" && w.global_batch_sequences % (m.data_parallel * w.micro_batch_sequences) != 0) {
+    const std::int64_t unit = m.data_parallel * w.micro_batch_sequences;
+    throw InputError(v.where("workload.global_batch_sequences"), "workload.global_batch_sequences",
+                     label + "is not a multiple of data_parallel x micro_batch_sequences = " + std::to_string(unit),
+                     std::to_string(w.global_batch_sequences), "a multiple of " + std::to_string(unit));
+  }
+}
+
 /// Relations between keys that no single row can check.
 void check_relations(const Deck& d) {
   const DeckValues& v = d.values;
@@ -68,29 +121,25 @@ void check_relations(const Deck& d) {
   if (w.top_k > w.experts)
     fail("workload.top_k", "exceeds workload.experts = " + std::to_string(w.experts), std::to_string(w.top_k),
          "1 <= top_k <= experts");
-  if (w.expert_parallel > w.experts)
-    fail("workload.expert_parallel", "exceeds workload.experts = " + std::to_string(w.experts),
-         std::to_string(w.expert_parallel), "at most the number of experts");
-  const std::int64_t model_parallel = w.tensor_parallel * w.pipeline_parallel;
-  if (w.cluster_packages % model_parallel != 0)
-    fail("workload.cluster_packages",
-         "is not a multiple of tensor_parallel x pipeline_parallel = " + std::to_string(model_parallel),
-         std::to_string(w.cluster_packages), "a multiple of " + std::to_string(model_parallel));
-  // Expert-parallel groups are carved out of the data-parallel replicas (GShard / DeepSpeed-MoE convention): each
-  // group of expert_parallel replicas shares one copy of the experts.
-  if (w.cluster_packages % model_parallel == 0 && (w.cluster_packages / model_parallel) % w.expert_parallel != 0)
-    fail("workload.expert_parallel",
-         "does not divide the data-parallel degree cluster_packages / (tensor_parallel x pipeline_parallel) = " +
-             std::to_string(w.cluster_packages / model_parallel),
-         std::to_string(w.expert_parallel), "a divisor of " + std::to_string(w.cluster_packages / model_parallel));
-  if (w.pipeline_parallel > w.layers)
-    fail("workload.pipeline_parallel", "more stages than layers (" + std::to_string(w.layers) + ")",
-         std::to_string(w.pipeline_parallel), "at most workload.layers");
-  if (w.kind == "training" && w.global_batch_sequences % (w.data_parallel * w.micro_batch_sequences) != 0)
-    fail("workload.global_batch_sequences",
-         "is not a multiple of data_parallel x micro_batch_sequences = " +
-             std::to_string(w.data_parallel * w.micro_batch_sequences),
-         std::to_string(w.global_batch_sequences), "a multiple of " + std::to_string(w.data_parallel * w.micro_batch_sequences));
+  if (d.space.mapping.empty()) {
+    check_mapping(d, w.mapping(), [](const std::string& k) { return "workload." + k; },
+                  [&](const std::string& k) { return v.where("workload." + k); },
+                  [&](const std::string& k) { return v.at("workload." + k).from_default ? 0 : 1; }, "");
+  } else {
+    for (std::size_t i = 0; i < d.space.mapping.size(); ++i) {
+      const MappingEntry& e = v.mappings[i];
+      // A key the entry set is named as written; one it took from [workload] is named there.
+      const auto key_of = [&](const std::string& k) {
+        return e.values.count(k) ? "space.mapping[" + std::to_string(i) + "]." + k : "workload." + k;
+      };
+      const auto where_of = [&](const std::string& k) {
+        if (const auto it = e.values.find(k); it != e.values.end()) return it->second.where;
+        return v.at("workload." + k).from_default ? e.where : v.where("workload." + k);
+      };
+      const auto rank_of = [&](const std::string& k) { return e.values.count(k) ? 2 : v.at("workload." + k).from_default ? 0 : 1; };
+      check_mapping(d, d.space.mapping[i], key_of, where_of, rank_of, "mapping '" + e.name + "': ");
+    }
+  }
   if (d.objectives.size() < 2 || d.objectives.size() > 6)
     fail("objectives.list", "needs 2 to 6 objectives", std::to_string(d.objectives.size()) + " objective(s)",
          "2 to 6 names of DESIGN.md §2");
@@ -165,12 +214,28 @@ Deck resolve_deck(TomlDocument doc, const std::filesystem::path& path, const std
   w.tensor_parallel = dv.integer("workload.tensor_parallel");
   w.pipeline_parallel = dv.integer("workload.pipeline_parallel");
   w.expert_parallel = dv.integer("workload.expert_parallel");
-  w.data_parallel = w.cluster_packages / (w.tensor_parallel * w.pipeline_parallel);
+  w.data_parallel = w.cluster_packages / replica_packages(w.tensor_parallel, w.pipeline_parallel, dv.text("workload.tensor_tier"));
   w.tensor_tier = dv.text("workload.tensor_tier");
   w.activation_recompute = dv.text("workload.activation_recompute");
   w.pipeline_tier = dv.text("workload.pipeline_tier");
   w.data_tier = dv.text("workload.data_tier");
   w.expert_tier = dv.text("workload.expert_tier");
+  for (const MappingEntry& e : dv.mappings) {
+    Mapping m = w.mapping();
+    m.name = e.name;
+    for (const auto& [k, val] : e.values) {
+      if (k == "tensor_parallel") m.tensor_parallel = std::get<std::int64_t>(val.value);
+      else if (k == "pipeline_parallel") m.pipeline_parallel = std::get<std::int64_t>(val.value);
+      else if (k == "expert_parallel") m.expert_parallel = std::get<std::int64_t>(val.value);
+      else if (k == "tensor_tier") m.tensor_tier = std::get<std::string>(val.value);
+      else if (k == "pipeline_tier") m.pipeline_tier = std::get<std::string>(val.value);
+      else if (k == "data_tier") m.data_tier = std::get<std::string>(val.value);
+      else if (k == "expert_tier") m.expert_tier = std::get<std::string>(val.value);
+    }
+    // Integer division is exact once check_relations has passed; before that it only feeds the messages.
+    m.data_parallel = w.cluster_packages / replica_packages(m.tensor_parallel, m.pipeline_parallel, m.tensor_tier);
+    s.mapping.push_back(std::move(m));
+  }
 
   d.constraints = {dv.real("constraints.tj_max_c"), dv.text("constraints.cooling"), optional_real(dv, "constraints.tdp_w"),
                    dv.real("constraints.max_die_area_mm2"), optional_real(dv, "constraints.ttft_slo_s"),
@@ -194,6 +259,16 @@ Deck resolve_deck(TomlDocument doc, const std::filesystem::path& path, const std
 }
 
 }  // namespace
+
+Mapping Workload::mapping() const {
+  return {"workload", tensor_parallel, pipeline_parallel, expert_parallel, data_parallel,
+          tensor_tier, pipeline_tier, data_tier, expert_tier};
+}
+
+std::vector<Mapping> deck_mappings(const Deck& deck) {
+  if (!deck.space.mapping.empty()) return deck.space.mapping;
+  return {deck.workload.mapping()};
+}
 
 Deck load_deck(const std::filesystem::path& path, const std::vector<Override>& extra) {
   return resolve_deck(load_toml_with_includes(path), path, extra);

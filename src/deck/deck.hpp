@@ -34,6 +34,15 @@ struct ReferenceDesign {
   std::int64_t scale_up_domain_packages = 0;  ///< packages joined by one scale-up network (NVLink domain)
 };
 
+/// One parallel mapping of the workload onto the cluster: the degrees and the tier each dimension's collectives
+/// run on (package = across chiplets over D2D, scale_up, scale_out).
+struct Mapping {
+  std::string name;  ///< the [[space.mapping]] name; "workload" for the fixed mapping of [workload]
+  std::int64_t tensor_parallel = 1, pipeline_parallel = 1, expert_parallel = 1;
+  std::int64_t data_parallel = 1;  ///< derived: cluster_packages / (tensor_parallel [1 on the package tier] * pipeline_parallel)
+  std::string tensor_tier, pipeline_tier, data_tier, expert_tier;
+};
+
 /// [space]: the values of each axis (DESIGN.md §1). Which axes exist depends on the partitioning.
 struct SpaceAxes {
   std::vector<std::string> partitioning;
@@ -44,6 +53,7 @@ struct SpaceAxes {
   std::vector<std::int64_t> hbm_stacks;
   std::vector<std::string> scale_up_link, scale_out_link;
   std::vector<double> clock_ghz;
+  std::vector<Mapping> mapping;  ///< [[space.mapping]]; empty: the [workload] mapping is fixed (no mapping axis)
 };
 
 /// [workload]: the transformer and how it is mapped onto the cluster.
@@ -54,9 +64,12 @@ struct Workload {
   std::int64_t sequence_length = 0, global_batch_sequences = 0, output_tokens = 0, micro_batch_sequences = 1;
   std::string precision;
   std::int64_t cluster_packages = 1, tensor_parallel = 1, pipeline_parallel = 1, expert_parallel = 1;
-  std::int64_t data_parallel = 1;  ///< derived: cluster_packages / (tensor_parallel * pipeline_parallel)
+  std::int64_t data_parallel = 1;  ///< derived: cluster_packages / (tensor_parallel [1 on the package tier] * pipeline_parallel)
   std::string tensor_tier, pipeline_tier, data_tier, expert_tier;
   std::string activation_recompute;  ///< "none" | "full" (one extra forward pass per micro-batch)
+
+  /// The mapping of [workload] as a Mapping named "workload".
+  Mapping mapping() const;
 };
 
 /// [constraints]
@@ -110,6 +123,9 @@ struct Deck {
   std::vector<std::pair<std::string, std::string>> thermal_petsc;  ///< [thermal.petsc], for set_petsc_options
   DeckValues values;                ///< every checked key with where it was written
 };
+
+/// The mappings the kernel evaluates, in axis order: [[space.mapping]] when given, else the [workload] mapping.
+std::vector<Mapping> deck_mappings(const Deck& deck);
 
 /// Loads a deck and its includes, checks every key against the schema registry, applies [overrides] and
 /// then `extra` overrides (a sweep case, command-line settings), and checks the relations between keys.

@@ -87,6 +87,8 @@ std::string read_choice(const toml::node& n, const SchemaRow& row, const std::st
   throw InputError(location_of(n), key, "unknown name", "\"" + s + "\"", allowed_names(s, allowed));
 }
 
+}  // namespace
+
 Value read_value(const toml::node& n, const SchemaRow& row, const std::string& key, const tech::TechDatabase& tech) {
   switch (row.kind) {
     case ValueKind::boolean:
@@ -138,6 +140,8 @@ Value read_value(const toml::node& n, const SchemaRow& row, const std::string& k
   }
   return std::monostate{};
 }
+
+namespace {
 
 Value parse_default(const SchemaRow& row, const tech::TechDatabase& tech) {
   // Defaults are TOML literals in the registry; parse them with the same checks as user input, so a bad
@@ -316,6 +320,10 @@ DeckValues check_deck_values(const toml::table& root, const tech::TechDatabase& 
         read_sweep_values(sv, tech, dv);
         continue;
       }
+      if (row->kind == ValueKind::mapping_tables) {
+        read_mappings(sv, tech, dv);
+        continue;
+      }
       dv.values[key] = DeckValue{row, read_value(sv, *row, key, tech), location_of(sv), false};
     }
   }
@@ -323,7 +331,7 @@ DeckValues check_deck_values(const toml::table& root, const tech::TechDatabase& 
   for (const auto& row : deck_schema()) {
     const std::string key(row.key);
     if (dv.values.count(key) || row.kind == ValueKind::override_table || row.kind == ValueKind::sweep_table ||
-        row.kind == ValueKind::petsc_table)
+        row.kind == ValueKind::petsc_table || row.kind == ValueKind::mapping_tables)
       continue;
     if (row.required) {
       const std::string table = key.substr(0, key.find('.'));

@@ -41,11 +41,23 @@ struct SweepAxis {
   SourceLocation where;
 };
 
+/// Most alternatives [[space.mapping]] may list (the kernel resolves each mapping's demand once, in a fixed array).
+inline constexpr std::size_t kMaxMappings = 16;
+
+/// One [[space.mapping]] entry: its name and the workload mapping keys it sets (as "tensor_parallel", ...; the
+/// rows are the workload's). Keys it leaves out are absent and come from [workload].
+struct MappingEntry {
+  std::string name;
+  SourceLocation where;                     ///< the entry's table
+  std::map<std::string, DeckValue> values;  ///< by short key
+};
+
 /// All checked values of a deck.
 struct DeckValues {
   std::map<std::string, DeckValue> values;  ///< by key; absent optional keys without default are absent
   std::vector<Override> overrides;
   std::vector<SweepAxis> sweep;
+  std::vector<MappingEntry> mappings;       ///< [[space.mapping]], in the deck's order (empty: the mapping is fixed)
   std::vector<std::pair<std::string, std::string>> thermal_petsc;  ///< [thermal.petsc] name = value, in key order
   std::string top_file;                     ///< for errors about keys nobody wrote
 
@@ -67,6 +79,18 @@ struct DeckValues {
 ///         a non-finite number, an unknown name, an empty or duplicated list element, a missing required key,
 ///         or an override/sweep path that names nothing.
 DeckValues check_deck_values(const toml::table& root, const tech::TechDatabase& tech, const std::string& top_file);
+
+/// Reads one value of `row`'s kind from a TOML node, with the registry's type, range and name checks.
+/// @throws InputError at the node, naming `key`.
+Value read_value(const toml::node& n, const SchemaRow& row, const std::string& key, const tech::TechDatabase& tech);
+
+/// The short keys a [[space.mapping]] entry may set besides `name` (each checked with the row workload.<key>).
+const std::vector<std::string>& mapping_keys();
+
+/// Reads [[space.mapping]] (an array of tables) into dv.mappings.
+/// @throws InputError for a wrong type, an empty list, more than kMaxMappings entries, a missing, malformed or
+///         repeated name, an unknown key or a bad value (checked as the workload key of the same name).
+void read_mappings(const toml::node& n, const tech::TechDatabase& tech, DeckValues& dv);
 
 /// @throws InputError (at `where`, naming `key`) unless `path` names a technology value or a numeric deck key.
 void check_override_target(const std::string& path, const SourceLocation& where, const std::string& key,

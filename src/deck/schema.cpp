@@ -62,6 +62,9 @@ std::string describe_kind(const SchemaRow& row) {
     case ValueKind::override_table: return "a table of key path = number";
     case ValueKind::sweep_table: return "a table of key path = array of numbers";
     case ValueKind::petsc_table: return "a table of PETSc option name = value (string, number or true/false)";
+    case ValueKind::mapping_tables:
+      return "an array of tables ([[space.mapping]]), each with a distinct name and any of tensor_parallel, "
+             "pipeline_parallel, expert_parallel, tensor_tier, pipeline_tier, data_tier, expert_tier";
   }
   return {};
 }

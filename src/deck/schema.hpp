@@ -22,6 +22,7 @@ enum class ValueKind {
   override_table, ///< [overrides]: technology or deck key path = number
   sweep_table,    ///< [sweep.values]: technology or deck key path = array of numbers
   petsc_table,    ///< [thermal.petsc]: PETSc option name (without -chipdse_thermal_) = string, number or flag
+  mapping_tables, ///< [[space.mapping]]: named parallel mappings, each setting workload mapping keys
 };
 
 /// One row of the registry. `key` is the full dotted path ("workload.layers").

@@ -41,6 +41,7 @@ constexpr SchemaRow kRows[] = {
   {"space.scale_up_link", K::choice_list, "", 0, 0, "[\"copper\", \"cpo\"]", false, "@link:link", "Link technology of the scale-up network ports.", "DESIGN.md §1", ""},
   {"space.scale_out_link", K::choice_list, "", 0, 0, "[\"pluggable_dsp\", \"lpo\", \"cpo\"]", false, "@link:link", "Link technology of the scale-out network ports.", "DESIGN.md §1", ""},
   {"space.clock_ghz", K::real_list, "GHz", 0.1, 6.0, "[1.6, 1.98]", false, "", "Compute clock levels (operating points); NLopt refines per chiplet later.", "cite: NVIDIA H100 Tensor Core GPU Architecture whitepaper (2022): 1.98 GHz boost (SXM5)", ""},
+  {"space.mapping", K::mapping_tables, "", 0, 0, "", false, "", "Alternative parallel mappings of the workload, an axis of the space (at most 16): each [[space.mapping]] names one and sets any of the workload's tensor_parallel, pipeline_parallel, expert_parallel and *_tier keys; the keys it leaves out come from [workload]. Absent: the [workload] mapping is fixed.", "cite: Narayanan et al., Megatron-LM SC21 (the mapping of TP, PP and DP onto the network decides throughput)", ""},
 
   {"workload.kind", K::choice, "", 0, 0, "\"training\"", false, "training|inference", "A transformer training step, or inference (prefill then decode).", "", ""},
   {"workload.layers", K::integer, "-", 1, 1000, "80", false, "", "Transformer layers.", "cite: Touvron et al., Llama 2, arXiv:2307.09288 (2023), 70B config", ""},
@@ -61,10 +62,10 @@ constexpr SchemaRow kRows[] = {
   {"workload.expert_parallel", K::integer, "-", 1, 4096, "1", false, "", "Expert-parallel degree (MoE).", "", ""},
   {"workload.micro_batch_sequences", K::integer, "-", 1, 1e6, "1", false, "", "Training: sequences per micro-batch.", "", ""},
   {"workload.activation_recompute", K::choice, "", 0, 0, "\"none\"", false, "none|full", "Training: full activation recomputation runs the forward pass of every layer again in the backward pass (4 instead of 3 forward-pass equivalents of FLOPs per step; MFU still counts 3).", "cite: Narayanan et al., Megatron-LM SC21, arXiv:2104.04473, eq. (3) and §3.5 (activation recomputation)", ""},
-  {"workload.tensor_tier", K::choice, "", 0, 0, "\"scale_up\"", false, "package|scale_up|scale_out", "Network tier that carries the tensor-parallel collectives (package = across chiplets over D2D).", "", ""},
-  {"workload.pipeline_tier", K::choice, "", 0, 0, "\"scale_out\"", false, "package|scale_up|scale_out", "Tier that carries pipeline point-to-point traffic.", "", ""},
-  {"workload.data_tier", K::choice, "", 0, 0, "\"scale_out\"", false, "package|scale_up|scale_out", "Tier that carries the data-parallel gradient reduction.", "", ""},
-  {"workload.expert_tier", K::choice, "", 0, 0, "\"scale_up\"", false, "package|scale_up|scale_out", "Tier that carries expert-parallel all-to-all.", "", ""},
+  {"workload.tensor_tier", K::choice, "", 0, 0, "\"scale_up\"", false, "package|scale_up|scale_out", "Network tier that carries the tensor-parallel collectives. package: the ranks are the compute dies of one package, reducing over D2D (a design whose compute-die count differs from tensor_parallel is infeasible, package_tp_not_dies); the ranks then add no packages to a model replica.", "", ""},
+  {"workload.pipeline_tier", K::choice, "", 0, 0, "\"scale_out\"", false, "scale_up|scale_out", "Tier that carries pipeline point-to-point traffic.", "", ""},
+  {"workload.data_tier", K::choice, "", 0, 0, "\"scale_out\"", false, "scale_up|scale_out", "Tier that carries the data-parallel gradient reduction.", "", ""},
+  {"workload.expert_tier", K::choice, "", 0, 0, "\"scale_up\"", false, "scale_up|scale_out", "Tier that carries expert-parallel all-to-all.", "", ""},
 
   {"constraints.tj_max_c", K::real, "C", 40, 150, "105.0", false, "", "Maximum junction temperature.", "thermal.max_junction_temperature", ""},
   {"constraints.cooling", K::choice, "", 0, 0, "\"liquid\"", false, "air|liquid", "Cooling: sets the heat-transfer coefficient and the die heat-flux limit.", "thermal.default_h_air_heatsink_effective_fin_enhanced_base_liquid_co", ""},

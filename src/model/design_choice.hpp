@@ -53,6 +53,7 @@ struct DesignChoice {
   LinkTech scale_up_link = LinkTech::copper;
   LinkTech scale_out_link = LinkTech::pluggable_dsp;
   double clock_ghz = 0.0;  ///< operating point (performance and power; not used by area or cost)
+  std::uint8_t mapping = 0;  ///< the workload's parallel mapping: index into deck::deck_mappings (space.mapping)
 };
 
 }  // namespace chipdse::model

@@ -1,6 +1,7 @@
 // The evaluation kernel (see evaluate.hpp): area -> geometry -> cost for one design point.
 #include "chipdse/model/evaluate.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace chipdse::model {
@@ -84,9 +85,79 @@ const char* infeasibility_name(std::uint32_t bit) noexcept {
     case infeasible::slo_missed: return "slo_missed";
     case infeasible::link_out_of_reach: return "link_out_of_reach";
     case infeasible::thermal_bound_over_tj_max: return "thermal_bound_over_tj_max";
+    case infeasible::package_tp_not_dies: return "package_tp_not_dies";
     default: return "";
   }
 }
+
+namespace {
+
+// Leakage rises with the junction temperature and the temperature with the power: the performance/power stage and
+// the thermal bound (which needs the power breakdown) are solved together for T = bound(P(T)), the leakage taken at
+// the bound's temperature of the hottest logic die. Secant steps on f(T) = bound(P(T)) - T from `t0` (a plain
+// fixed-point step when the secant is undefined). The first step is predicted without the kernel: the bound's rise
+// is linear in power, so with r = rise / logic-die power, T solves T = T_1 + r P_leak(T_0) (exp(k (T - T_0)) - 1)
+// (scalar Newton); under a binding DVFS clamp the package power is pinned at the limit and the plain step is taken.
+// Most points settle to kToleranceK at the second or third evaluation. A point that has not settled after kMaxSteps
+// keeps its last evaluation; the leakage is capped in temperature (perf_stage.cpp), so the numbers stay finite and
+// such a point is far over any junction limit.
+void settle(const DesignChoice& choice, const KernelParams& p, const AreaResult& area, const Geometry& g,
+            const Metrics& before, double t0, bool dvfs, Metrics& m) noexcept {
+  constexpr int kMaxSteps = 12;
+  constexpr double kToleranceK = 0.05;  // 0.2 % of the leakage at k = 0.035 per K
+  const auto at = [&](double tj_c) noexcept {
+    m = before;
+    evaluate_performance(choice, p, area, tj_c, m, dvfs);
+    evaluate_thermal_bound(choice, p, g, m);
+    return m.tj_bound_c - tj_c;
+  };
+  double t_prev = t0;
+  double f_prev = at(t_prev);
+  if (p.perf.leakage_per_k == 0.0 || !(std::abs(f_prev) > kToleranceK)) return;
+  double t = t_prev + f_prev;  // the plain fixed-point step: T_1
+  const PowerBreakdown& pw = m.power;
+  const double logic_w = pw.total_w - pw.hbm_w - pw.links_w;
+  const double rise_k = m.tj_bound_c - p.thermal_bound.sink_temperature_c;
+  const bool pinned = dvfs && p.perf.tdp_w > 0.0 && pw.total_w >= p.perf.tdp_w * (1.0 - 1e-6);
+  if (!pinned && logic_w > 0.0 && rise_k > 0.0) {
+    const double r = rise_k / logic_w, a = r * pw.leakage_w, kk = p.perf.leakage_per_k, t1 = t;
+    for (int i = 0; i < 20; ++i) {  // h(T) = t1 + a (exp(k (T - t0)) - 1) - T, convex: Newton from t1 is monotone
+      const double e = std::exp(kk * (std::min(t, 250.0) - t_prev));
+      const double h = t1 + a * (e - 1.0) - t, dh = a * kk * e - 1.0;
+      if (!(dh < 0.0)) break;  // no stable root from here (runaway): keep the plain step
+      const double next = t - h / dh;
+      if (!std::isfinite(next) || std::abs(next - t) < 1e-6) {
+        if (std::isfinite(next)) t = next;
+        break;
+      }
+      t = next;
+    }
+    if (!std::isfinite(t)) t = t1;
+  }
+  for (int step = 1; step < kMaxSteps; ++step) {
+    const double f = at(t);
+    if (!(std::abs(f) > kToleranceK)) return;
+    const double slope = (f - f_prev) / (t - t_prev);
+    double next = t - f / slope;
+    if (!std::isfinite(next) || !(slope < 0.0)) next = t + f;  // f falls with T at a stable fixed point
+    t_prev = t, f_prev = f, t = next;
+  }
+}
+
+// The point settles first at its own clock, from the leakage density's reference temperature (never from another
+// point's solution). Only when its power then exceeds a DVFS limit does it settle again with the clamp, from the
+// reference temperature again (the unclamped point may have run away to a hot fixed point the clamped one never
+// reaches): a point the limit does not bind is evaluated exactly as without the clamp. Deterministic: the same steps
+// for the same point on any rank or thread.
+void settle_leakage_temperature(const DesignChoice& choice, const KernelParams& p, const AreaResult& area,
+                                const Geometry& g, Metrics& m) noexcept {
+  const Metrics before = m;
+  settle(choice, p, area, g, before, p.perf.leakage_reference_c, false, m);
+  if (p.perf.tdp_dvfs && p.perf.tdp_w > 0.0 && m.power.total_w > p.perf.tdp_w)
+    settle(choice, p, area, g, before, p.perf.leakage_reference_c, true, m);
+}
+
+}  // namespace
 
 Metrics evaluate(const DesignChoice& choice, const KernelParams& p, EvaluationDetail* detail) noexcept {
   Metrics m;
@@ -112,8 +183,7 @@ Metrics evaluate(const DesignChoice& choice, const KernelParams& p, EvaluationDe
   m.package_area_mm2 = g.substrate_area_mm2;
   m.interposer_area_mm2 = g.interposer_area_mm2;
   evaluate_cost(choice, p, area, g, m, detail);
-  evaluate_performance(choice, p, area, m);
-  evaluate_thermal_bound(choice, p, area, g, m);  // needs the power breakdown
+  settle_leakage_temperature(choice, p, area, g, m);
   evaluate_goodput(choice, p, area, m);            // needs the throughput
   if (detail != nullptr) detail->area = area;
   return m;

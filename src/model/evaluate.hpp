@@ -44,7 +44,9 @@ inline constexpr std::uint32_t slo_missed = 1u << (kKernelBitShift + 8);
 inline constexpr std::uint32_t link_out_of_reach = 1u << (kKernelBitShift + 9);
 /// the provable lower bound on the hottest logic die (thermal_bound.hpp) above constraints.tj_max_c
 inline constexpr std::uint32_t thermal_bound_over_tj_max = 1u << (kKernelBitShift + 10);
-inline constexpr std::uint32_t kernel_count = 11;
+/// tensor-parallel ranks on the package tier (the package's compute dies) that do not match its compute-die count
+inline constexpr std::uint32_t package_tp_not_dies = 1u << (kKernelBitShift + 11);
+inline constexpr std::uint32_t kernel_count = 12;
 inline constexpr std::uint32_t count = kKernelBitShift + kernel_count;  ///< number of reason bits in all
 }  // namespace infeasible
 
@@ -102,8 +104,12 @@ struct PowerBreakdown {
   double hbm_w = 0.0;       ///< HBM traffic (DRAM + PHY)
   double d2d_w = 0.0;       ///< die-to-die traffic (2.5D PHYs and 3D bonds)
   double links_w = 0.0;     ///< off-package links: always on (lasers, SerDes, DSP), independent of utilisation
-  double leakage_w = 0.0;   ///< static power of the dies
+  double leakage_w = 0.0;   ///< static power of the dies, at the junction temperature leakage_tj_c
   double total_w = 0.0;
+  /// leakage_w split by die kind (it is their sum; not further items of total_w): the thermal power map needs it,
+  /// as each kind has its own node.
+  double leakage_compute_w = 0.0, leakage_io_w = 0.0, leakage_cache_w = 0.0;
+  double leakage_tj_c = 0.0;  ///< the junction temperature the leakage was evaluated at (C)
 };
 
 /// The metrics of one design point (DESIGN.md §2 objectives). The performance and power members are filled by
@@ -139,9 +145,11 @@ Metrics evaluate(const DesignChoice& choice, const KernelParams& params, Evaluat
 
 /// Step time, throughput and latency (performance) and power per package at the workload (issue #5; equations in
 /// perf_params.hpp and perf_stage.cpp). Fills the performance and power members of `out`, its derived objectives
-/// (perf/W, perf/USD, TCO; needs out.cost_usd) and the infeasible bits it finds.
-void evaluate_performance(const DesignChoice& choice, const KernelParams& params, const AreaResult& area,
-                          Metrics& out) noexcept;
+/// (perf/W, perf/USD, TCO; needs out.cost_usd) and the infeasible bits it finds. Leakage is evaluated at junction
+/// temperature `tj_c` (C); evaluate() finds the temperature consistent with the thermal bound. With `dvfs` false the
+/// clock is never lowered (constraints.tdp_policy = "dvfs" applies only when it is true).
+void evaluate_performance(const DesignChoice& choice, const KernelParams& params, const AreaResult& area, double tj_c,
+                          Metrics& out, bool dvfs = true) noexcept;
 
 /// The cost stage alone (evaluate() calls it): dies, package, HBM, optics, NRE for a placed package.
 /// Fills `out.cost`, `out.cost_usd` and the infeasible bits it finds; `detail` as in evaluate().

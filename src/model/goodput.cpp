@@ -53,9 +53,10 @@ FailureRates package_failure_rates(const GoodputParams& g, double silicon_area_m
   return r;
 }
 
-GoodputResult goodput_of(const GoodputParams& g, const FailureRates& rates, double throughput_tokens_per_s) noexcept {
+GoodputResult goodput_of(const GoodputParams& g, const FailureRates& rates, double throughput_tokens_per_s,
+                         std::size_t mapping) noexcept {
   GoodputResult out;
-  const double n = nonneg(g.job_packages);
+  const double n = nonneg(g.job_packages[mapping]);
   const double job_rate = n * nonneg(rates.total_per_h());
   const double throughput = nonneg(throughput_tokens_per_s);
   if (!(job_rate > 0.0) || !std::isfinite(job_rate)) {  // nothing can fail: no waste
@@ -78,7 +79,7 @@ GoodputResult goodput_of(const GoodputParams& g, const FailureRates& rates, doub
 void evaluate_goodput(const DesignChoice& c, const KernelParams& k, const AreaResult& area, Metrics& out) noexcept {
   const FailureRates r =
       package_failure_rates(k.goodput, area.silicon_area_mm2, c.hbm_stacks, c.scale_up_link, c.scale_out_link);
-  const GoodputResult g = goodput_of(k.goodput, r, out.throughput_tokens_per_s);
+  const GoodputResult g = goodput_of(k.goodput, r, out.throughput_tokens_per_s, c.mapping);
   out.goodput_tokens_per_s = g.goodput_tokens_per_s;
   out.job_mtbf_h = g.job_mtbf_h;
 }
@@ -89,8 +90,11 @@ void resolve_goodput_params(KernelParams& k, const deck::Deck& deck) {
   const deck::Workload& w = deck.workload;
   g.training = w.kind == "training";
   const double packages = static_cast<double>(w.cluster_packages);
-  const double replicas = std::max<double>(1.0, static_cast<double>(w.data_parallel));
-  g.job_packages = g.training ? packages : std::max(1.0, packages / replicas);
+  const std::vector<deck::Mapping> mappings = deck::deck_mappings(deck);
+  for (std::size_t i = 0; i < mappings.size() && i < kMaxMappings; ++i) {
+    const double replicas = std::max<double>(1.0, static_cast<double>(mappings[i].data_parallel));
+    g.job_packages[i] = g.training ? packages : std::max(1.0, packages / replicas);
+  }
   g.die_fit_per_mm2 = v("compute.h100.die_failure_rate_fit") / v("compute.h100.die_area_mm2");
   g.hbm_stack_fit = v("memory.common.hbm_stack_failure_rate_fit");
   g.host_fit = v("compute.common.host_failure_rate_fit");
@@ -115,7 +119,7 @@ void resolve_goodput_params(KernelParams& k, const deck::Deck& deck) {
   // per GPU on the Llama 3 cluster: compute.common.checkpoint_storage_gb_per_s_per_package).
   g.checkpoint_write_h = 0.0;
   if (g.training) {
-    const double state_bytes = kStateBytesPerParam * k.perf.demand.params;
+    const double state_bytes = kStateBytesPerParam * k.perf.demands[0].params;
     const double storage_bytes_per_s = v("compute.common.checkpoint_storage_gb_per_s_per_package") * 1e9 * packages;
     if (storage_bytes_per_s > 0.0) g.checkpoint_write_h = state_bytes / storage_bytes_per_s / 3600.0;
   }

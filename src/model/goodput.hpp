@@ -36,6 +36,7 @@
 
 #include "chipdse/model/area.hpp"
 #include "chipdse/model/design_choice.hpp"
+#include "chipdse/model/perf_params.hpp"
 
 namespace chipdse::deck {
 struct Deck;
@@ -49,7 +50,7 @@ struct Metrics;
 /// The constants of the reliability model, resolved once per run (resolve_goodput_params). Rates in FIT.
 struct GoodputParams {
   bool training = true;                 ///< workload.kind: checkpointed training job, or inference replicas
-  double job_packages = 1.0;            ///< n: the packages one failure stops (see the top of this file)
+  std::array<double, kMaxMappings> job_packages{};  ///< n per parallel mapping: the packages one failure stops (top of file)
   double die_fit_per_mm2 = 0.0;         ///< compute.h100.die_failure_rate_fit / compute.h100.die_area_mm2
   double hbm_stack_fit = 0.0;           ///< memory.common.hbm_stack_failure_rate_fit
   double host_fit = 0.0;                ///< compute.common.host_failure_rate_fit (per package)
@@ -89,7 +90,9 @@ struct GoodputResult {
 };
 
 /// The model of the top of this file for given rates and throughput. Finite for any input.
-GoodputResult goodput_of(const GoodputParams& g, const FailureRates& rates, double throughput_tokens_per_s) noexcept;
+/// `mapping` selects job_packages (DesignChoice::mapping), < kMaxMappings.
+GoodputResult goodput_of(const GoodputParams& g, const FailureRates& rates, double throughput_tokens_per_s,
+                         std::size_t mapping = 0) noexcept;
 
 /// The kernel stage (evaluate() calls it after evaluate_performance): fills out.goodput_tokens_per_s and
 /// out.job_mtbf_h from out.throughput_tokens_per_s. No allocation, noexcept.

@@ -22,6 +22,9 @@
 
 namespace chipdse::model {
 
+/// Most parallel mappings a deck may list (deck::kMaxMappings; space.mapping).
+inline constexpr std::size_t kMaxMappings = 16;
+
 /// Where a parallelism dimension's collectives run (workload.*_tier).
 enum class Tier : std::uint8_t { package, scale_up, scale_out };
 
@@ -72,7 +75,10 @@ struct WorkloadDemand {
 
 /// Technology constants of the time and power model (sources: inputs/tech, see perf_params_from_deck.cpp).
 struct PerfParams {
-  WorkloadDemand demand;
+  /// The workload's demand per package under each parallel mapping (DesignChoice::mapping indexes it); the first
+  /// mapping_count entries are set.
+  std::array<WorkloadDemand, kMaxMappings> demands{};
+  std::size_t mapping_count = 1;
   double reference_peak_flops = 0.0;   ///< reference.peak_dense_tflops x 1e12 (at reference.precision)
   double reference_clock_ghz = 0.0;
   double gemm_efficiency = 1.0;
@@ -101,7 +107,10 @@ struct PerfParams {
   ProcessNode reference_node = ProcessNode::n5;
   double dvfs_exponent = 3.0;
   double sram_pj_per_bit = 0.0;
-  double leakage_w_per_mm2 = 0.0;      ///< static power density of logic dies
+  /// Static power density of a logic die by its node, at leakage_reference_c (perf_models.md §6.4 p_leak(node)).
+  std::array<double, kProcessNodeCount> leakage_w_per_mm2{};
+  double leakage_reference_c = 85.0;   ///< junction temperature of leakage_w_per_mm2
+  double leakage_per_k = 0.0;          ///< g(T_j) = exp(leakage_per_k (T_j - leakage_reference_c))
   double heat_flux_limit_w_per_mm2 = 0.0;  ///< by constraints.cooling
   double tdp_w = 0.0;                  ///< constraints.tdp_w, 0 = none
   bool tdp_dvfs = false;               ///< constraints.tdp_policy = "dvfs": lower the clock to meet tdp_w

@@ -35,8 +35,8 @@ double padded_flops_with(double M, double N, double K, double tile_m, const Tile
 double padded_flops(double M, double N, double K, const Tiles& t) {
   return std::min(padded_flops_with(M, N, K, t.m, t), padded_flops_with(M, N, K, t.m / 2.0, t));
 }
-double layer_tile_efficiency(const deck::Workload& w, double M, const Tiles& t) {
-  const double h = static_cast<double>(w.d_model), tp = static_cast<double>(w.tensor_parallel);
+double layer_tile_efficiency(const deck::Workload& w, double tp, double M, const Tiles& t) {
+  const double h = static_cast<double>(w.d_model);
   const double dh = h / static_cast<double>(w.heads), nq = static_cast<double>(w.heads);
   const double nkv = static_cast<double>(w.kv_heads), f = static_cast<double>(w.ffn_hidden);
   const double e = static_cast<double>(w.experts), k = static_cast<double>(w.top_k);
@@ -64,7 +64,7 @@ double rate_vs_bf16(const deck::Deck& deck, const std::string& precision, const 
                    "fp8, bf16, fp16");
 }
 
-WorkloadDemand demand_of(const deck::Deck& deck) {
+WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
   const deck::Workload& w = deck.workload;
   WorkloadDemand d;
   d.training = w.kind == "training";
@@ -76,38 +76,42 @@ WorkloadDemand demand_of(const deck::Deck& deck) {
   const double p_ffn = 3.0 * h * f;  // gated FFN (Llama): gate, up, down
   d.params = L * (p_attn + E * p_ffn) + V * h;
   d.active_params = L * (p_attn + k * p_ffn) + V * h;
-  d.tp = static_cast<double>(w.tensor_parallel);
-  d.pp = static_cast<double>(w.pipeline_parallel);
-  d.ep = static_cast<double>(w.expert_parallel);
-  d.dp = static_cast<double>(w.data_parallel);
+  d.tp = static_cast<double>(m.tensor_parallel);
+  d.pp = static_cast<double>(m.pipeline_parallel);
+  d.ep = static_cast<double>(m.expert_parallel);
+  d.dp = static_cast<double>(m.data_parallel);
   d.packages = static_cast<double>(w.cluster_packages);
-  d.tensor_tier = tier_of(w.tensor_tier);
-  d.pipeline_tier = tier_of(w.pipeline_tier);
-  d.data_tier = tier_of(w.data_tier);
-  d.expert_tier = tier_of(w.expert_tier);
+  d.tensor_tier = tier_of(m.tensor_tier);
+  d.pipeline_tier = tier_of(m.pipeline_tier);
+  d.data_tier = tier_of(m.data_tier);
+  d.expert_tier = tier_of(m.expert_tier);
   const double ab = bytes_of(w.precision), wb = ab, gb = ab;
   const double s = static_cast<double>(w.sequence_length), b = static_cast<double>(w.micro_batch_sequences);
   const double layers_per_stage = L / d.pp;
+  // Tensor-parallel ranks on the package tier are the package's compute dies: the package holds and runs all TP
+  // shards of its stage, so per-package work and bytes divide by the TP ranks outside the package only (tp_out);
+  // the tile shapes and the TP all-reduce stay per rank (d.tp).
+  const double tp_out = d.tensor_tier == Tier::package ? 1.0 : d.tp;
   // Weights this package holds: its share of the stage; with expert parallelism the experts are spread over the
   // ep ranks as well (each holds E / ep of every MoE layer's experts).
   const double expert_params = E > 1.0 ? L * E * p_ffn : 0.0;
-  const double stage_params = (d.params - expert_params) / (d.pp * d.tp) + expert_params / (d.pp * d.tp * d.ep);
+  const double stage_params = (d.params - expert_params) / (d.pp * tp_out) + expert_params / (d.pp * tp_out * d.ep);
   const double act_factor = deck.tech.at("compute.common.activation_bytes_factor").value;
   d.output_tokens = static_cast<double>(w.output_tokens);
   const double tokens_mb = b * s;
   const Tiles tiles{deck.tech.at("compute.common.gemm_tile_m").value, deck.tech.at("compute.common.gemm_tile_n").value,
                     deck.tech.at("compute.common.gemm_tile_k").value, static_cast<double>(deck.reference.compute_units)};
-  d.tile_efficiency = layer_tile_efficiency(w, tokens_mb, tiles);
-  d.decode_tile_efficiency = layer_tile_efficiency(w, b, tiles);
+  d.tile_efficiency = layer_tile_efficiency(w, d.tp, tokens_mb, tiles);
+  d.decode_tile_efficiency = layer_tile_efficiency(w, d.tp, b, tiles);
   // Forward FLOPs of one micro-batch on one package: 2 N_act per token (dense part) + causal attention
   // 2 x 2 x (s/2) x h per token per layer, split over TP and PP.
-  const double fwd = tokens_mb * (2.0 * d.active_params + 2.0 * L * s * h) / (d.tp * d.pp);
+  const double fwd = tokens_mb * (2.0 * d.active_params + 2.0 * L * s * h) / (tp_out * d.pp);
   d.tp_message_bytes = tokens_mb * h * ab;
   d.pp_message_bytes = d.pp > 1.0 ? tokens_mb * h * ab : 0.0;
   // Expert parallelism (GShard/Switch-style, Lepikhin et al. 2021, Fedus et al. 2022): every MoE layer sends each
   // token's activations to its top_k experts and back: two all-to-alls forward (and two in the backward pass).
   const bool moe = d.ep > 1.0 && E > 1.0;
-  d.ep_message_bytes = moe ? tokens_mb * k * h * ab / d.tp : 0.0;
+  d.ep_message_bytes = moe ? tokens_mb * k * h * ab / tp_out : 0.0;
   if (d.training) {
     d.micro_batches = static_cast<double>(w.global_batch_sequences) / (b * d.dp);
     d.tokens_per_step = static_cast<double>(w.global_batch_sequences) * s;
@@ -118,7 +122,7 @@ WorkloadDemand demand_of(const deck::Deck& deck) {
     d.executed_flops_per_micro_batch = (recompute ? 4.0 : 3.0) * fwd;
     d.backward_share = recompute ? 3.0 / 4.0 : 2.0 / 3.0;
     d.hbm_bytes_per_micro_batch = stage_params * (2.0 * wb + 2.0 * gb) +
-                                  2.0 * layers_per_stage * act_factor * tokens_mb * h * (ab / 2.0) / d.tp;
+                                  2.0 * layers_per_stage * act_factor * tokens_mb * h * (ab / 2.0) / tp_out;
     d.tp_allreduces_per_micro_batch = d.tp > 1.0 ? 4.0 * layers_per_stage : 0.0;
     d.ep_alltoalls_per_micro_batch = moe ? 4.0 * layers_per_stage : 0.0;
     d.dp_allreduce_bytes = d.dp > 1.0 ? stage_params * gb : 0.0;
@@ -131,19 +135,19 @@ WorkloadDemand demand_of(const deck::Deck& deck) {
     d.flops_per_micro_batch = fwd;  // prefill of the prompt
     d.executed_flops_per_micro_batch = fwd;
     d.backward_share = 0.0;
-    d.hbm_bytes_per_micro_batch = stage_params * wb + layers_per_stage * act_factor * tokens_mb * h * (ab / 2.0) / d.tp;
+    d.hbm_bytes_per_micro_batch = stage_params * wb + layers_per_stage * act_factor * tokens_mb * h * (ab / 2.0) / tp_out;
     d.tp_allreduces_per_micro_batch = d.tp > 1.0 ? 2.0 * layers_per_stage : 0.0;
     d.ep_alltoalls_per_micro_batch = moe ? 2.0 * layers_per_stage : 0.0;
     const double context = s + d.output_tokens / 2.0;  // mean context over the generated tokens
-    const double kv_bytes_per_token = layers_per_stage * 2.0 * nkv * dh * ab / d.tp;
-    d.decode_flops = b * 2.0 * d.active_params / (d.tp * d.pp);
+    const double kv_bytes_per_token = layers_per_stage * 2.0 * nkv * dh * ab / tp_out;
+    d.decode_flops = b * 2.0 * d.active_params / (tp_out * d.pp);
     d.decode_hbm_bytes = stage_params * wb;
-    d.decode_attention_flops = b * 4.0 * L * context * h / (d.tp * d.pp);
+    d.decode_attention_flops = b * 4.0 * L * context * h / (tp_out * d.pp);
     d.decode_attention_hbm_bytes = b * context * kv_bytes_per_token;
     d.decode_tp_allreduces = d.tp > 1.0 ? 2.0 * layers_per_stage : 0.0;
     d.decode_tp_message_bytes = b * h * ab;
     d.decode_ep_alltoalls = moe ? 2.0 * layers_per_stage : 0.0;
-    d.decode_ep_message_bytes = moe ? b * k * h * ab / d.tp : 0.0;
+    d.decode_ep_message_bytes = moe ? b * k * h * ab / tp_out : 0.0;
     d.tokens_per_step = b * d.output_tokens * d.dp;  // every replica generates for its batch
     d.hbm_capacity_needed_gb = (stage_params * wb + b * (s + d.output_tokens) * kv_bytes_per_token) / 1e9;
   }
@@ -155,13 +159,20 @@ WorkloadDemand demand_of(const deck::Deck& deck) {
 void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   const auto v = [&](const std::string& path) { return deck.tech.at(path).value; };
   PerfParams& p = k.perf;
-  p.demand = demand_of(deck);
+  static_assert(kMaxMappings == deck::kMaxMappings, "the deck's mapping limit is the kernel's array size");
+  const std::vector<deck::Mapping> mappings = deck::deck_mappings(deck);
+  if (mappings.empty() || mappings.size() > kMaxMappings) throw Error("deck has no mapping or more than kMaxMappings");
   const double ref_rate = rate_vs_bf16(deck, deck.reference.precision, "reference.precision");
   const double wl_rate = rate_vs_bf16(deck, deck.workload.precision, "workload.precision");
-  p.demand.precision_rate_vs_reference = wl_rate / ref_rate;
-  // Energy per FLOP scales with the operand width: H100's FP8 figure is half its BF16 one (compute.h100 rows).
-  p.demand.energy_rate_vs_bf16 =
-      deck.workload.precision == "fp8" ? v("compute.h100.energy_fp8_pj_per_flop") / v("compute.h100.energy_pj_per_flop") : 1.0;
+  p.mapping_count = mappings.size();
+  for (std::size_t i = 0; i < mappings.size(); ++i) {
+    WorkloadDemand& d = p.demands[i];
+    d = demand_of(deck, mappings[i]);
+    d.precision_rate_vs_reference = wl_rate / ref_rate;
+    // Energy per FLOP scales with the operand width: H100's FP8 figure is half its BF16 one (compute.h100 rows).
+    d.energy_rate_vs_bf16 =
+        deck.workload.precision == "fp8" ? v("compute.h100.energy_fp8_pj_per_flop") / v("compute.h100.energy_pj_per_flop") : 1.0;
+  }
   p.reference_peak_flops = deck.reference.peak_dense_tflops * 1e12;
   p.reference_clock_ghz = deck.reference.clock_ghz;
   p.gemm_efficiency = v("compute.common.gemm_efficiency");
@@ -204,9 +215,23 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   if (!process_node_from_name(deck.reference.node, p.reference_node)) p.reference_node = ProcessNode::n5;
   p.dvfs_exponent = v("compute.common.dvfs_power_exponent");
   p.sram_pj_per_bit = v("compute.common.sram_energy_pj_per_bit");
-  // Static power density: the leakage share of H100's TDP over its die (no per-node leakage data: one density).
-  p.leakage_w_per_mm2 =
+  // Static power density (perf_models.md §6.4 p_leak(node) g(T_j)). Anchor: the leakage share of H100's TDP over its
+  // die (TSMC 4N, N5 family) at the hot junction of that share, process_node.common.leakage_reference_temperature_c.
+  // By node: no foundry publishes leakage per transistor, so it is taken to follow the node's energy per operation at
+  // iso-speed (the foundry's power ratios, energy_per_op_rel_n7) and the density of transistors per mm2 to follow
+  // the chip-level logic density (logic_density_chip_rel_n7): p_leak(node) = p_leak(N5) x (e x rho)(node) / (e x
+  // rho)(N5) -- a stated assumption (N7 0.79, N3 1.06, N2 0.87 of N5 per mm2 with the shipped rows).
+  // By temperature: g(T) = exp(k (T - T_ref)), k = process_node.common.leakage_temperature_coefficient_per_k.
+  const double n5_density_w_per_mm2 =
       v("process_node.common.leakage_fraction_hpc") * v("compute.h100.tdp_w") / v("compute.h100.die_area_mm2");
+  const auto transistor_energy = [&](std::size_t i) {
+    const std::string n = "process_node." + std::string(kProcessNodeNames[i]) + ".";
+    return v(n + "energy_per_op_rel_n7") * v(n + "logic_density_chip_rel_n7");
+  };
+  const double n5 = transistor_energy(static_cast<std::size_t>(ProcessNode::n5));
+  for (std::size_t i = 0; i < kProcessNodeCount; ++i) p.leakage_w_per_mm2[i] = n5_density_w_per_mm2 * transistor_energy(i) / n5;
+  p.leakage_reference_c = v("process_node.common.leakage_reference_temperature_c");
+  p.leakage_per_k = v("process_node.common.leakage_temperature_coefficient_per_k");
   p.heat_flux_limit_w_per_mm2 = deck.constraints.cooling == "air" ? v("thermal.limits.air_heat_flux_limit_w_per_mm2")
                                                                    : v("thermal.limits.liquid_heat_flux_limit_w_per_mm2");
   p.tdp_w = deck.constraints.tdp_w.value_or(0.0);

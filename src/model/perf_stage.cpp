@@ -16,7 +16,8 @@
 // Inference: TTFT = PP (prefill of the prompt); TPOT = PP (decode step = matrix products over the weights + attention
 //   over the KV cache, each at its own roofline; the KV stream at kv_cache_bandwidth_efficiency of the HBM ceiling);
 //   tokens/s per package = batch / (TTFT / output_tokens + TPOT) / (TP PP).
-// Tiers: package = the D2D fabric (alpha = UCIe one-way latency; a monolithic die has no package collective),
+// Tiers: package = the D2D fabric among the package's compute dies, which are then the tensor-parallel ranks (alpha =
+//   UCIe one-way latency, beta = one chiplet's D2D bandwidth; TP must equal the compute-die count),
 //   scale_up / scale_out = the reference's per-package bandwidth per direction x protocol efficiency, alpha =
 //   collective software latency + switch + the DSP retimer for pluggable DSP optics.
 // Peak: the reference compute at its precision, times the workload's precision rate, times clock / reference clock.
@@ -26,7 +27,8 @@
 //   energy_per_op_rel_n7 and the precision, f_nom(node) = reference clock x fmax_rel_n7(node) /
 //   fmax_rel_n7(reference node); SRAM = 2 x HBM bytes (each byte staged once in and out) x 8 x pJ/bit; HBM and D2D
 //   bytes x 8 x pJ/bit; links always on = port rate per direction x pJ/bit of the technology (lasers, SerDes and DSP
-//   burn whether or not data moves); leakage = silicon area x the static density. With constraints.tdp_policy =
+//   burn whether or not data moves); leakage = sum over dies of area x the static density of the die's node x
+//   exp(k (T_j - T_ref)) at the junction temperature evaluate() settles on. With constraints.tdp_policy =
 //   "dvfs" the clock is lowered until the package meets tdp_w (evaluate_performance).
 
 #include <algorithm>
@@ -41,16 +43,24 @@ namespace {
 
 constexpr std::size_t idx(auto e) noexcept { return static_cast<std::size_t>(e); }
 
+// g(T_j) of the leakage. The temperature is capped where any junction limit has long been passed, so a runaway point
+// (rejected by the thermal bound anyway) keeps finite numbers.
+double leakage_temperature_factor(const PerfParams& p, double tj_c) noexcept {
+  constexpr double kCapC = 250.0;
+  const double t = std::isfinite(tj_c) ? std::min(tj_c, kCapC) : p.leakage_reference_c;
+  return std::exp(p.leakage_per_k * (t - p.leakage_reference_c));
+}
+
 double overlapped(double a, double b, double c, double omega) noexcept {
   const double m = std::max({a, b, c});
   return m + (1.0 - omega) * (a + b + c - m);
 }
 
 // Time, power and the metrics that follow from them at compute clock `clock` (GHz).
-void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResult& area, double clock,
+void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResult& area, double clock, double tj_c,
                     Metrics& out) noexcept {
   const PerfParams& p = k.perf;
-  const WorkloadDemand& d = p.demand;
+  const WorkloadDemand& d = p.demands[c.mapping];
   const double peak = p.reference_peak_flops * d.precision_rate_vs_reference * clock / p.reference_clock_ghz;
   const double hbm_bw = static_cast<double>(c.hbm_stacks) * p.hbm_bytes_per_s[idx(c.hbm)] * p.hbm_efficiency;
   const int kdies = area.compute.count;
@@ -154,7 +164,16 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
   pw.d2d_w = cross > 0.0 ? hbm_bytes_per_s * cross * 8.0 * p.d2d_pj_per_bit[idx(c.d2d)] * 1e-12 : 0.0;
   pw.links_w = (p.scale_up_bytes_per_s * p.link_pj_per_bit[idx(c.scale_up_link)] +
                 p.scale_out_bytes_per_s * p.link_pj_per_bit[idx(c.scale_out_link)]) * 8.0 * 1e-12;
-  pw.leakage_w = area.silicon_area_mm2 * p.leakage_w_per_mm2;
+  // Leakage by node and junction temperature (perf_models.md §6.4: sum A_die p_leak(node) g(T_j)).
+  const double g = leakage_temperature_factor(p, tj_c);
+  const auto leak = [&](const DieArea& d) noexcept {
+    return static_cast<double>(d.count) * d.area_mm2 * p.leakage_w_per_mm2[idx(d.node)] * g;
+  };
+  pw.leakage_compute_w = leak(area.compute);
+  pw.leakage_io_w = leak(area.io);
+  pw.leakage_cache_w = leak(area.cache);
+  pw.leakage_w = pw.leakage_compute_w + pw.leakage_io_w + pw.leakage_cache_w;
+  pw.leakage_tj_c = tj_c;
   pw.total_w = pw.compute_w + pw.sram_w + pw.hbm_w + pw.d2d_w + pw.links_w + pw.leakage_w;
   out.power_w = pw.total_w;
   // Model FLOPs utilisation: the workload's own FLOPs (no recomputation) per second over the design's peak at the
@@ -165,17 +184,17 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
 
 }  // namespace
 
-void evaluate_performance(const DesignChoice& c, const KernelParams& k, const AreaResult& area,
-                          Metrics& out) noexcept {
+void evaluate_performance(const DesignChoice& c, const KernelParams& k, const AreaResult& area, double tj_c,
+                          Metrics& out, bool dvfs) noexcept {
   const PerfParams& p = k.perf;
-  const WorkloadDemand& d = p.demand;
+  const WorkloadDemand& d = p.demands[c.mapping];
   double clock = c.clock_ghz > 0.0 ? c.clock_ghz : p.reference_clock_ghz;
-  performance_at(c, k, area, clock, out);
+  performance_at(c, k, area, clock, tj_c, out);
   // TDP clamp (perf_models.md §6.4): the clock-scaled power (compute: FLOP rate x energy per FLOP ~ f^gamma when
   // compute-bound) is brought down to what the limit leaves after the rest, f' = f ((TDP - P_rest) / P_compute)^(1 /
   // gamma). Memory-bound work loses less power than f^gamma predicts, so a few fixed-point steps are taken; the
   // result is deterministic and, when it still exceeds the limit, the point is infeasible below.
-  if (p.tdp_dvfs && p.tdp_w > 0.0) {
+  if (dvfs && p.tdp_dvfs && p.tdp_w > 0.0) {
     constexpr int kMaxSteps = 16;
     const double target_w = p.tdp_w * (1.0 - 1e-9);  // aim just below: rounding must not leave it a hair over
     for (int step = 0; step < kMaxSteps && out.power.total_w > p.tdp_w; ++step) {
@@ -183,7 +202,7 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
       if (!(target_w > rest) || !(out.power.compute_w > 0.0)) break;  // even a stopped datapath is over the limit
       clock *= std::pow((target_w - rest) / out.power.compute_w, 1.0 / p.dvfs_exponent);
       out.infeasible &= ~infeasible::slo_missed;  // re-decided at the new clock
-      performance_at(c, k, area, clock, out);
+      performance_at(c, k, area, clock, tj_c, out);
     }
   }
   out.effective_clock_ghz = clock;
@@ -191,13 +210,15 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
   const int kdies = area.compute.count;
 
   // Constraints.
+  // On the package tier the tensor-parallel ranks are the package's compute dies (one for a monolithic die).
+  if (d.tensor_tier == Tier::package && d.tp != static_cast<double>(kdies)) out.infeasible |= infeasible::package_tp_not_dies;
   if (p.link_reach_m[idx(c.scale_up_link)] < p.scale_up_reach_m || p.link_reach_m[idx(c.scale_out_link)] < p.scale_out_reach_m)
     out.infeasible |= infeasible::link_out_of_reach;
   const double hbm_gb = static_cast<double>(c.hbm_stacks) * k.hbm[idx(c.hbm)].capacity_gb;
   if (d.hbm_capacity_needed_gb > hbm_gb) out.infeasible |= infeasible::workload_memory_short;
   if (p.tdp_w > 0.0 && pw.total_w > p.tdp_w) out.infeasible |= infeasible::power_over_tdp;
   const double compute_die_mm2 = area.compute.area_mm2 * static_cast<double>(kdies);
-  const double compute_die_w = pw.compute_w + pw.sram_w + compute_die_mm2 * p.leakage_w_per_mm2;
+  const double compute_die_w = pw.compute_w + pw.sram_w + pw.leakage_compute_w;
   if (compute_die_mm2 > 0.0 && compute_die_w / compute_die_mm2 > p.heat_flux_limit_w_per_mm2)
     out.infeasible |= infeasible::heat_flux_over_limit;
 

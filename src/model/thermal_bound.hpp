@@ -81,9 +81,9 @@
 // Power per die (rect_power_w; the same map feeds the FV property test). From the power stage's PowerBreakdown:
 //   compute dies: compute_w / k, the SRAM's sram_w / k unless a cache die holds the SRAM, the D2D PHY's share of
 //                 d2d_w (all of it without an IO die, half with one: a D2D transfer spends energy at both ends),
-//                 and leakage by silicon area (leakage_w / silicon_area_mm2 x die area);
-//   IO die:       the other half of d2d_w and its leakage share;
-//   cache dies:   sram_w / k and their leakage share;
+//                 and their leakage (leakage_compute_w / k: each die kind has its node's leakage density);
+//   IO die:       the other half of d2d_w and leakage_io_w;
+//   cache dies:   (sram_w + leakage_cache_w) / k;
 //   HBM stacks:   hbm_w / stacks (memory.<gen>.energy_pj_per_bit is one "device + PHY" figure: the host-PHY share
 //                 cannot be separated, so none of it is put on a logic die — this only weakens the bound);
 //   optical engines: the link power of the CPO / optical I/O tiers (`engine_power_w`), shared equally; the other tiers' link
@@ -132,7 +132,7 @@ struct ThermalBoundParams {
 
 /// Power (W) of every placed rectangle of `g` (index as g.rects) from the power breakdown; see the top of this file.
 /// @param engine_power_w link power of the CPO / optical I/O chiplet tiers, spread over the optical engines (0 without engines)
-std::array<double, kMaxPlacedRects> rect_power_w(const Geometry& g, const AreaResult& area, const PowerBreakdown& p,
+std::array<double, kMaxPlacedRects> rect_power_w(const Geometry& g, const PowerBreakdown& p,
                                                  double engine_power_w) noexcept;
 
 /// Link power (W) of the tiers whose technology puts engines on the package (CPO, optical I/O chiplet:
@@ -172,8 +172,8 @@ void clear_thermal_bound_memo() noexcept;
 
 /// The kernel stage (evaluate() calls it after evaluate_performance): fills out.tj_bound_c and sets
 /// infeasible::thermal_bound_over_tj_max when the bound exceeds constraints.tj_max_c. No allocation, noexcept.
-void evaluate_thermal_bound(const DesignChoice& choice, const KernelParams& params, const AreaResult& area,
-                            const Geometry& geometry, Metrics& out) noexcept;
+void evaluate_thermal_bound(const DesignChoice& choice, const KernelParams& params, const Geometry& geometry,
+                            Metrics& out) noexcept;
 
 /// Fills k.thermal_bound from the deck's [constraints] and its technology database (thermal.toml).
 /// @throws Error naming a missing technology path; InputError for an unknown constraints.cooling.

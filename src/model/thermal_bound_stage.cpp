@@ -17,7 +17,7 @@ constexpr double kMm = 1e-3;                 // mm -> m
 constexpr double kKcm2PerWToM2KPerW = 1e-4;  // 1 K cm²/W = 1e-4 K m²/W
 }  // namespace
 
-std::array<double, kMaxPlacedRects> rect_power_w(const Geometry& g, const AreaResult& area, const PowerBreakdown& p,
+std::array<double, kMaxPlacedRects> rect_power_w(const Geometry& g, const PowerBreakdown& p,
                                                  double engine_power_w) noexcept {
   std::array<double, kMaxPlacedRects> q{};
   int n_compute = 0, n_cache = 0, n_io = 0, n_hbm = 0, n_engine = 0;
@@ -31,14 +31,13 @@ std::array<double, kMaxPlacedRects> rect_power_w(const Geometry& g, const AreaRe
     }
   }
   const auto nonneg = [](double x) noexcept { return std::isfinite(x) && x > 0.0 ? x : 0.0; };
-  const double leak_per_mm2 = area.silicon_area_mm2 > 0.0 ? nonneg(p.leakage_w) / area.silicon_area_mm2 : 0.0;
   const double d2d_io_side = n_io > 0 ? 0.5 * nonneg(p.d2d_w) : 0.0;  // both PHY ends spend energy
   const double sram_on_compute = n_cache > 0 ? 0.0 : nonneg(p.sram_w);
   const double compute_each = n_compute > 0 ? (nonneg(p.compute_w) + sram_on_compute + nonneg(p.d2d_w) - d2d_io_side) /
-                                                  n_compute + leak_per_mm2 * area.compute.area_mm2
+                                                  n_compute + nonneg(p.leakage_compute_w) / n_compute
                                             : 0.0;
-  const double cache_each = n_cache > 0 ? nonneg(p.sram_w) / n_cache + leak_per_mm2 * area.cache.area_mm2 : 0.0;
-  const double io_each = n_io > 0 ? (d2d_io_side + leak_per_mm2 * area.io.area_mm2) / n_io : 0.0;
+  const double cache_each = n_cache > 0 ? (nonneg(p.sram_w) + nonneg(p.leakage_cache_w)) / n_cache : 0.0;
+  const double io_each = n_io > 0 ? (d2d_io_side + nonneg(p.leakage_io_w)) / n_io : 0.0;
   const double hbm_each = n_hbm > 0 ? nonneg(p.hbm_w) / n_hbm : 0.0;
   const double engine_each = n_engine > 0 ? nonneg(engine_power_w) / n_engine : 0.0;
   for (std::size_t i = 0; i < g.rect_count && i < kMaxPlacedRects; ++i) {
@@ -64,9 +63,9 @@ double cpo_engine_power_w(const DesignChoice& c, const KernelParams& k) noexcept
   return w;
 }
 
-void evaluate_thermal_bound(const DesignChoice& c, const KernelParams& k, const AreaResult& area,
+void evaluate_thermal_bound(const DesignChoice& c, const KernelParams& k,
                             const Geometry& geometry, Metrics& out) noexcept {
-  const std::array<double, kMaxPlacedRects> q = rect_power_w(geometry, area, out.power, cpo_engine_power_w(c, k));
+  const std::array<double, kMaxPlacedRects> q = rect_power_w(geometry, out.power, cpo_engine_power_w(c, k));
   out.tj_bound_c = tj_lower_bound_c(geometry, q, k.thermal_bound);
   if (k.thermal_bound.tj_max_c > 0.0 && out.tj_bound_c > k.thermal_bound.tj_max_c)
     out.infeasible |= infeasible::thermal_bound_over_tj_max;

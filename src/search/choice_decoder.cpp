@@ -6,6 +6,7 @@
 
 #include "chipdse/core/error.hpp"
 #include "chipdse/model/params_from_tech.hpp"
+#include "chipdse/model/perf_params.hpp"
 #include "chipdse/search/space_from_deck.hpp"
 
 namespace chipdse::search {
@@ -76,6 +77,12 @@ ChoiceDecoder::ChoiceDecoder(const DesignSpace& space) : m_space(&space) {
         am.field = a.name == axis::scale_up_link ? Field::scale_up_link : Field::scale_out_link;
         each([&](const std::string& s) { return enum_value(v, a, s, model::kLinkTechNames); });
       } else if (a.name == axis::clock_ghz) { am.field = Field::clock; each(number); }
+      else if (a.name == axis::mapping) {
+        // The deck's mappings in order: the kernel's demand array has the same order (deck::deck_mappings).
+        am.field = Field::mapping;
+        if (a.values.size() > model::kMaxMappings) no_model(v, a, a.values.back(), "at most 16 mappings");
+        for (std::size_t i = 0; i < a.values.size(); ++i) am.value.push_back(static_cast<double>(i));
+      }
       else
         throw Error("design space variant '" + v.name + "': axis '" + a.name + "' has no kernel input");
       vm.axes.push_back(std::move(am));
@@ -103,6 +110,7 @@ model::DesignChoice ChoiceDecoder::choice(const DesignPoint& point) const noexce
       case Field::scale_up_link: c.scale_up_link = static_cast<model::LinkTech>(e); break;
       case Field::scale_out_link: c.scale_out_link = static_cast<model::LinkTech>(e); break;
       case Field::clock: c.clock_ghz = x; break;
+      case Field::mapping: c.mapping = e; break;
     }
   }
   return c;

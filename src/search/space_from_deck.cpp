@@ -39,6 +39,13 @@ Variant make_variant(const std::string& partitioning, const deck::SpaceAxes& s) 
   v.axes.push_back(name_axis(axis::scale_up_link, s.scale_up_link));
   v.axes.push_back(name_axis(axis::scale_out_link, s.scale_out_link));
   v.axes.push_back(numeric_axis(axis::clock_ghz, s.clock_ghz));
+  // Every variant maps the workload the same ways; without [[space.mapping]] there is no axis, and the space (its
+  // size, order and /space) is what it was before mappings existed.
+  if (!s.mapping.empty()) {
+    Axis m{std::string(axis::mapping), {}};
+    for (const deck::Mapping& x : s.mapping) m.values.push_back(x.name);
+    v.axes.push_back(std::move(m));
+  }
   return v;
 }
 

@@ -77,7 +77,7 @@ Outcome bound_and_fv(const model::DesignChoice& choice, thermal::Cooling cooling
 
   model::EvaluationDetail d;
   const model::Metrics m = model::evaluate(choice, p, &d);
-  const auto q = model::rect_power_w(d.geometry, d.area, m.power, model::cpo_engine_power_w(choice, p));
+  const auto q = model::rect_power_w(d.geometry, m.power, model::cpo_engine_power_w(choice, p));
   Outcome o;
   o.power_w = m.power_w;
   o.kernel_bound_c = m.tj_bound_c;

@@ -399,3 +399,43 @@ TEST_CASE("thermal.petsc option names are checked, values kept as text", "[deck]
   CHECK(contains(e.message, "key 'thermal.petsc.-ksp_rtol': not a PETSc option name"));
   CHECK(contains(e.message, "bad.toml:" + std::to_string(line_of(bad_text, "-ksp_rtol")) + ":"));
 }
+
+TEST_CASE("a bad [[space.mapping]] entry names the entry, its key and what is allowed", "[deck][malformed]") {
+  SECTION("a name given twice") {
+    expect_bad(DeckText().set("space", "mapping", "[{ name = \"a\" }, { name = \"a\", tensor_parallel = 4 }]"), "mapping =",
+               "space.mapping[1].name", {"mapping named twice", "got 'a'"});
+  }
+  SECTION("an entry without a name") {
+    expect_bad(DeckText().set("space", "mapping", "[{ tensor_parallel = 4 }]"), "mapping =", "space.mapping[0].name",
+               {"missing required key"});
+  }
+  SECTION("a key that is not a mapping key") {
+    expect_bad(DeckText().set("space", "mapping", "[{ name = \"a\", tensor = 4 }]"), "mapping =", "space.mapping[0].tensor",
+               {"unknown key", "tensor_parallel"});
+  }
+  SECTION("a tier that does not exist") {
+    expect_bad(DeckText().set("space", "mapping", "[{ name = \"a\", tensor_tier = \"rack\" }]"), "mapping =",
+               "space.mapping[0].tensor_tier", {"unknown name", "\"rack\"", "scale_up"});
+  }
+  SECTION("a degree out of the workload key's range") {
+    expect_bad(DeckText().set("space", "mapping", "[{ name = \"a\", pipeline_parallel = 0 }]"), "mapping =",
+               "space.mapping[0].pipeline_parallel", {"value out of range", "got 0", "an integer in [1, 4096]"});
+  }
+  SECTION("degrees that do not divide the cluster") {
+    expect_bad(DeckText().set("space", "mapping", "[{ name = \"ok\" }, { name = \"odd\", tensor_parallel = 3 }]"), "mapping =",
+               "space.mapping[1].tensor_parallel", {"mapping 'odd'", "is not a multiple of tensor_parallel x pipeline_parallel"});
+  }
+  SECTION("an unnamed mapping key taken from [workload] is reported there") {
+    expect_bad(DeckText().set("workload", "pipeline_parallel", "3").set("space", "mapping", "[{ name = \"a\" }]"),
+               "pipeline_parallel = 3", "workload.pipeline_parallel", {"mapping 'a'", "is not a multiple"});
+  }
+  SECTION("an empty list, or a name instead of a table") {
+    expect_bad(DeckText().set("space", "mapping", "[]"), "mapping =", "space.mapping", {"empty list"});
+    expect_bad(DeckText().set("space", "mapping", "[\"tp8\"]"), "mapping =", "space.mapping[0]", {"wrong type: string"});
+  }
+  SECTION("more mappings than the kernel holds") {
+    std::string list = "[";
+    for (int i = 0; i < 17; ++i) list += std::string(i ? ", " : "") + "{ name = \"m" + std::to_string(i) + "\" }";
+    expect_bad(DeckText().set("space", "mapping", list + "]"), "mapping =", "space.mapping", {"too many mappings", "at most 16"});
+  }
+}

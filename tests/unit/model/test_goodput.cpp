@@ -23,7 +23,7 @@ constexpr std::size_t kOio = static_cast<std::size_t>(LinkTech::optical_io_chipl
 GoodputParams base() {
   GoodputParams g;
   g.training = true;
-  g.job_packages = 1024;
+  g.job_packages[0] = 1024;
   g.scale_up_ports = 1.0;
   g.scale_out_ports = 0.0;
   g.lasers_per_port = {8.0, 8.0, 2.0, 0.0};  // pluggable 8, LPO 8, CPO 2 per 1.6T (NVIDIA, links.toml)
@@ -44,7 +44,7 @@ TEST_CASE("Young/Daly: the closed form against a hand computation", "[model][goo
 
   // Through the model: one package-level rate lambda with n packages gives M = 1 / (n lambda).
   GoodputParams g = base();
-  g.job_packages = 100;
+  g.job_packages[0] = 100;
   g.checkpoint_write_h = 0.1;
   g.restart_h = 0.25;
   g.package_replacement_h = 0.25;
@@ -127,7 +127,7 @@ TEST_CASE("goodput: more packages, lower MTBF, lower goodput fraction", "[model]
   r.package_level_per_h = 2e-5;  // ~20,000 FIT per package, the order of the shipped data
   double last_mtbf = INFINITY, last_fraction = 1.0;
   for (double n : {1.0, 64.0, 1024.0, 16384.0, 131072.0}) {
-    g.job_packages = n;
+    g.job_packages[0] = n;
     const GoodputResult out = goodput_of(g, r, 1000.0);
     CHECK(out.job_mtbf_h < last_mtbf);
     CHECK(out.goodput_tokens_per_s / 1000.0 < last_fraction);
@@ -174,8 +174,8 @@ TEST_CASE("goodput params from the shipped deck: rates as derived in inputs/tech
   CHECK_FALSE(g.engine_serviceable[kCpo]);
   CHECK(g.engine_serviceable[kPluggable]);
   CHECK(g.training);
-  CHECK(g.job_packages == 1024.0);
+  CHECK(g.job_packages[0] == 1024.0);
   // delta = 16 bytes x N / (0.12207 GB/s x 1024): Llama-2-70B (69e9 parameters) writes in ~9 s.
-  CHECK(g.checkpoint_write_h * 3600.0 == Approx(16.0 * p.perf.demand.params / (0.12207e9 * 1024)).epsilon(1e-12));
+  CHECK(g.checkpoint_write_h * 3600.0 == Approx(16.0 * p.perf.demands[0].params / (0.12207e9 * 1024)).epsilon(1e-12));
   CHECK(g.scale_up_ports == Approx(900e9 / 2 * 8 / 1.6e12).epsilon(1e-12));  // NVLink4 900 GB/s both ways
 }

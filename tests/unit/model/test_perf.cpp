@@ -35,7 +35,7 @@ DesignChoice monolithic(int stacks, double clock_ghz) {
 }  // namespace
 
 TEST_CASE("training FLOPs per step are exactly 6 N_act tokens plus causal attention", "[perf][identity]") {
-  const WorkloadDemand& d = params().perf.demand;
+  const WorkloadDemand& d = params().perf.demands[0];
   const deck::Workload& w = default_deck().workload;
   const double L = w.layers, h = w.d_model, s = w.sequence_length;
   const double total = d.micro_batches * d.flops_per_micro_batch * d.packages;
@@ -47,7 +47,7 @@ TEST_CASE("training FLOPs per step are exactly 6 N_act tokens plus causal attent
 TEST_CASE("Llama-2-70B has 69.0e9 parameters from its config", "[perf][identity]") {
   // Touvron et al. 2023 (arXiv:2307.09288) call it 70B; the config (80 layers, d 8192, 64 heads, 8 KV heads,
   // FFN 28672 gated, vocabulary 32000, untied embeddings counted once) gives 68.98e9 + the output layer.
-  const WorkloadDemand& d = params().perf.demand;
+  const WorkloadDemand& d = params().perf.demands[0];
   const double L = 80, h = 8192, f = 28672, V = 32000, dh = 128;
   const double by_hand = L * (h * dh * (2 * 64 + 2 * 8) + 3 * h * f) + V * h;
   CHECK(d.params == by_hand);
@@ -64,7 +64,7 @@ TEST_CASE("throughput rises with HBM bandwidth and never passes the compute ceil
     CHECK(m.throughput_tokens_per_s >= last);
     last = m.throughput_tokens_per_s;
     // Model FLOP utilisation of the package's peak never exceeds the achievable share (gemm_efficiency) of it.
-    const WorkloadDemand& d = p.perf.demand;
+    const WorkloadDemand& d = p.perf.demands[0];
     const double peak = p.perf.reference_peak_flops * d.precision_rate_vs_reference;
     const double mfu = 6.0 * d.active_params * m.throughput_tokens_per_s / peak;
     CHECK(mfu <= p.perf.gemm_efficiency);
@@ -153,7 +153,7 @@ tpot_slo_s = 0.04
   const deck::Deck dk =
       deck::load_deck_text(text, std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "inference_test.toml");
   const KernelParams p = kernel_params_from_deck(dk);
-  REQUIRE_FALSE(p.perf.demand.training);
+  REQUIRE_FALSE(p.perf.demands[0].training);
   double last_tpot = 1e30;
   for (int stacks = 4; stacks <= 8; ++stacks) {
     const Metrics m = evaluate(monolithic(stacks, 1.83), p);

@@ -93,8 +93,8 @@ double hbm_bw_of(const deck::Deck& d, const DesignChoice& c) {
 TEST_CASE("full activation recomputation executes 4/3 of the model FLOPs and lowers MFU", "[perf][recompute]") {
   const Loaded none = load("kind = \"training\"\ncluster_packages = 1024\nactivation_recompute = \"none\"");
   const Loaded full = load("kind = \"training\"\ncluster_packages = 1024\nactivation_recompute = \"full\"");
-  const WorkloadDemand& dn = none.params.perf.demand;
-  const WorkloadDemand& df = full.params.perf.demand;
+  const WorkloadDemand& dn = none.params.perf.demands[0];
+  const WorkloadDemand& df = full.params.perf.demands[0];
   REQUIRE(df.training);
   // Model FLOPs do not change; executed = 4 forward passes instead of 3 (4 fwd x 3 == 3 fwd x 4 exactly in binary).
   CHECK(df.flops_per_micro_batch == dn.flops_per_micro_batch);
@@ -197,7 +197,7 @@ TEST_CASE("MoE expert parallelism spreads the experts and pays an all-to-all on 
                           "experts = 8\ntop_k = 2\ncluster_packages = 8\ntensor_parallel = 1\npipeline_parallel = 1\n"
                           "global_batch_sequences = 64\nexpert_parallel = " + std::to_string(ep));
     const KernelParams& p = l.params;
-    const WorkloadDemand& d = p.perf.demand;
+    const WorkloadDemand& d = p.perf.demands[0];
     const deck::Workload& w = l.deck.workload;
     const double L = w.layers, h = w.d_model, nq = w.heads, nkv = w.kv_heads, f = w.ffn_hidden, V = w.vocab;
     const double dh = h / nq, E = w.experts, k = w.top_k, ab = 2.0;
@@ -211,7 +211,7 @@ TEST_CASE("MoE expert parallelism spreads the experts and pays an all-to-all on 
 
     const Metrics m = evaluate(c, p);
     KernelParams no_a2a = p;
-    no_a2a.perf.demand.ep_alltoalls_per_micro_batch = 0.0;
+    no_a2a.perf.demands[0].ep_alltoalls_per_micro_batch = 0.0;
     const double without = evaluate(c, no_a2a).latency_s;
     KernelParams slow_alpha = p, slow_beta = p;
     slow_alpha.perf.software_latency_s *= 10.0;
@@ -295,7 +295,7 @@ TEST_CASE("a lower KV-cache bandwidth efficiency never raises inference throughp
   CHECK(mh.ttft_s == base.ttft_s);  // prefill reads no KV cache
   // With a long context the decode attention is memory-bound: halving the efficiency doubles its KV time, so TPOT
   // grows by exactly the attention operator's HBM time at the base efficiency.
-  const double kv_time = l.params.perf.demand.decode_attention_hbm_bytes /
+  const double kv_time = l.params.perf.demands[0].decode_attention_hbm_bytes /
                          (6.0 * l.params.perf.hbm_bytes_per_s[static_cast<std::size_t>(HbmGen::hbm3e)] *
                           l.params.perf.hbm_efficiency * l.params.perf.kv_cache_bandwidth_efficiency);
   CHECK(mh.tpot_s - base.tpot_s == Approx(kv_time).epsilon(1e-9));
@@ -323,14 +323,14 @@ TEST_CASE("tile quantisation: a batch one row over a multiple of the half tile p
     // to the better of 128 and 64 rows.
     const double rows = std::min(std::ceil(b / tm) * tm, std::ceil(b / (tm / 2.0)) * (tm / 2.0));
     INFO("batch " << b);
-    CHECK(l.params.perf.demand.decode_tile_efficiency == Approx(b / rows).epsilon(1e-14));
-    CHECK(l.params.perf.demand.decode_tile_efficiency == Approx(layer_tile_eff(l.deck, b)).epsilon(1e-14));
+    CHECK(l.params.perf.demands[0].decode_tile_efficiency == Approx(b / rows).epsilon(1e-14));
+    CHECK(l.params.perf.demands[0].decode_tile_efficiency == Approx(layer_tile_eff(l.deck, b)).epsilon(1e-14));
   }
   // With the real unit count the waves add a loss, never a gain.
   const Loaded many = load(shape + "806");
-  CHECK(many.params.perf.demand.decode_tile_efficiency == Approx(layer_tile_eff(many.deck, 806)).epsilon(1e-14));
-  CHECK(many.params.perf.demand.decode_tile_efficiency <= 806.0 / 832.0);
-  CHECK(many.params.perf.demand.decode_tile_efficiency > 0.0);
+  CHECK(many.params.perf.demands[0].decode_tile_efficiency == Approx(layer_tile_eff(many.deck, 806)).epsilon(1e-14));
+  CHECK(many.params.perf.demands[0].decode_tile_efficiency <= 806.0 / 832.0);
+  CHECK(many.params.perf.demands[0].decode_tile_efficiency > 0.0);
 }
 
 TEST_CASE("ridge points of the calibration devices: peak FLOPs over HBM bandwidth as in their datasheets",
@@ -400,7 +400,7 @@ TEST_CASE("DP gradient all-reduce: hierarchical inside a scale-up domain, flat w
   const Loaded dom8 = load(wl, "scale_up_domain_packages = 8\n");
   const Loaded dom1 = load(wl, "scale_up_domain_packages = 1\n");
   const DesignChoice c = monolithic(HbmGen::hbm3e, 6, 1.83);
-  const WorkloadDemand& d = dom8.params.perf.demand;
+  const WorkloadDemand& d = dom8.params.perf.demands[0];
   REQUIRE(d.dp == 32.0);
   const PerfParams& p = dom8.params.perf;
   const double up_beta = p.scale_up_bytes_per_s * p.protocol_efficiency;

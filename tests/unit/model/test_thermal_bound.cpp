@@ -176,14 +176,11 @@ TEST_CASE("thermal bound: HBM and optical-engine power never enter it, and the m
   q[5] = 50, q[6] = 30;
   CHECK(tj_lower_bound_c(g, q, t) == base);
 
-  // rect_power_w: compute + SRAM + D2D (half to the IO die) + leakage by area; HBM on the stacks; engines get theirs.
-  AreaResult a;
-  a.compute.count = 4, a.compute.area_mm2 = 100;
-  a.io.count = 1, a.io.area_mm2 = 9;
-  a.silicon_area_mm2 = 409;
+  // rect_power_w: compute + SRAM + D2D (half to the IO die) + each kind's leakage; HBM on the stacks; engines get theirs.
   PowerBreakdown pw;
   pw.compute_w = 400, pw.sram_w = 40, pw.hbm_w = 50, pw.d2d_w = 16, pw.links_w = 70, pw.leakage_w = 40.9;
-  const auto m = rect_power_w(g, a, pw, 30.0);
+  pw.leakage_compute_w = 40.0, pw.leakage_io_w = 0.9;
+  const auto m = rect_power_w(g, pw, 30.0);
   CHECK(m[0] == Approx((400 + 40 + 8) / 4.0 + 10.0));
   CHECK(m[4] == Approx(8 + 0.9));
   CHECK(m[5] == Approx(50));
@@ -296,7 +293,7 @@ TEST_CASE("thermal bound on default-deck points: kernel, memo hits and the un-me
       const DesignChoice c = decoder.choice(i);
       EvaluationDetail d;
       const Metrics m = evaluate(c, p, &d);
-      const auto q = rect_power_w(d.geometry, d.area, m.power, cpo_engine_power_w(c, p));
+      const auto q = rect_power_w(d.geometry, m.power, cpo_engine_power_w(c, p));
       const double now = tj_lower_bound_c(d.geometry, q, p.thermal_bound);
       INFO("point " << i << ": bound " << now << " C");
       CHECK(now == m.tj_bound_c);
