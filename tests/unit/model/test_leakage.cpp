@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <string>
 
 #include "chipdse/model/evaluate.hpp"
@@ -113,4 +114,23 @@ TEST_CASE("leakage temperature: a hotter coolant raises leakage, power and the b
   const double expected = d.area.compute.count * d.area.compute.area_mm2 * density_w_per_mm2(ProcessNode::n3) +
                           d.area.io.count * d.area.io.area_mm2 * density_w_per_mm2(ProcessNode::n6);
   CHECK(m.power.leakage_w == Approx(expected).epsilon(1e-12));
+}
+
+TEST_CASE("shipping air-cooled packages at their MLPerf operating point pass the air heat-flux and power limits",
+          "[model][leakage][heat_flux]") {
+  // H100 SXM5 (DGX H100) and H200 SXM (HGX H200) are air-cooled products at 700 W: a model that flags them as
+  // over the air limit contradicts the hardware (thermal.limits.air_heat_flux_limit_w_per_mm2).
+  for (const char* name : {"h100_llama2_70b_offline.toml", "h200_llama2_70b_offline.toml"}) {
+    const deck::Deck d =
+        deck::load_deck(std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "calibration" / name);
+    REQUIRE(d.constraints.cooling == "air");
+    const KernelParams k = kernel_params_from_deck(d);
+    const search::DesignSpace space = search::design_space_from_deck(d);
+    REQUIRE(space.size() == 1);
+    const Metrics m = evaluate(search::ChoiceDecoder(space).choice(0), k);
+    INFO(name << ": " << m.power_w << " W");
+    CHECK((m.infeasible & infeasible::heat_flux_over_limit) == 0);
+    CHECK((m.infeasible & infeasible::power_over_tdp) == 0);
+    CHECK((m.infeasible & infeasible::thermal_bound_over_tj_max) == 0);
+  }
 }
