@@ -8,14 +8,10 @@
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/kernel_params.hpp"
+#include "chipdse/model/stack_tech.hpp"
 #include "chipdse/model/thermal_bound.hpp"
 
 namespace chipdse::model {
-
-namespace {
-constexpr double kMm = 1e-3;                 // mm -> m
-constexpr double kKcm2PerWToM2KPerW = 1e-4;  // 1 K cm²/W = 1e-4 K m²/W
-}  // namespace
 
 std::array<double, kMaxPlacedRects> rect_power_w(const Geometry& g, const PowerBreakdown& p,
                                                  double engine_power_w) noexcept {
@@ -72,48 +68,38 @@ void evaluate_thermal_bound(const DesignChoice& c, const KernelParams& k,
 }
 
 void resolve_thermal_bound_params(KernelParams& k, const deck::Deck& deck) {
-  const auto v = [&](const std::string& path) { return deck.tech.at(path).value; };
   ThermalBoundParams& t = k.thermal_bound;
   const std::string& cooling = deck.constraints.cooling;
   if (cooling != "air" && cooling != "liquid")
     throw InputError(deck.values.where("constraints.cooling"), "constraints.cooling",
                      "the thermal bound knows no such cooling", cooling, "air, liquid");
-  const bool air = cooling == "air";
-  t.sink_temperature_c = v(air ? "thermal.cooling.ambient_air_c" : "thermal.cooling.coolant_liquid_c");
-  t.h_top_w_per_m2k = v(air ? "thermal.cooling.h_air_heatsink_w_per_m2k" : "thermal.cooling.h_liquid_cold_plate_w_per_m2k");
-  t.h_bottom_w_per_m2k = v("thermal.cooling.h_package_bottom_w_per_m2k");
+  const StackTech s = stack_tech_from_tech(deck.tech, cooling == "air");
+  t.sink_temperature_c = s.sink_temperature_c;
+  t.h_top_w_per_m2k = s.h_top_w_per_m2k;
+  t.h_bottom_w_per_m2k = s.h_bottom_w_per_m2k;
   t.tj_max_c = deck.constraints.tj_max_c;
 
-  // The layers and conductivities of thermal/stack_from_tech.cpp (same entries, same parallel Cu mixes), each
-  // layer at its most conductive material (an over-estimated sheet conductance keeps the bound valid).
-  const std::string st = "thermal.stack.", mat = "thermal.material.";
-  const double um = 1e-6;
-  const double k_si = v(mat + "silicon.conductivity_at_tj_design_w_per_mk");
-  const double k_cu = v(mat + "copper.conductivity_w_per_mk");
-  const double k_uf = v(mat + "underfill.conductivity_w_per_mk");
-  const auto mix = [&](const std::string& fraction, double k_filler) {
-    const double f = v(st + fraction);
-    return f * k_cu + (1.0 - f) * k_filler;
-  };
-  const double substrate = v(st + "substrate_thickness_um") * um * v(mat + "organic_substrate.conductivity_w_per_mk");
-  const double c4 = v(st + "c4_thickness_um") * um * std::max(mix("c4_copper_area_fraction", k_uf), k_uf);
-  const double interposer = v(st + "interposer_thickness_um") * um *
-                            mix("tsv_copper_area_fraction", v(mat + "silicon_interposer.conductivity_at_tj_design_w_per_mk"));
-  const double ubump = v(st + "ubump_thickness_um") * um * std::max(mix("ubump_copper_area_fraction", k_uf), k_uf);
-  const double chip = v(st + "die_thickness_um") * um * std::max(k_si, k_uf);
+  // The layers and conductivities the FV solver builds (thermal/stack_from_tech.cpp, the same StackTech and the same
+  // parallel Cu mixes), each layer at its most conductive material (an over-estimated sheet conductance keeps the
+  // bound valid).
+  const double k_si = s.k_silicon, k_uf = s.k_underfill;
+  const double substrate = s.substrate_m * s.k_substrate;
+  const double c4 = s.c4_m * std::max(parallel_mix(s.c4_copper_fraction, s.k_copper, k_uf), k_uf);
+  const double interposer = s.interposer_m * parallel_mix(s.tsv_copper_fraction, s.k_copper, s.k_silicon_interposer);
+  const double ubump = s.ubump_m * std::max(parallel_mix(s.ubump_copper_fraction, s.k_copper, k_uf), k_uf);
+  const double chip = s.die_m * std::max(k_si, k_uf);
   t.below_tim_sheet_interposer_w_per_k = substrate + c4 + interposer + ubump + chip;
   t.below_tim_sheet_organic_w_per_k = substrate + c4 + chip;
-  t.cache_layer_sheet_w_per_k = v(st + "stacked_die_thickness_um") * um * std::max(k_si, k_uf);
+  t.cache_layer_sheet_w_per_k = s.stacked_die_m * std::max(k_si, k_uf);
   // TIM1 between die and spreader: its layer has R'' = tim1 (stack_from_tech.cpp: k = t / R'').
-  t.tim_r_m2k_per_w = v("thermal.tim.tim1_resistance_k_cm2_per_w") * kKcm2PerWToM2KPerW;
-  const double t_tim = v(st + "tim_thickness_um") * um;
-  t.tim_sheet_w_per_k = t.tim_r_m2k_per_w > 0.0 ? t_tim * t_tim / t.tim_r_m2k_per_w : 0.0;
-  t.spreader_thickness_m = v(st + "spreader_thickness_mm") * kMm;
-  t.spreader_k_w_per_mk = k_cu;
-  t.spreader_scale = v(st + "spreader_scale_x");
-  t.sink_thickness_m = v(st + "sink_base_thickness_mm") * kMm;
-  t.sink_k_w_per_mk = k_cu;
-  t.sink_scale = v(st + "sink_scale_x");
+  t.tim_r_m2k_per_w = s.tim1_r_m2k_per_w;
+  t.tim_sheet_w_per_k = t.tim_r_m2k_per_w > 0.0 ? s.tim_m * s.tim_m / t.tim_r_m2k_per_w : 0.0;
+  t.spreader_thickness_m = s.spreader_m;
+  t.spreader_k_w_per_mk = s.k_copper;
+  t.spreader_scale = s.spreader_scale;
+  t.sink_thickness_m = s.sink_base_m;
+  t.sink_k_w_per_mk = s.k_copper;
+  t.sink_scale = s.sink_scale;
 }
 
 }  // namespace chipdse::model

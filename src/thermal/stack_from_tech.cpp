@@ -26,19 +26,12 @@
 #include <string>
 
 #include "chipdse/core/error.hpp"
+#include "chipdse/model/stack_tech.hpp"
 
 namespace chipdse::thermal {
 namespace {
 
-constexpr double kUmToM = 1e-6;
-constexpr double kMmToM = 1e-3;
 constexpr double kCelsiusToKelvin = 273.15;
-constexpr double kKcm2PerWToM2KPerW = 1e-4;  // 1 K cm^2/W = 1e-4 K m^2/W
-
-/// Parallel (Voigt) mix of copper (area fraction f) and a filler: thermal.md §1, as TAP-2.5D computes it.
-double parallel_mix(double copper_fraction, double k_copper, double k_filler) {
-  return copper_fraction * k_copper + (1.0 - copper_fraction) * k_filler;
-}
 
 }  // namespace
 
@@ -55,48 +48,32 @@ bool cooling_from_name(std::string_view name, Cooling& cooling) noexcept {
 }
 
 PackageStack package_stack_from_tech(const tech::TechDatabase& tech, Cooling cooling) {
-  const auto value = [&](const std::string& path) {
-    try {
-      return tech.at(path).value;
-    } catch (Error& e) {
-      e.add_context("  needed by the package thermal stack (thermal::package_stack_from_tech, "
-                    "src/thermal/stack_from_tech.cpp)");
-      throw;
-    }
-  };
-  const std::string stack = "thermal.stack.";
-  const std::string mat = "thermal.material.";
-  const double k_si = value(mat + "silicon.conductivity_at_tj_design_w_per_mk");
-  const double k_si_interposer = value(mat + "silicon_interposer.conductivity_at_tj_design_w_per_mk");
-  const double k_cu = value(mat + "copper.conductivity_w_per_mk");
-  const double k_uf = value(mat + "underfill.conductivity_w_per_mk");
-
+  const model::StackTech t = model::stack_tech_from_tech(tech, cooling == Cooling::air);
+  using model::parallel_mix;
   PackageStack s;
-  s.substrate_thickness_m = value(stack + "substrate_thickness_um") * kUmToM;
-  s.substrate_k_w_mk = value(mat + "organic_substrate.conductivity_w_per_mk");
-  s.c4_thickness_m = value(stack + "c4_thickness_um") * kUmToM;
-  s.c4_k_w_mk = parallel_mix(value(stack + "c4_copper_area_fraction"), k_cu, k_uf);
-  s.interposer_thickness_m = value(stack + "interposer_thickness_um") * kUmToM;
-  s.interposer_k_w_mk = parallel_mix(value(stack + "tsv_copper_area_fraction"), k_cu, k_si_interposer);
-  s.ubump_thickness_m = value(stack + "ubump_thickness_um") * kUmToM;
-  s.ubump_k_w_mk = parallel_mix(value(stack + "ubump_copper_area_fraction"), k_cu, k_uf);
-  s.chip_thickness_m = value(stack + "die_thickness_um") * kUmToM;
-  s.silicon_k_w_mk = k_si;
-  s.cache_thickness_m = value(stack + "stacked_die_thickness_um") * kUmToM;
-  s.underfill_k_w_mk = k_uf;
-  s.tim_thickness_m = value(stack + "tim_thickness_um") * kUmToM;
-  s.tim_k_w_mk = s.tim_thickness_m / (value("thermal.tim.tim1_resistance_k_cm2_per_w") * kKcm2PerWToM2KPerW);
-  s.spreader_thickness_m = value(stack + "spreader_thickness_mm") * kMmToM;
-  s.spreader_k_w_mk = k_cu;
-  s.spreader_scale = value(stack + "spreader_scale_x");
-  s.sink_thickness_m = value(stack + "sink_base_thickness_mm") * kMmToM;
-  s.sink_k_w_mk = k_cu;
-  s.sink_scale = value(stack + "sink_scale_x");
-  const bool air = cooling == Cooling::air;
-  s.htc_top_w_m2k =
-      value(air ? "thermal.cooling.h_air_heatsink_w_per_m2k" : "thermal.cooling.h_liquid_cold_plate_w_per_m2k");
-  s.htc_bottom_w_m2k = value("thermal.cooling.h_package_bottom_w_per_m2k");
-  s.ambient_k = value(air ? "thermal.cooling.ambient_air_c" : "thermal.cooling.coolant_liquid_c") + kCelsiusToKelvin;
+  s.substrate_thickness_m = t.substrate_m;
+  s.substrate_k_w_mk = t.k_substrate;
+  s.c4_thickness_m = t.c4_m;
+  s.c4_k_w_mk = parallel_mix(t.c4_copper_fraction, t.k_copper, t.k_underfill);
+  s.interposer_thickness_m = t.interposer_m;
+  s.interposer_k_w_mk = parallel_mix(t.tsv_copper_fraction, t.k_copper, t.k_silicon_interposer);
+  s.ubump_thickness_m = t.ubump_m;
+  s.ubump_k_w_mk = parallel_mix(t.ubump_copper_fraction, t.k_copper, t.k_underfill);
+  s.chip_thickness_m = t.die_m;
+  s.silicon_k_w_mk = t.k_silicon;
+  s.cache_thickness_m = t.stacked_die_m;
+  s.underfill_k_w_mk = t.k_underfill;
+  s.tim_thickness_m = t.tim_m;
+  s.tim_k_w_mk = t.tim_m / t.tim1_r_m2k_per_w;
+  s.spreader_thickness_m = t.spreader_m;
+  s.spreader_k_w_mk = t.k_copper;
+  s.spreader_scale = t.spreader_scale;
+  s.sink_thickness_m = t.sink_base_m;
+  s.sink_k_w_mk = t.k_copper;
+  s.sink_scale = t.sink_scale;
+  s.htc_top_w_m2k = t.h_top_w_per_m2k;
+  s.htc_bottom_w_m2k = t.h_bottom_w_per_m2k;
+  s.ambient_k = t.sink_temperature_c + kCelsiusToKelvin;
 
   // Discretisation, not technology: case_b_zref.fv's z-cells (thermal.md §4: the sink base needs 4-8 cells, one
   // cell puts the peak +2.3 K high in case B); the cache die is a powered 150 µm silicon layer like the chip.
