@@ -46,6 +46,7 @@ constexpr std::array kUnits = {
     UnitInfo{"mm2/Tbps", "square millimetres of PHY per terabit per second"},
     UnitInfo{"GT/s", "gigatransfers per second per lane"},
     UnitInfo{"ns", "nanoseconds"},
+    UnitInfo{"ns/m", "nanoseconds per metre (signal time of flight)"},
     UnitInfo{"GHz", "gigahertz"},
     UnitInfo{"USD/kWh", "US dollars per kilowatt-hour"},
     UnitInfo{"s", "seconds"},

@@ -93,6 +93,8 @@ struct PerfParams {
   double switch_latency_s = 0.0;
   double software_latency_s = 0.0;
   double dsp_latency_s = 0.0;
+  double scale_up_propagation_s = 0.0;   ///< scale_up_reach_m x propagation delay per metre
+  double scale_out_propagation_s = 0.0;
   double protocol_efficiency = 1.0;
   std::array<double, kLinkTechCount> link_reach_m{};  ///< link.<tech>.reach_m (copper: reach_100g_lane_m)
   double scale_up_reach_m = 0.0;       ///< distance a scale-up link spans (link.cluster.scale_up_reach_m)

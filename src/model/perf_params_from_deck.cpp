@@ -200,6 +200,9 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   p.switch_latency_s = v("link.cluster.switch_latency_ns") * 1e-9;
   p.software_latency_s = v("link.cluster.collective_software_latency_ns") * 1e-9;
   p.dsp_latency_s = v("link.cluster.dsp_retimer_latency_ns") * 1e-9;
+  // Time of flight over the distance each tier spans (perf_models.md §6.3: L x 5 ns/m in every hop's alpha).
+  p.scale_up_propagation_s = p.scale_up_reach_m * v("link.cluster.propagation_ns_per_m") * 1e-9;
+  p.scale_out_propagation_s = p.scale_out_reach_m * v("link.cluster.propagation_ns_per_m") * 1e-9;
   p.protocol_efficiency = v("link.cluster.protocol_efficiency");
   p.scale_up_domain = static_cast<double>(deck.reference.scale_up_domain_packages);
   p.scale_up_bytes_per_s = deck.reference.scale_up_gb_per_s * 1e9 / 2.0;  // NVLink GB/s counts both directions

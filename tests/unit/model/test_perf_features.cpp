@@ -226,10 +226,12 @@ TEST_CASE("MoE expert parallelism spreads the experts and pays an all-to-all on 
       continue;
     }
     // 4 all-to-alls per MoE layer per micro-batch (dispatch + combine, forward + backward), each of
-    // b s k h a_b bytes among ep ranks: (ep - 1) alpha + (ep - 1) / ep M / beta on the scale-up tier (copper).
+    // b s k h a_b bytes among ep ranks: (ep - 1) alpha + (ep - 1) / ep M / beta on the scale-up tier (copper; alpha
+    // = software + switch + the time of flight over the rack).
     const double M = w.micro_batch_sequences * w.sequence_length * k * h * ab;
     const double alpha = (tv(l.deck, "link.cluster.collective_software_latency_ns") +
-                          tv(l.deck, "link.cluster.switch_latency_ns")) * 1e-9;
+                          tv(l.deck, "link.cluster.switch_latency_ns") +
+                          tv(l.deck, "link.cluster.scale_up_reach_m") * tv(l.deck, "link.cluster.propagation_ns_per_m")) * 1e-9;
     const double beta = l.deck.reference.scale_up_gb_per_s * 1e9 / 2.0 * tv(l.deck, "link.cluster.protocol_efficiency");
     const double a2a = (ep - 1.0) * alpha + (ep - 1.0) / ep * M / beta;
     CHECK(d.ep_alltoalls_per_micro_batch == 4.0 * L);
@@ -405,8 +407,12 @@ TEST_CASE("DP gradient all-reduce: hierarchical inside a scale-up domain, flat w
   const PerfParams& p = dom8.params.perf;
   const double up_beta = p.scale_up_bytes_per_s * p.protocol_efficiency;
   const double out_beta = p.scale_out_bytes_per_s * p.protocol_efficiency;
-  // Neither tier retimes: copper scale-up, CPO scale-out (the `monolithic` choice): alpha = software + switch.
-  const double alpha_up = p.software_latency_s + p.switch_latency_s, a_out = alpha_up;
+  // Neither tier retimes: copper scale-up, CPO scale-out (the `monolithic` choice): alpha = software + switch + the
+  // time of flight over the tier's span (reach x ns per metre, from the rows).
+  const auto& tech = dom8.deck.tech;
+  const double ns_per_m = tech.at("link.cluster.propagation_ns_per_m").value * 1e-9;
+  const double alpha_up = p.software_latency_s + p.switch_latency_s + tech.at("link.cluster.scale_up_reach_m").value * ns_per_m;
+  const double a_out = p.software_latency_s + p.switch_latency_s + tech.at("link.cluster.scale_out_reach_m").value * ns_per_m;
   const double M = d.dp_allreduce_bytes;
   // Flat ring over 32 ranks on scale-out versus RS(4) + AR(8 of M / 4) + AG(4): written out (perf_models.md §6.3).
   const double flat = 2.0 * 31.0 * a_out + 2.0 * 31.0 / 32.0 * M / out_beta;
