@@ -44,6 +44,26 @@ void choose_grid(std::int32_t k, double w_mm, double h_mm, double gap_mm, std::i
   }
 }
 
+// The most square rows x cols grid (as choose_grid) among those at least `min_height_mm` tall; false if none is.
+bool choose_grid_at_least(std::int32_t k, double w_mm, double h_mm, double gap_mm, double min_height_mm,
+                          std::int32_t& rows, std::int32_t& cols) noexcept {
+  double best = -1.0;
+  for (std::int32_t r = 1; r <= k; ++r) {
+    if (k % r != 0) continue;
+    const std::int32_t c = k / r;
+    const double gw = c * w_mm + (c - 1) * gap_mm;
+    const double gh = r * h_mm + (r - 1) * gap_mm;
+    if (gh < min_height_mm) continue;
+    const double aspect = std::max(gw, gh) / std::min(gw, gh);
+    if (best < 0.0 || aspect < best) {
+      best = aspect;
+      rows = r;
+      cols = c;
+    }
+  }
+  return best >= 0.0;
+}
+
 // Manhattan distance from a point to a rectangle's outline (0 inside).
 double point_distance_mm(double px, double py, const PlacedRect& r) noexcept {
   const double dx = std::max({0.0, r.x_mm - px, px - (r.x_mm + r.w_mm)});
@@ -197,6 +217,18 @@ Geometry place_package(const GeometryInput& in, const GeometryRules& rules) noex
 
   // ---- 1. compute grid, local frame with the grid's lower-left corner at (0, 0)
   choose_grid(k, w, h, gap, g.rows, g.cols);
+  // The HBM columns (step 4) are centred on the grid: the outer stack of the taller column sits (col_h - e) / 2 from
+  // the grid's centre line, so it stays within reach of the grid only if the grid is at least col_h - e - 2 slack
+  // tall, slack = reach limit - (die-HBM gap + depth / 2) (the stack beside its die). When the most square grid is
+  // shorter, the most square grid that is tall enough is taken (a floorplanner stacks chiplets along the HBM
+  // columns); when none is, the most square grid stays and the reach check below reports it.
+  if (nh > 0 && rules.hbm_max_reach_mm > 0.0) {
+    const std::int32_t m = (nh + 1) / 2;
+    const double col_h = m * in.hbm.edge_mm + (m - 1) * gap;
+    const double slack = rules.hbm_max_reach_mm - (rules.die_hbm_gap_mm + in.hbm.depth_mm / 2.0);
+    const double need = col_h - in.hbm.edge_mm - 2.0 * slack;
+    if (g.rows * h + (g.rows - 1) * gap < need) choose_grid_at_least(k, w, h, gap, need, g.rows, g.cols);
+  }
   const double grid_w = g.cols * w + (g.cols - 1) * gap;
   const double grid_h = g.rows * h + (g.rows - 1) * gap;
   std::size_t n = 0;
@@ -231,13 +263,20 @@ Geometry place_package(const GeometryInput& in, const GeometryRules& rules) noex
     const double e = in.hbm.edge_mm;
     const double d = in.hbm.depth_mm;
     const std::int32_t per_side[2] = {(nh + 1) / 2, nh / 2};  // left gets the odd one
-    const double xs[2] = {bx0 - rules.die_hbm_gap_mm - d, bx1 + rules.die_hbm_gap_mm};
     std::int32_t idx = 0;
     for (int s = 0; s < 2; ++s) {
       const std::int32_t m = per_side[s];
       if (m == 0) continue;
       const double col_h = m * e + (m - 1) * gap;
       const double y0 = grid_h / 2.0 - col_h / 2.0;
+      // The column clears the dies beside it: the grid, and the IO die only when the column reaches down to it
+      // (an IO die wider than the grid would otherwise push the stacks away from the compute dies they serve).
+      double x_edge = s == 0 ? 0.0 : grid_w;
+      if (io && y0 < -gap + rules.die_hbm_gap_mm) {
+        const PlacedRect& iod = g.rects[io_rect];
+        x_edge = s == 0 ? std::min(x_edge, iod.x_mm) : std::max(x_edge, iod.x_mm + iod.w_mm);
+      }
+      const double xs[2] = {x_edge - rules.die_hbm_gap_mm - d, x_edge + rules.die_hbm_gap_mm};
       for (std::int32_t j = 0; j < m; ++j)
         set_rect(g.rects[n++], xs[s], y0 + j * (e + gap), d, e, RectKind::hbm, 0, idx++);
       cx0 = std::min(cx0, xs[s]);

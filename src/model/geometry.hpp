@@ -9,15 +9,18 @@
 // Placement (O(number of rectangles); every step is a closed-form position, no search over positions):
 //  1. Compute dies: a rows x cols grid with rows * cols = k, the pair minimising the aspect of the grid outline
 //     max(W, H) / min(W, H) (W = cols*w + (cols-1)*gap, H likewise); ties go to fewer rows. Equal square dies give
-//     k = 1, 2, 4, 8, 16 -> 1x1, 1x2, 2x2, 2x4, 4x4. Dies are numbered row-major from the bottom-left.
+//     k = 1, 2, 4, 8, 16 -> 1x1, 1x2, 2x2, 2x4, 4x4. Dies are numbered row-major from the bottom-left. With HBM and
+//     a reach limit, a grid too short for its HBM columns (the outer stacks out of reach) gives way to the most
+//     square grid that is tall enough, if one is (a floorplanner stacks chiplets along the columns).
 //  2. IO die: centred horizontally BELOW the grid, one die gap away. Not in a middle row because (a) the left and
 //     right sides belong to the HBM columns, (b) the IO die carries the off-package SerDes / CPO links, which want the
 //     substrate edge, and (c) a middle IO row would split the compute mesh (longer D2D paths between compute rows)
 //     and break the near-square grid for k = 2 and 8. The price: compute rows far from the IO die have longer IO
 //     links (reported per die).
 //  3. 3D cache dies: one per compute die when `cache_on_compute`, stacked on it (layer 1), same footprint.
-//  4. HBM stacks: two columns, left and right of the die block (grid + IO die), split evenly, the odd one left;
-//     each column centred vertically on the compute grid; stacks in a column one die gap apart. A stack's `edge_mm`
+//  4. HBM stacks: two columns, left and right of the compute grid (and of the IO die too when a column reaches
+//     down beside it), split evenly, the odd one left; each column centred vertically on the compute grid; stacks
+//     in a column one die gap apart. A stack's `edge_mm`
 //     faces the die (vertical in the column; HBM3 package width 11 mm, CSR23 in docs/research/area_sources.md).
 //  5. Interposer (carriers with one): bounding box of the dies and stacks plus the interposer edge clearance.
 //  6. Optical engines (CPO): on the organic substrate around the core (interposer, or the die block on an organic /

@@ -217,13 +217,16 @@ TEST_CASE("geometry: interposer area grows with k at fixed total die area (more 
   // 800 mm² of square dies, k = 1, 2, 4, 8, 16. Without HBM every step adds gaps: strictly increasing. With HBM the
   // columns fix the height, so the area follows the grid WIDTH, which is not monotone in k (a 1x2 grid of 20 mm dies
   // is 40.1 mm wide, a 2x2 grid of 14.1 mm dies 28.4 mm): there the claim holds along grids of equal shape,
-  // 1x1 -> 2x2 -> 4x4 and 1x2 -> 2x4.
+  // 1x1 -> 2x2 -> 4x4 and 1x2 -> 2x4. The HBM reach limit is off here: with it, a grid too short for its columns is
+  // replaced by a taller one (checked in "geometry: a grid too short for its HBM columns ..."), which changes the shape.
   auto area = [](Carrier c, int k, int hbm) {
     const double side = std::sqrt(800.0 / k);
     GeometryInput in = chiplets(c, k, side, side);
     in.hbm_count = hbm;
     in.hbm = EdgeFootprint{11.0, 10.0};
-    const Geometry g = place_package(in, rules_for(c));
+    GeometryRules r = rules_for(c);
+    r.hbm_max_reach_mm = 0.0;
+    const Geometry g = place_package(in, r);
     CHECK(g.component_area_mm2 == Approx(800.0 + hbm * 110.0));
     return g.interposer_area_mm2;
   };
@@ -386,8 +389,8 @@ TEST_CASE("geometry: limits are flagged, never clipped", "[geometry]") {
   g = place_package(chiplets(Carrier::organic_substrate, 16, 24.0, 24.0), rules_for(Carrier::organic_substrate));
   CHECK(g.substrate.w_mm == Approx(4 * 24.0 + 3 * 1.0 + 2 * 2.0));
   CHECK(g.infeasible == geometry_issue::package_over_area);
-  // HBM too far: 12 stacks (6-high columns, 66.5 mm) beside a 4x4 grid of 6 mm dies (27.3 mm).
-  GeometryInput far = chiplets(Carrier::silicon_interposer, 16, 6.0, 6.0);
+  // HBM too far: 12 stacks (6-high columns, 66.5 mm) beside one 24 mm die: no grid of one die is tall enough.
+  GeometryInput far = chiplets(Carrier::silicon_interposer, 1, 24.0, 24.0);
   far.hbm_count = 12;
   far.hbm = EdgeFootprint{11.0, 10.0};
   g = place_package(far, rules_for(Carrier::silicon_interposer));
@@ -573,4 +576,33 @@ TEST_CASE("timing of one placement (informational)", "[geometry][timing]") {
   const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / n;
   std::cout << "place_package (16 dies + caches + IO + 8 HBM + 8 engines = 49 rects): " << ns << " ns\n";
   CHECK(sink != 0);
+}
+
+TEST_CASE("geometry: a grid too short for its HBM columns is replaced by the most square grid that is tall enough",
+          "[geometry]") {
+  const GeometryRules r = rules_for(Carrier::silicon_interposer);
+  // Two 17 x 17 mm chiplets with 6 stacks of 11 x 10 mm: the 1x2 grid (17 mm tall) leaves the outer stacks of the
+  // 3-high columns (11 + 2 x (11 + gap) tall) (col_h - e) / 2 - 17 / 2 above and below the grid; the 2x1 grid
+  // (34 + gap tall) holds them beside the dies.
+  GeometryInput in = chiplets(Carrier::silicon_interposer, 2, 17.0, 17.0);
+  in.hbm_count = 6;
+  in.hbm = EdgeFootprint{11.0, 10.0};
+  const double gap = r.die_gap_mm;
+  const double col_h = 3 * 11.0 + 2 * gap;
+  const double slack = r.hbm_max_reach_mm - (r.die_hbm_gap_mm + 10.0 / 2.0);
+  REQUIRE(17.0 < col_h - 11.0 - 2.0 * slack);  // the most square grid is too short: by hand
+  GeometryRules unchecked = r;
+  unchecked.hbm_max_reach_mm = 0.0;
+  const Geometry square = place_package(in, unchecked);
+  CHECK((square.rows == 1 && square.cols == 2));
+  CHECK(square.hbm_reach_max_mm > r.hbm_max_reach_mm);  // what the old placement gave: out of reach
+  const Geometry g = place_package(in, r);
+  CHECK((g.rows == 2 && g.cols == 1));
+  CHECK(g.hbm_reach_max_mm <= r.hbm_max_reach_mm + kTol);
+  CHECK((g.infeasible & geometry_issue::hbm_too_far) == 0);
+  // Grids that already hold their columns keep the most square shape (4 stacks: 2-high columns).
+  in.hbm_count = 4;
+  const Geometry four = place_package(in, r);
+  CHECK((four.rows == 1 && four.cols == 2));
+  CHECK(four.hbm_reach_max_mm == place_package(in, unchecked).hbm_reach_max_mm);
 }
