@@ -66,7 +66,7 @@ struct WorkloadDemand {
   double decode_ep_alltoalls = 0.0;
   double decode_ep_message_bytes = 0.0;
   double output_tokens = 0.0;
-  double hbm_capacity_needed_gb = 0.0;     ///< weights (+ training state or KV cache) per package
+  double hbm_capacity_needed_gb = 0.0;     ///< weights (+ training state, or the KV cache at the mean context) per package
   Tier tensor_tier = Tier::scale_up, pipeline_tier = Tier::scale_out, data_tier = Tier::scale_out;
   Tier expert_tier = Tier::scale_up;
   double precision_rate_vs_reference = 1.0;  ///< dense rate of the workload precision / the reference precision's

@@ -149,7 +149,10 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
     d.decode_ep_alltoalls = moe ? 2.0 * layers_per_stage : 0.0;
     d.decode_ep_message_bytes = moe ? b * k * h * ab / tp_out : 0.0;
     d.tokens_per_step = b * d.output_tokens * d.dp;  // every replica generates for its batch
-    d.hbm_capacity_needed_gb = (stage_params * wb + b * (s + d.output_tokens) * kv_bytes_per_token) / 1e9;
+    // KV capacity at the batch's mean context, as its bandwidth: a paged KV cache (vLLM, Kwon et al., SOSP 2023; TRT-LLM)
+    // allocates blocks as tokens are generated, and with in-flight batching the sequences are at staggered positions,
+    // so the batch holds s + out / 2 tokens per sequence on average, not s + out each.
+    d.hbm_capacity_needed_gb = (stage_params * wb + b * context * kv_bytes_per_token) / 1e9;
   }
   return d;
 }

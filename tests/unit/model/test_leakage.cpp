@@ -116,7 +116,7 @@ TEST_CASE("leakage temperature: a hotter coolant raises leakage, power and the b
   CHECK(m.power.leakage_w == Approx(expected).epsilon(1e-12));
 }
 
-TEST_CASE("shipping air-cooled packages at their MLPerf operating point pass the air heat-flux and power limits",
+TEST_CASE("shipping air-cooled packages at their MLPerf operating point are feasible: heat flux, power, memory",
           "[model][leakage][heat_flux]") {
   // H100 SXM5 (DGX H100) and H200 SXM (HGX H200) are air-cooled products at 700 W: a model that flags them as
   // over the air limit contradicts the hardware (thermal.limits.air_heat_flux_limit_w_per_mm2).
@@ -132,5 +132,8 @@ TEST_CASE("shipping air-cooled packages at their MLPerf operating point pass the
     CHECK((m.infeasible & infeasible::heat_flux_over_limit) == 0);
     CHECK((m.infeasible & infeasible::power_over_tdp) == 0);
     CHECK((m.infeasible & infeasible::thermal_bound_over_tj_max) == 0);
+    // The MLPerf configuration ran, so it fits: weights + the paged KV cache at the mean context.
+    CHECK((m.infeasible & infeasible::workload_memory_short) == 0);
+    CHECK(m.infeasible == 0);
   }
 }

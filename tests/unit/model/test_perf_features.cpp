@@ -429,3 +429,18 @@ TEST_CASE("DP gradient all-reduce: hierarchical inside a scale-up domain, flat w
   CHECK(evaluate(c, load(wl8, "scale_up_domain_packages = 8\n").params).latency_s ==
         evaluate(c, load(wl8, "scale_up_domain_packages = 1\n").params).latency_s);
 }
+
+TEST_CASE("inference memory: weights plus the paged KV cache at the batch's mean context", "[perf][inference]") {
+  // Llama-3-8B-like shape, FP8, 200 sequences of 1000 prompt + 400 output tokens on one package.
+  const Loaded l = load("kind = \"inference\"\n" + kSmallModel +
+                        "precision = \"fp8\"\nsequence_length = 1000\noutput_tokens = 400\nmicro_batch_sequences = 200\n"
+                        "cluster_packages = 1\ntensor_parallel = 1\npipeline_parallel = 1\n");
+  const WorkloadDemand& d = l.params.perf.demands[0];
+  const double L = 32, h = 4096, dh = 128, nq = 32, nkv = 8, f = 14336, V = 32000;
+  const double params = L * (h * dh * (2 * nq + 2 * nkv) + 3 * h * f) + V * h;
+  const double kv_bytes_per_token = L * 2 * nkv * dh * 1.0;  // K and V, FP8
+  const double mean_context = 1000 + 400 / 2.0;
+  CHECK(d.hbm_capacity_needed_gb == Approx((params * 1.0 + 200 * mean_context * kv_bytes_per_token) / 1e9).epsilon(1e-12));
+  // Below what every sequence at its full context would need: the staggered batch never holds that at once.
+  CHECK(d.hbm_capacity_needed_gb < (params + 200 * 1400 * kv_bytes_per_token) / 1e9);
+}
