@@ -164,6 +164,11 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
   if (d.area.io.count > 0) dies.push_back(die_json("io", d.area.io, d.io));
   if (d.area.cache.count > 0) dies.push_back(die_json("cache", d.area.cache, d.cache));
   const model::Geometry& g = d.geometry;
+  // The parallel mapping of this design: the mapping axis's value, or the fixed [workload] mapping.
+  std::size_t mapping_index = 0;
+  for (std::size_t a = 0; a < var.axes.size(); ++a)
+    if (var.axes[a].name == search::axis::mapping) mapping_index = point.value[a];
+  const deck::Mapping mp = deck::deck_mappings(deck).at(mapping_index);
   return json{
       {"deck", deck.path},
       {"index", index},
@@ -173,6 +178,11 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
       {"infeasible", reasons(m.infeasible)},
       {"metrics", metrics_json(m)},
       {"units", units_json()},
+      {"mapping",
+       {{"name", mp.name}, {"tensor_parallel", mp.tensor_parallel}, {"pipeline_parallel", mp.pipeline_parallel},
+        {"data_parallel", mp.data_parallel}, {"expert_parallel", mp.expert_parallel}, {"tensor_tier", mp.tensor_tier},
+        {"pipeline_tier", mp.pipeline_tier}, {"data_tier", mp.data_tier}, {"expert_tier", mp.expert_tier}}},
+      {"leakage_junction_c", m.power.leakage_tj_c},
       {"power_breakdown_w",
        {{"compute", m.power.compute_w}, {"sram", m.power.sram_w}, {"hbm", m.power.hbm_w}, {"d2d", m.power.d2d_w},
         {"links", m.power.links_w}, {"leakage", m.power.leakage_w}, {"total", m.power.total_w}}},
@@ -215,7 +225,13 @@ void print_table(const json& j) {
   std::cout << "metrics\n";
   for (const auto& [k, v] : j["metrics"].items())
     std::cout << fmt::format("  {:<20} {:>14.6g} {}\n", k, v.get<double>(), j["units"][k].get<std::string>());
-  std::cout << "power per package (W)\n";
+  const json& mp = j["mapping"];
+  std::cout << fmt::format("mapping {}: TP {} on {}, PP {} on {}, DP {} on {}, EP {} on {}\n", mp["name"].get<std::string>(),
+                           mp["tensor_parallel"].get<std::int64_t>(), mp["tensor_tier"].get<std::string>(),
+                           mp["pipeline_parallel"].get<std::int64_t>(), mp["pipeline_tier"].get<std::string>(),
+                           mp["data_parallel"].get<std::int64_t>(), mp["data_tier"].get<std::string>(),
+                           mp["expert_parallel"].get<std::int64_t>(), mp["expert_tier"].get<std::string>());
+  std::cout << fmt::format("power per package (W; leakage at a junction of {:.1f} C)\n", j["leakage_junction_c"].get<double>());
   for (const auto& [k, v] : j["power_breakdown_w"].items())
     std::cout << fmt::format("  {:<20} {:>14.2f}\n", k, v.get<double>());
   std::cout << "cost per package (USD)\n";

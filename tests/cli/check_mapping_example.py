@@ -5,7 +5,7 @@ partitioning writes the mapping column in /points and /pareto, and the rows obey
   (package_tp_not_dies elsewhere, and never for a scale-up mapping);
 - more D2D bandwidth never lengthens a step, and it strictly shortens the step of a package-tier mapping (its
   all-reduces run over D2D);
-- `evaluate --set mapping=NAME` reproduces the row of that design in /points exactly."""
+- `evaluate --set mapping=NAME` reproduces the row of that design in /points exactly and reports the mapping."""
 import argparse
 import json
 import os
@@ -80,6 +80,13 @@ def main():
                              ("cost_usd", "cost_usd")):
                 if float(rows[col][i]) != float(m[key]):
                     fails.append(f"evaluate --set mapping=tp4_package_pp8: {key} {m[key]!r} != /points {rows[col][i]!r}")
+            # The report names the mapping with its degrees: TP inside the package adds no packages to a replica, so
+            # 1024 packages / PP 8 = 128 data-parallel replicas.
+            want = {"name": "tp4_package_pp8", "tensor_parallel": 4, "pipeline_parallel": 8, "data_parallel": 128,
+                    "tensor_tier": "package"}
+            got = {k: j["mapping"][k] for k in want}
+            if got != want:
+                fails.append(f"evaluate --json mapping: {got}, expected {want}")
             if j["infeasible"]:
                 fails.append(f"the 4-chiplet package-TP design should be feasible: {j['infeasible']}")
             break
