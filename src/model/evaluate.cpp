@@ -105,9 +105,19 @@ void settle(const DesignChoice& choice, const KernelParams& p, const AreaResult&
             const Metrics& before, double t0, bool dvfs, Metrics& m) noexcept {
   constexpr int kMaxSteps = 12;
   constexpr double kToleranceK = 0.05;  // 0.2 % of the leakage at k = 0.035 per K
+  // Without the clamp the time does not depend on the temperature: after the first full evaluation only the leakage
+  // and what follows from the power are redone (update_leakage_temperature, the same bits as a full evaluation).
+  Metrics timed;
+  bool have_timed = false;
   const auto at = [&](double tj_c) noexcept {
-    m = before;
-    evaluate_performance(choice, p, area, tj_c, m, dvfs);
+    if (dvfs || !have_timed) {
+      m = before;
+      evaluate_performance(choice, p, area, tj_c, m, dvfs);
+      if (!dvfs) timed = m, have_timed = true;
+    } else {
+      m = timed;
+      update_leakage_temperature(choice, p, area, tj_c, m);
+    }
     evaluate_thermal_bound(choice, p, g, m);
     return m.tj_bound_c - tj_c;
   };

@@ -134,6 +134,7 @@ struct Metrics {
   double tpot_s = 0.0;                ///< inference: time per output token (one decode step); 0 for training
   double energy_pj_per_flop = 0.0;    ///< package power / model FLOPs per second (achieved, all power sources)
   double effective_clock_ghz = 0.0;   ///< the compute clock the design runs at (below its own under a DVFS clamp)
+  double achieved_flops_per_s = 0.0;  ///< model FLOPs per second (mfu x peak); not a result column
   CostBreakdown cost;
   PowerBreakdown power;
 };
@@ -150,6 +151,12 @@ Metrics evaluate(const DesignChoice& choice, const KernelParams& params, Evaluat
 /// clock is never lowered (constraints.tdp_policy = "dvfs" applies only when it is true).
 void evaluate_performance(const DesignChoice& choice, const KernelParams& params, const AreaResult& area, double tj_c,
                           Metrics& out, bool dvfs = true) noexcept;
+
+/// Re-evaluates what depends on the junction temperature (the leakage, the total power and every constraint and
+/// objective computed from it) on a point evaluate_performance filled WITHOUT a DVFS clamp, whose time does not depend
+/// on the temperature. The same results, bit for bit, as evaluate_performance(..., tj_c, out, false).
+void update_leakage_temperature(const DesignChoice& choice, const KernelParams& params, const AreaResult& area,
+                                double tj_c, Metrics& out) noexcept;
 
 /// The cost stage alone (evaluate() calls it): dies, package, HBM, optics, NRE for a placed package.
 /// Fills `out.cost`, `out.cost_usd` and the infeasible bits it finds; `detail` as in evaluate().

@@ -52,6 +52,20 @@ double leakage_temperature_factor(const PerfParams& p, double tj_c) noexcept {
   return std::exp(p.leakage_per_k * (t - p.leakage_reference_c));
 }
 
+// Leakage by node and junction temperature (perf_models.md §6.4: sum A_die p_leak(node) g(T_j)), and the total.
+void set_leakage_power(const PerfParams& p, const AreaResult& area, double tj_c, PowerBreakdown& pw) noexcept {
+  const double g = leakage_temperature_factor(p, tj_c);
+  const auto leak = [&](const DieArea& d) noexcept {
+    return static_cast<double>(d.count) * d.area_mm2 * p.leakage_w_per_mm2[idx(d.node)] * g;
+  };
+  pw.leakage_compute_w = leak(area.compute);
+  pw.leakage_io_w = leak(area.io);
+  pw.leakage_cache_w = leak(area.cache);
+  pw.leakage_w = pw.leakage_compute_w + pw.leakage_io_w + pw.leakage_cache_w;
+  pw.leakage_tj_c = tj_c;
+  pw.total_w = pw.compute_w + pw.sram_w + pw.hbm_w + pw.d2d_w + pw.links_w + pw.leakage_w;
+}
+
 double overlapped(double a, double b, double c, double omega) noexcept {
   const double m = std::max({a, b, c});
   return m + (1.0 - omega) * (a + b + c - m);
@@ -166,48 +180,20 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
   pw.d2d_w = cross > 0.0 ? hbm_bytes_per_s * cross * 8.0 * p.d2d_pj_per_bit[idx(c.d2d)] * 1e-12 : 0.0;
   pw.links_w = (p.scale_up_bytes_per_s * p.link_pj_per_bit[idx(c.scale_up_link)] +
                 p.scale_out_bytes_per_s * p.link_pj_per_bit[idx(c.scale_out_link)]) * 8.0 * 1e-12;
-  // Leakage by node and junction temperature (perf_models.md §6.4: sum A_die p_leak(node) g(T_j)).
-  const double g = leakage_temperature_factor(p, tj_c);
-  const auto leak = [&](const DieArea& d) noexcept {
-    return static_cast<double>(d.count) * d.area_mm2 * p.leakage_w_per_mm2[idx(d.node)] * g;
-  };
-  pw.leakage_compute_w = leak(area.compute);
-  pw.leakage_io_w = leak(area.io);
-  pw.leakage_cache_w = leak(area.cache);
-  pw.leakage_w = pw.leakage_compute_w + pw.leakage_io_w + pw.leakage_cache_w;
-  pw.leakage_tj_c = tj_c;
-  pw.total_w = pw.compute_w + pw.sram_w + pw.hbm_w + pw.d2d_w + pw.links_w + pw.leakage_w;
+  set_leakage_power(p, area, tj_c, pw);
   out.power_w = pw.total_w;
   // Model FLOPs utilisation: the workload's own FLOPs (no recomputation) per second over the design's peak at the
   // workload precision; the achieved energy per FLOP counts every power source of the package.
   out.mfu = flops_per_s / peak;
+  out.achieved_flops_per_s = flops_per_s;
   out.energy_pj_per_flop = flops_per_s > 0.0 ? pw.total_w / flops_per_s * 1e12 : 0.0;
 }
 
-}  // namespace
-
-void evaluate_performance(const DesignChoice& c, const KernelParams& k, const AreaResult& area, double tj_c,
-                          Metrics& out, bool dvfs) noexcept {
+// The constraints and derived objectives of a point whose time and power are set (the tail of evaluate_performance;
+// update_leakage_temperature runs it again after the leakage changed).
+void finish(const DesignChoice& c, const KernelParams& k, const AreaResult& area, Metrics& out) noexcept {
   const PerfParams& p = k.perf;
   const WorkloadDemand& d = p.demands[c.mapping];
-  double clock = c.clock_ghz > 0.0 ? c.clock_ghz : p.reference_clock_ghz;
-  performance_at(c, k, area, clock, tj_c, out);
-  // TDP clamp (perf_models.md §6.4): the clock-scaled power (compute: FLOP rate x energy per FLOP ~ f^gamma when
-  // compute-bound) is brought down to what the limit leaves after the rest, f' = f ((TDP - P_rest) / P_compute)^(1 /
-  // gamma). Memory-bound work loses less power than f^gamma predicts, so a few fixed-point steps are taken; the
-  // result is deterministic and, when it still exceeds the limit, the point is infeasible below.
-  if (dvfs && p.tdp_dvfs && p.tdp_w > 0.0) {
-    constexpr int kMaxSteps = 16;
-    const double target_w = p.tdp_w * (1.0 - 1e-9);  // aim just below: rounding must not leave it a hair over
-    for (int step = 0; step < kMaxSteps && out.power.total_w > p.tdp_w; ++step) {
-      const double rest = out.power.total_w - out.power.compute_w;
-      if (!(target_w > rest) || !(out.power.compute_w > 0.0)) break;  // even a stopped datapath is over the limit
-      clock *= std::pow((target_w - rest) / out.power.compute_w, 1.0 / p.dvfs_exponent);
-      out.infeasible &= ~infeasible::slo_missed;  // re-decided at the new clock
-      performance_at(c, k, area, clock, tj_c, out);
-    }
-  }
-  out.effective_clock_ghz = clock;
   const PowerBreakdown& pw = out.power;
   const int kdies = area.compute.count;
 
@@ -229,6 +215,42 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
   out.perf_per_usd = out.cost_usd > 0.0 ? out.throughput_tokens_per_s / out.cost_usd : 0.0;
   const double tokens = out.throughput_tokens_per_s * p.lifetime_s;
   out.tco_usd_per_mtoken = tokens > 0.0 ? (out.cost_usd + pw.total_w * p.lifetime_s * p.electricity_usd_per_j) / tokens * 1e6 : 0.0;
+}
+
+}  // namespace
+
+void evaluate_performance(const DesignChoice& c, const KernelParams& k, const AreaResult& area, double tj_c,
+                          Metrics& out, bool dvfs) noexcept {
+  const PerfParams& p = k.perf;
+  double clock = c.clock_ghz > 0.0 ? c.clock_ghz : p.reference_clock_ghz;
+  performance_at(c, k, area, clock, tj_c, out);
+  // TDP clamp (perf_models.md §6.4): the clock-scaled power (compute: FLOP rate x energy per FLOP ~ f^gamma when
+  // compute-bound) is brought down to what the limit leaves after the rest, f' = f ((TDP - P_rest) / P_compute)^(1 /
+  // gamma). Memory-bound work loses less power than f^gamma predicts, so a few fixed-point steps are taken; the
+  // result is deterministic and, when it still exceeds the limit, the point is infeasible below.
+  if (dvfs && p.tdp_dvfs && p.tdp_w > 0.0) {
+    constexpr int kMaxSteps = 16;
+    const double target_w = p.tdp_w * (1.0 - 1e-9);  // aim just below: rounding must not leave it a hair over
+    for (int step = 0; step < kMaxSteps && out.power.total_w > p.tdp_w; ++step) {
+      const double rest = out.power.total_w - out.power.compute_w;
+      if (!(target_w > rest) || !(out.power.compute_w > 0.0)) break;  // even a stopped datapath is over the limit
+      clock *= std::pow((target_w - rest) / out.power.compute_w, 1.0 / p.dvfs_exponent);
+      out.infeasible &= ~infeasible::slo_missed;  // re-decided at the new clock
+      performance_at(c, k, area, clock, tj_c, out);
+    }
+  }
+  out.effective_clock_ghz = clock;
+  finish(c, k, area, out);
+}
+
+void update_leakage_temperature(const DesignChoice& c, const KernelParams& k, const AreaResult& area, double tj_c,
+                                Metrics& out) noexcept {
+  PowerBreakdown& pw = out.power;
+  set_leakage_power(k.perf, area, tj_c, pw);
+  out.power_w = pw.total_w;
+  out.energy_pj_per_flop = out.achieved_flops_per_s > 0.0 ? pw.total_w / out.achieved_flops_per_s * 1e12 : 0.0;
+  out.infeasible &= ~(infeasible::power_over_tdp | infeasible::heat_flux_over_limit);  // re-decided by finish
+  finish(c, k, area, out);
 }
 
 }  // namespace chipdse::model

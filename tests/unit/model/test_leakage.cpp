@@ -9,6 +9,7 @@
 #include <string>
 
 #include "chipdse/model/evaluate.hpp"
+#include "chipdse/model/objectives.hpp"
 #include "chipdse/model/thermal_bound.hpp"
 #include "chipdse/search/choice_decoder.hpp"
 #include "chipdse/search/space_from_deck.hpp"
@@ -136,4 +137,34 @@ TEST_CASE("shipping air-cooled packages at their MLPerf operating point are feas
     CHECK((m.infeasible & infeasible::workload_memory_short) == 0);
     CHECK(m.infeasible == 0);
   }
+}
+
+TEST_CASE("leakage temperature: updating a point to a new junction temperature gives the bits of a full evaluation",
+          "[model][leakage]") {
+  // evaluate() settles the temperature by updating only the leakage and what follows from the power; that must be
+  // indistinguishable from running the performance stage again at the new temperature.
+  const KernelParams& p = test::default_params();
+  const search::DesignSpace space = search::design_space_from_deck(test::default_deck());
+  const search::ChoiceDecoder dec(space);
+  int checked = 0;
+  for (std::uint64_t i = 0; i < space.size(); i += 211) {
+    const DesignChoice c = dec.choice(i);
+    EvaluationDetail d;
+    Metrics start = evaluate(c, p, &d);
+    start.infeasible = 0;
+    for (const double t2 : {40.0, 95.0, 160.0}) {
+      Metrics full = start, updated = start;
+      evaluate_performance(c, p, d.area, t2, full, false);
+      evaluate_performance(c, p, d.area, 70.0, updated, false);
+      update_leakage_temperature(c, p, d.area, t2, updated);
+      INFO("design " << i << " at " << t2 << " C");
+      CHECK(updated.infeasible == full.infeasible);
+      for (const auto& col : kMetricColumns) {
+        INFO(col.name);
+        CHECK(col.get(updated) == col.get(full));
+      }
+      ++checked;
+    }
+  }
+  CHECK(checked > 1000);
 }
