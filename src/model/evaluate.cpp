@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "chipdse/model/thermal_bound.hpp"
+
 namespace chipdse::model {
 
 namespace {
@@ -102,7 +104,7 @@ namespace {
 // keeps its last evaluation; the leakage is capped in temperature (perf_stage.cpp), so the numbers stay finite and
 // such a point is far over any junction limit.
 void settle(const DesignChoice& choice, const KernelParams& p, const AreaResult& area, const Geometry& g,
-            const Metrics& before, double t0, bool dvfs, Metrics& m) noexcept {
+            const PreparedThermalBound& bound, const Metrics& before, double t0, bool dvfs, Metrics& m) noexcept {
   constexpr int kMaxSteps = 12;
   constexpr double kToleranceK = 0.05;  // 0.2 % of the leakage at k = 0.035 per K
   // Without the clamp the time does not depend on the temperature: after the first full evaluation only the leakage
@@ -118,7 +120,7 @@ void settle(const DesignChoice& choice, const KernelParams& p, const AreaResult&
       m = timed;
       update_leakage_temperature(choice, p, area, tj_c, m);
     }
-    evaluate_thermal_bound(choice, p, g, m);
+    evaluate_thermal_bound(choice, p, g, bound, m);
     return m.tj_bound_c - tj_c;
   };
   double t_prev = t0;
@@ -162,9 +164,10 @@ void settle(const DesignChoice& choice, const KernelParams& p, const AreaResult&
 void settle_leakage_temperature(const DesignChoice& choice, const KernelParams& p, const AreaResult& area,
                                 const Geometry& g, Metrics& m) noexcept {
   const Metrics before = m;
-  settle(choice, p, area, g, before, p.perf.leakage_reference_c, false, m);
+  const PreparedThermalBound bound = prepare_thermal_bound(g, p.thermal_bound);  // the placement's part, once
+  settle(choice, p, area, g, bound, before, p.perf.leakage_reference_c, false, m);
   if (p.perf.tdp_dvfs && p.perf.tdp_w > 0.0 && m.power.total_w > p.perf.tdp_w)
-    settle(choice, p, area, g, before, p.perf.leakage_reference_c, true, m);
+    settle(choice, p, area, g, bound, before, p.perf.leakage_reference_c, true, m);
 }
 
 }  // namespace

@@ -352,6 +352,38 @@ double tj_lower_bound_c(const Geometry& g, const std::array<double, kMaxPlacedRe
   return bound_c(g, rect_power, t, true);
 }
 
+PreparedThermalBound prepare_thermal_bound(const Geometry& g, const ThermalBoundParams& t) noexcept {
+  Shape shape;
+  std::array<double, kThermalBoundGroups> power_w;
+  scan(g, nullptr, shape, power_w);
+  PreparedThermalBound pre;
+  pre.has_core = g.rect_count != 0 && shape.core_area_mm2 > 0.0;
+  if (pre.has_core) pre.r = memoised_resistances(shape, t);
+  return pre;
+}
+
+double tj_lower_bound_prepared_c(const PreparedThermalBound& pre, const Geometry& g,
+                                 const std::array<double, kMaxPlacedRects>& rect_power,
+                                 const ThermalBoundParams& t) noexcept {
+  const double sink = std::isfinite(t.sink_temperature_c) ? t.sink_temperature_c : 0.0;
+  if (!pre.has_core) return sink;
+  // The group heat as scan() sums it: finite positive rectangle powers, in rectangle order.
+  std::array<double, kThermalBoundGroups> power_w{};
+  const std::size_t n = std::min(g.rect_count, kMaxPlacedRects);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t kind = static_cast<std::size_t>(g.rects[i].kind);
+    const unsigned groups = kind < kGroupMaskByKind.size() ? kGroupMaskByKind[kind] : 0u;
+    if (groups == 0) continue;
+    const double p = std::isfinite(rect_power[i]) && rect_power[i] > 0.0 ? rect_power[i] : 0.0;
+    for (std::size_t s = 0; s < kThermalBoundGroups; ++s)
+      if ((groups >> s & 1u) != 0) power_w[s] += p;
+  }
+  bool any_power = false;
+  for (const double p : power_w) any_power = any_power || p > 0.0;
+  if (!any_power) return sink;
+  return bound_from(sink, power_w, pre.r);
+}
+
 GroupResistances group_resistances(const Geometry& g, const ThermalBoundParams& t) noexcept {
   Shape shape;
   std::array<double, kThermalBoundGroups> power_w;

@@ -161,6 +161,20 @@ GroupResistances group_resistances(const Geometry& g, const ThermalBoundParams& 
 double tj_lower_bound_unmemoised_c(const Geometry& g, const std::array<double, kMaxPlacedRects>& rect_power,
                                    const ThermalBoundParams& t) noexcept;
 
+/// The bound's per-placement part, computed once to evaluate many power maps on one geometry (evaluate()'s leakage
+/// settle): the group resistances (through the memo) and whether the placement has a core at all.
+struct PreparedThermalBound {
+  GroupResistances r;
+  bool has_core = false;
+};
+PreparedThermalBound prepare_thermal_bound(const Geometry& g, const ThermalBoundParams& t) noexcept;
+
+/// tj_lower_bound_c with the per-placement part given (`pre` from prepare_thermal_bound on the same g and t): the
+/// same bits, without the shape scan and the memo look-up.
+double tj_lower_bound_prepared_c(const PreparedThermalBound& pre, const Geometry& g,
+                                 const std::array<double, kMaxPlacedRects>& rect_power,
+                                 const ThermalBoundParams& t) noexcept;
+
 /// Look-ups of the calling thread's resistance memo since it was last cleared (testing and profiling hook).
 struct ThermalBoundMemoStats {
   std::uint64_t hits = 0, misses = 0;
@@ -174,6 +188,9 @@ void clear_thermal_bound_memo() noexcept;
 /// infeasible::thermal_bound_over_tj_max when the bound exceeds constraints.tj_max_c. No allocation, noexcept.
 void evaluate_thermal_bound(const DesignChoice& choice, const KernelParams& params, const Geometry& geometry,
                             Metrics& out) noexcept;
+/// The same stage with the placement's part prepared (prepare_thermal_bound on `geometry`): the same bits.
+void evaluate_thermal_bound(const DesignChoice& choice, const KernelParams& params, const Geometry& geometry,
+                            const PreparedThermalBound& prepared, Metrics& out) noexcept;
 
 /// Fills k.thermal_bound from the deck's [constraints] and its technology database (thermal.toml).
 /// @throws Error naming a missing technology path; InputError for an unknown constraints.cooling.

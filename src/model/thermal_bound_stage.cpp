@@ -67,6 +67,14 @@ void evaluate_thermal_bound(const DesignChoice& c, const KernelParams& k,
     out.infeasible |= infeasible::thermal_bound_over_tj_max;
 }
 
+void evaluate_thermal_bound(const DesignChoice& c, const KernelParams& k, const Geometry& geometry,
+                            const PreparedThermalBound& prepared, Metrics& out) noexcept {
+  const std::array<double, kMaxPlacedRects> q = rect_power_w(geometry, out.power, cpo_engine_power_w(c, k));
+  out.tj_bound_c = tj_lower_bound_prepared_c(prepared, geometry, q, k.thermal_bound);
+  if (k.thermal_bound.tj_max_c > 0.0 && out.tj_bound_c > k.thermal_bound.tj_max_c)
+    out.infeasible |= infeasible::thermal_bound_over_tj_max;
+}
+
 void resolve_thermal_bound_params(KernelParams& k, const deck::Deck& deck) {
   ThermalBoundParams& t = k.thermal_bound;
   const std::string& cooling = deck.constraints.cooling;

@@ -304,3 +304,23 @@ TEST_CASE("thermal bound on default-deck points: kernel, memo hits and the un-me
   CHECK(compared > 100);
   CHECK(thermal_bound_memo_stats().hits > 0);
 }
+
+TEST_CASE("thermal bound, prepared per placement: the same bits as the full bound for any power map",
+          "[model][thermal_bound]") {
+  Geometry g = four_chiplets();
+  g.rects[5] = rect(14, 14, 10, 10, RectKind::cache, 0, 1);
+  g.rects[6] = rect(2, 20, 7, 11, RectKind::hbm, 0);
+  g.rect_count = 7;
+  const ThermalBoundParams t = stack();
+  const PreparedThermalBound pre = prepare_thermal_bound(g, t);
+  REQUIRE(pre.has_core);
+  for (const auto& q : {powers({150, 120, 90, 60, 40, 25, 30}), powers({0, 0, 0, 0, 0, 0, 30}),
+                        powers({1e-3, 0, 0, 0, 500, 0, 0}), powers({80, 80, 80, 80, 0, 10, 0})}) {
+    CHECK(tj_lower_bound_prepared_c(pre, g, q, t) == tj_lower_bound_c(g, q, t));
+    CHECK(tj_lower_bound_prepared_c(pre, g, q, t) == tj_lower_bound_unmemoised_c(g, q, t));
+  }
+  // No placed core: the sink, as the full bound.
+  Geometry empty;
+  const auto q = powers({100});
+  CHECK(tj_lower_bound_prepared_c(prepare_thermal_bound(empty, t), empty, q, t) == tj_lower_bound_c(empty, q, t));
+}
