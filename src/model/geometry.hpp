@@ -20,7 +20,13 @@
 //  3. 3D cache dies: one per compute die when `cache_on_compute`, stacked on it (layer 1), same footprint.
 //  4. HBM stacks: two columns, left and right of the compute grid (and of the IO die too when a column reaches
 //     down beside it), split evenly, the odd one left; each column centred vertically on the compute grid; stacks
-//     in a column one die gap apart. A stack's `edge_mm`
+//     in a column one die gap apart; a centred column that would reach down beside the IO die moves up just clear of
+//     it when its top stack stays within reach (a wider IO die would push it away from the compute dies). With a
+//     reach limit, a column holds at most the stacks whose centres stay
+//     within reach of the grid ((m - 1)(e + gap) <= grid height + 2 slack); the rest go to a row on the grid's top
+//     edge and, without an IO die below, its bottom edge (edge facing the die, centred on the grid, at most what
+//     fits along the grid's width), as B200- and MI300X-class packages put stacks on more than two sides. Layouts
+//     whose columns already hold every stack are placed exactly as before. A stack's `edge_mm`
 //     faces the die (vertical in the column; HBM3 package width 11 mm, CSR23 in docs/research/area_sources.md).
 //  5. Interposer (carriers with one): bounding box of the dies and stacks plus the interposer edge clearance.
 //  6. Optical engines (CPO): on the organic substrate around the core (interposer, or the die block on an organic /
