@@ -4,7 +4,8 @@
 //   ceilings  t_c = F / (P_peak eta_gemm u_tile),  t_hbm = Q / (n_stacks BW_stack eta_hbm),
 //             t_d2d = Q_cross / (k BW_d2d)   (chiplets_io*: all HBM traffic crosses from the IO die to the
 //                                             compute dies; chiplets: the (k - 1) / k remote share of an
-//                                             interleaved address map; monolithic: none)
+//                                             interleaved address map, none with TP across the chiplets, whose
+//                                             shards are local; monolithic: none)
 //             u_tile: tile and wave quantisation of the layer's matrix products (perf_params_from_deck.cpp)
 //   local     t = max + (1 - omega) (sum - max), per operator
 //   TP        n_AR ring all-reduces of M over p = TP on the tensor tier: 2 (p - 1) alpha + 2 (p - 1) / p M / beta
@@ -80,9 +81,13 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
   const double hbm_bw = static_cast<double>(c.hbm_stacks) * p.hbm_bytes_per_s[idx(c.hbm)] * p.hbm_efficiency;
   const int kdies = area.compute.count;
   const bool io_die = area.io.count > 0;
+  // Share of HBM traffic that crosses dies. With tensor parallelism across the chiplets (package tier) each die
+  // holds its own shard in the stacks beside it and the exchange is the explicit all-reduces: no interleaved
+  // crossing (an IO die still carries all of it).
   const double cross = c.partitioning == Partitioning::monolithic ? 0.0
-                       : io_die ? 1.0
-                                : (kdies - 1.0) / kdies;
+                       : io_die                                   ? 1.0
+                       : d.tensor_tier == Tier::package           ? 0.0
+                                                                  : (kdies - 1.0) / kdies;
   const double d2d_bw = static_cast<double>(kdies) * c.d2d_tbps_per_direction * 1e12 / 8.0;
 
   const auto link_of = [&](Tier t) noexcept {

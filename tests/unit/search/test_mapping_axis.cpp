@@ -180,7 +180,11 @@ tensor_tier = "package"
   int monolithic = 0, chiplets = 0;
   for (std::uint64_t i = 0; i < space.size(); ++i) {
     const model::DesignChoice c = dec.choice(i);
-    const bool flagged = (model::evaluate(c, k).infeasible & model::infeasible::package_tp_not_dies) != 0;
+    const model::Metrics m = model::evaluate(c, k);
+    const bool flagged = (m.infeasible & model::infeasible::package_tp_not_dies) != 0;
+    // Chiplets without an IO die: an interleaved address map sends (k - 1) / k of the HBM traffic across dies, but
+    // with TP across the chiplets each die reads its own shard (the exchange is the all-reduces): no D2D streaming.
+    if (c.partitioning == model::Partitioning::chiplets) CHECK((m.power.d2d_w == 0.0) == (c.mapping == 1));
     if (c.mapping == 0) {
       CHECK_FALSE(flagged);
     } else if (c.partitioning == model::Partitioning::monolithic) {
