@@ -28,29 +28,11 @@ bool fits_field(double w_mm, double h_mm, const GeometryRules& r) noexcept {
          (w_mm <= r.reticle_length_mm && h_mm <= r.reticle_width_mm);
 }
 
-// rows x cols = k minimising max(W, H) / min(W, H) of the grid outline; ties keep the first (fewest rows). O(k).
-void choose_grid(std::int32_t k, double w_mm, double h_mm, double gap_mm, std::int32_t& rows,
-                 std::int32_t& cols) noexcept {
-  rows = 1;
-  cols = k;
-  double best = -1.0;
-  for (std::int32_t r = 1; r <= k; ++r) {
-    if (k % r != 0) continue;
-    const std::int32_t c = k / r;
-    const double gw = c * w_mm + (c - 1) * gap_mm;
-    const double gh = r * h_mm + (r - 1) * gap_mm;
-    const double aspect = std::max(gw, gh) / std::min(gw, gh);
-    if (best < 0.0 || aspect < best) {
-      best = aspect;
-      rows = r;
-      cols = c;
-    }
-  }
-}
-
-// The most square rows x cols grid (as choose_grid) among those at least `min_height_mm` tall; false if none is.
-bool choose_grid_at_least(std::int32_t k, double w_mm, double h_mm, double gap_mm, double min_height_mm,
-                          std::int32_t& rows, std::int32_t& cols) noexcept {
+// rows x cols = k minimising max(W, H) / min(W, H) of the grid outline among the grids at least `min_height_mm` tall
+// (any grid with the default); ties keep the first (fewest rows). O(k). False, and rows x cols untouched, if no grid
+// is that tall.
+bool choose_grid(std::int32_t k, double w_mm, double h_mm, double gap_mm, std::int32_t& rows, std::int32_t& cols,
+                 double min_height_mm = -INFINITY) noexcept {
   double best = -1.0;
   for (std::int32_t r = 1; r <= k; ++r) {
     if (k % r != 0) continue;
@@ -197,6 +179,7 @@ Geometry place_package(const GeometryInput& in, const GeometryRules& rules) noex
     g.infeasible |= geometry_issue::die_over_reticle_field;
 
   // ---- 1. compute grid, local frame with the grid's lower-left corner at (0, 0)
+  g.rows = 1, g.cols = k;
   choose_grid(k, w, h, gap, g.rows, g.cols);
   // The HBM columns (step 4) are centred on the grid: the outer stack of the taller column sits (col_h - e) / 2 from
   // the grid's centre line, so it stays within reach of the grid only if the grid is at least col_h - e - 2 slack
@@ -204,7 +187,7 @@ Geometry place_package(const GeometryInput& in, const GeometryRules& rules) noex
   // shorter, the most square grid that is tall enough is taken (a floorplanner stacks chiplets along the HBM
   // columns); when none is, the most square grid stays and the reach check below reports it.
   if (const double need = hbm_grid_height_needed(in, rules, gap); g.rows * h + (g.rows - 1) * gap < need)
-    choose_grid_at_least(k, w, h, gap, need, g.rows, g.cols);
+    choose_grid(k, w, h, gap, g.rows, g.cols, need);
   const double grid_w = g.cols * w + (g.cols - 1) * gap;
   const double grid_h = g.rows * h + (g.rows - 1) * gap;
   std::size_t n = 0;
