@@ -89,6 +89,14 @@ ExitCode describe_command(const DescribeOptions& opt) {
       std::cout << fmt::format("    {:<20} {:>3}  {}\n", a.name, a.values.size(), values);
     }
   }
+  // The parallel mappings the kernel evaluates: the mapping axis's values, or the fixed [workload] mapping.
+  const std::vector<deck::Mapping> mappings = deck::deck_mappings(deck);
+  std::cout << (deck.space.mapping.empty() ? "\nWorkload mapping (fixed by [workload]):\n"
+                                           : "\nWorkload mappings (the mapping axis):\n");
+  for (const deck::Mapping& m : mappings)
+    std::cout << fmt::format("  {:<20} TP {} on {}, PP {} on {}, DP {} on {}, EP {} on {}\n", m.name, m.tensor_parallel,
+                             m.tensor_tier, m.pipeline_parallel, m.pipeline_tier, m.data_parallel, m.data_tier,
+                             m.expert_parallel, m.expert_tier);
   std::cout << "\nSearch: " << plan.method;
   if (plan.method == "exhaustive")
     std::cout << " over every design, " << grouped(plan.chunks) << " chunk(s) of " << deck.search.chunk_size;
