@@ -152,8 +152,8 @@ json units_json() {
 }
 
 json to_json(const deck::Deck& deck, const search::DesignSpace& space, const search::DesignPoint& point,
-             std::uint64_t index, const std::vector<std::string>& defaulted, const model::Metrics& m,
-             const model::EvaluationDetail& d) {
+             std::uint64_t index, const std::vector<std::string>& defaulted, const model::DesignChoice& choice,
+             const model::Metrics& m, const model::EvaluationDetail& d) {
   json design = json::object();
   const search::Variant& var = space.variant(point.variant);
   design["partitioning"] = var.name;
@@ -164,11 +164,8 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
   if (d.area.io.count > 0) dies.push_back(die_json("io", d.area.io, d.io));
   if (d.area.cache.count > 0) dies.push_back(die_json("cache", d.area.cache, d.cache));
   const model::Geometry& g = d.geometry;
-  // The parallel mapping of this design: the mapping axis's value, or the fixed [workload] mapping.
-  std::size_t mapping_index = 0;
-  for (std::size_t a = 0; a < var.axes.size(); ++a)
-    if (var.axes[a].name == search::axis::mapping) mapping_index = point.value[a];
-  const deck::Mapping mp = deck::deck_mappings(deck).at(mapping_index);
+  // The parallel mapping of this design (the kernel's index into deck_mappings: the axis value, or the fixed one).
+  const deck::Mapping mp = deck::deck_mappings(deck).at(choice.mapping);
   return json{
       {"deck", deck.path},
       {"index", index},
@@ -264,8 +261,9 @@ ExitCode evaluate_command(const EvaluateOptions& opt) {
   const search::ChoiceDecoder decoder(space);
   const model::KernelParams params = model::kernel_params_from_deck(deck);
   model::EvaluationDetail detail;
-  const model::Metrics m = model::evaluate(decoder.choice(point), params, &detail);
-  const json j = to_json(deck, space, point, index, defaulted, m, detail);
+  const model::DesignChoice choice = decoder.choice(point);
+  const model::Metrics m = model::evaluate(choice, params, &detail);
+  const json j = to_json(deck, space, point, index, defaulted, choice, m, detail);
   if (opt.json)
     std::cout << j.dump(2) << '\n';
   else

@@ -45,11 +45,6 @@ std::optional<double> optional_real(const DeckValues& dv, const std::string& key
   return dv.real(key);
 }
 
-/// Packages one model replica spans: tensor-parallel ranks on the package tier are the compute dies of one package.
-std::int64_t replica_packages(std::int64_t tensor_parallel, std::int64_t pipeline_parallel, const std::string& tensor_tier) {
-  return (tensor_tier == "package" ? 1 : tensor_parallel) * pipeline_parallel;
-}
-
 /// The relations a parallel mapping must satisfy with the workload. `key_of` and `where_of` name and locate a
 /// mapping key (tensor_parallel, ...) as the user wrote it, `rank_of` says how: 2 set by the mapping entry, 1 written
 /// in [workload], 0 a default; `label` prefixes the problem for a named mapping.
@@ -64,7 +59,7 @@ void check_mapping(const Deck& d, const Mapping& m, KeyOf key_of, WhereOf where_
   if (m.expert_parallel > w.experts)
     fail("expert_parallel", "exceeds workload.experts = " + std::to_string(w.experts), m.expert_parallel,
          "at most the number of experts");
-  const std::int64_t model_parallel = replica_packages(m.tensor_parallel, m.pipeline_parallel, m.tensor_tier);
+  const std::int64_t model_parallel = m.tensor_packages() * m.pipeline_parallel;  // packages one replica spans
   const std::string what = m.tensor_tier == "package" ? "pipeline_parallel (tensor_parallel runs inside the package)"
                                                       : "tensor_parallel x pipeline_parallel";
   if (w.cluster_packages % model_parallel != 0) {
@@ -214,8 +209,8 @@ Deck resolve_deck(TomlDocument doc, const std::filesystem::path& path, const std
   w.tensor_parallel = dv.integer("workload.tensor_parallel");
   w.pipeline_parallel = dv.integer("workload.pipeline_parallel");
   w.expert_parallel = dv.integer("workload.expert_parallel");
-  w.data_parallel = w.cluster_packages / replica_packages(w.tensor_parallel, w.pipeline_parallel, dv.text("workload.tensor_tier"));
   w.tensor_tier = dv.text("workload.tensor_tier");
+  w.data_parallel = w.cluster_packages / (w.mapping().tensor_packages() * w.pipeline_parallel);
   w.activation_recompute = dv.text("workload.activation_recompute");
   w.pipeline_tier = dv.text("workload.pipeline_tier");
   w.data_tier = dv.text("workload.data_tier");
@@ -233,7 +228,7 @@ Deck resolve_deck(TomlDocument doc, const std::filesystem::path& path, const std
       else if (k == "expert_tier") m.expert_tier = std::get<std::string>(val.value);
     }
     // Integer division is exact once check_relations has passed; before that it only feeds the messages.
-    m.data_parallel = w.cluster_packages / replica_packages(m.tensor_parallel, m.pipeline_parallel, m.tensor_tier);
+    m.data_parallel = w.cluster_packages / (m.tensor_packages() * m.pipeline_parallel);
     s.mapping.push_back(std::move(m));
   }
 

@@ -41,6 +41,9 @@ struct Mapping {
   std::int64_t tensor_parallel = 1, pipeline_parallel = 1, expert_parallel = 1;
   std::int64_t data_parallel = 1;  ///< derived: cluster_packages / (tensor_parallel [1 on the package tier] * pipeline_parallel)
   std::string tensor_tier, pipeline_tier, data_tier, expert_tier;
+
+  /// Packages the tensor-parallel group spans: 1 on the package tier, whose ranks are one package's compute dies.
+  std::int64_t tensor_packages() const { return tensor_tier == "package" ? 1 : tensor_parallel; }
 };
 
 /// [space]: the values of each axis (DESIGN.md §1). Which axes exist depends on the partitioning.

@@ -91,7 +91,7 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
   // Tensor-parallel ranks on the package tier are the package's compute dies: the package holds and runs all TP
   // shards of its stage, so per-package work and bytes divide by the TP ranks outside the package only (tp_out);
   // the tile shapes and the TP all-reduce stay per rank (d.tp).
-  const double tp_out = d.tensor_tier == Tier::package ? 1.0 : d.tp;
+  const double tp_out = static_cast<double>(m.tensor_packages());
   // Weights this package holds: its share of the stage; with expert parallelism the experts are spread over the
   // ep ranks as well (each holds E / ep of every MoE layer's experts).
   const double expert_params = E > 1.0 ? L * E * p_ffn : 0.0;

@@ -158,12 +158,26 @@ constexpr std::array<unsigned, 5> kGroupMaskByKind{group_mask(RectKind::compute)
                                                    group_mask(RectKind::cache), group_mask(RectKind::hbm),
                                                    group_mask(RectKind::optical_engine)};
 
-// One pass over the rectangles: the shape and, when `q` is given, the heat P_S of every group (finite positive
-// rectangle powers of its dies, stacked ones included). The sums run in rectangle order, as before.
-void scan(const Geometry& g, const std::array<double, kMaxPlacedRects>* q, Shape& shape,
-          std::array<double, kThermalBoundGroups>& power_w) noexcept {
+// The heat P_S of every group: finite positive rectangle powers of its dies, stacked ones included, summed in
+// rectangle order.
+std::array<double, kThermalBoundGroups> group_power_w(const Geometry& g,
+                                                      const std::array<double, kMaxPlacedRects>& q) noexcept {
+  std::array<double, kThermalBoundGroups> power_w{};
+  const std::size_t n = std::min(g.rect_count, kMaxPlacedRects);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t kind = static_cast<std::size_t>(g.rects[i].kind);
+    const unsigned groups = kind < kGroupMaskByKind.size() ? kGroupMaskByKind[kind] : 0u;
+    if (groups == 0) continue;
+    const double p = std::isfinite(q[i]) && q[i] > 0.0 ? q[i] : 0.0;
+    for (std::size_t s = 0; s < kThermalBoundGroups; ++s)
+      if ((groups >> s & 1u) != 0) power_w[s] += p;
+  }
+  return power_w;
+}
+
+// One pass over the rectangles: the shape of every group and of the core (what the resistances depend on).
+void scan(const Geometry& g, Shape& shape) noexcept {
   shape = Shape{};
-  power_w = {};
   std::array<double, kThermalBoundGroups> x0, y0, x1, y1;
   x0.fill(INFINITY), y0.fill(INFINITY), x1.fill(-INFINITY), y1.fill(-INFINITY);
   bool any = false, stacked = false;
@@ -183,12 +197,9 @@ void scan(const Geometry& g, const std::array<double, kMaxPlacedRects>* q, Shape
     }
     const std::size_t kind = static_cast<std::size_t>(r.kind);
     const unsigned groups = kind < kGroupMaskByKind.size() ? kGroupMaskByKind[kind] : 0u;
-    if (groups == 0) continue;
-    const double p = q != nullptr && std::isfinite((*q)[i]) && (*q)[i] > 0.0 ? (*q)[i] : 0.0;
+    if (groups == 0 || r.layer != 0) continue;
     for (std::size_t s = 0; s < kThermalBoundGroups; ++s) {
       if ((groups >> s & 1u) == 0) continue;
-      power_w[s] += p;
-      if (r.layer != 0) continue;
       Shape::GroupShape& f = shape.groups[s];
       f.area_m2 += r.w_mm * r.h_mm * kMm2;
       f.perimeter_m += 2.0 * (r.w_mm + r.h_mm) * kMm;
@@ -332,18 +343,32 @@ double bound_from(double sink, const std::array<double, kThermalBoundGroups>& po
 }  // namespace
 
 namespace {
+double sink_of(const ThermalBoundParams& t) noexcept {
+  return std::isfinite(t.sink_temperature_c) ? t.sink_temperature_c : 0.0;
+}
+
+// T_sink + max_S P_S R_S for the rectangle powers on a placement with a core; `resistances` is asked only when
+// there is logic heat (no heat: no claim, and nothing to look up). One arithmetic path for every entry point.
+template <typename Resistances>
+double bound_for(const Geometry& g, const std::array<double, kMaxPlacedRects>& rect_power, double sink,
+                 Resistances&& resistances) noexcept {
+  const std::array<double, kThermalBoundGroups> power_w = group_power_w(g, rect_power);
+  bool any_power = false;
+  for (const double p : power_w) any_power = any_power || p > 0.0;
+  if (!any_power) return sink;
+  return bound_from(sink, power_w, resistances());
+}
+
 // The bound for given rectangle powers, through the memo or not: the same arithmetic either way.
 double bound_c(const Geometry& g, const std::array<double, kMaxPlacedRects>& rect_power, const ThermalBoundParams& t,
                bool memoised) noexcept {
-  const double sink = std::isfinite(t.sink_temperature_c) ? t.sink_temperature_c : 0.0;
+  const double sink = sink_of(t);
   Shape shape;
-  std::array<double, kThermalBoundGroups> power_w;
-  scan(g, &rect_power, shape, power_w);
+  scan(g, shape);
   if (g.rect_count == 0 || !(shape.core_area_mm2 > 0.0)) return sink;
-  bool any_power = false;
-  for (const double p : power_w) any_power = any_power || p > 0.0;
-  if (!any_power) return sink;  // no logic heat: no claim, and nothing to look up
-  return bound_from(sink, power_w, memoised ? memoised_resistances(shape, t) : resistances_of(shape, t));
+  return bound_for(g, rect_power, sink, [&]() -> GroupResistances {
+    return memoised ? memoised_resistances(shape, t) : resistances_of(shape, t);
+  });
 }
 }  // namespace
 
@@ -354,8 +379,7 @@ double tj_lower_bound_c(const Geometry& g, const std::array<double, kMaxPlacedRe
 
 PreparedThermalBound prepare_thermal_bound(const Geometry& g, const ThermalBoundParams& t) noexcept {
   Shape shape;
-  std::array<double, kThermalBoundGroups> power_w;
-  scan(g, nullptr, shape, power_w);
+  scan(g, shape);
   PreparedThermalBound pre;
   pre.has_core = g.rect_count != 0 && shape.core_area_mm2 > 0.0;
   if (pre.has_core) pre.r = memoised_resistances(shape, t);
@@ -365,29 +389,14 @@ PreparedThermalBound prepare_thermal_bound(const Geometry& g, const ThermalBound
 double tj_lower_bound_prepared_c(const PreparedThermalBound& pre, const Geometry& g,
                                  const std::array<double, kMaxPlacedRects>& rect_power,
                                  const ThermalBoundParams& t) noexcept {
-  const double sink = std::isfinite(t.sink_temperature_c) ? t.sink_temperature_c : 0.0;
+  const double sink = sink_of(t);
   if (!pre.has_core) return sink;
-  // The group heat as scan() sums it: finite positive rectangle powers, in rectangle order.
-  std::array<double, kThermalBoundGroups> power_w{};
-  const std::size_t n = std::min(g.rect_count, kMaxPlacedRects);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t kind = static_cast<std::size_t>(g.rects[i].kind);
-    const unsigned groups = kind < kGroupMaskByKind.size() ? kGroupMaskByKind[kind] : 0u;
-    if (groups == 0) continue;
-    const double p = std::isfinite(rect_power[i]) && rect_power[i] > 0.0 ? rect_power[i] : 0.0;
-    for (std::size_t s = 0; s < kThermalBoundGroups; ++s)
-      if ((groups >> s & 1u) != 0) power_w[s] += p;
-  }
-  bool any_power = false;
-  for (const double p : power_w) any_power = any_power || p > 0.0;
-  if (!any_power) return sink;
-  return bound_from(sink, power_w, pre.r);
+  return bound_for(g, rect_power, sink, [&]() { return pre.r; });
 }
 
 GroupResistances group_resistances(const Geometry& g, const ThermalBoundParams& t) noexcept {
   Shape shape;
-  std::array<double, kThermalBoundGroups> power_w;
-  scan(g, nullptr, shape, power_w);
+  scan(g, shape);
   if (g.rect_count == 0 || !(shape.core_area_mm2 > 0.0)) return {};
   return resistances_of(shape, t);
 }

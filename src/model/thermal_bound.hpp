@@ -184,11 +184,9 @@ ThermalBoundMemoStats thermal_bound_memo_stats() noexcept;
 /// Empties the calling thread's resistance memo and its statistics (testing hook; results never depend on it).
 void clear_thermal_bound_memo() noexcept;
 
-/// The kernel stage (evaluate() calls it after evaluate_performance): fills out.tj_bound_c and sets
-/// infeasible::thermal_bound_over_tj_max when the bound exceeds constraints.tj_max_c. No allocation, noexcept.
-void evaluate_thermal_bound(const DesignChoice& choice, const KernelParams& params, const Geometry& geometry,
-                            Metrics& out) noexcept;
-/// The same stage with the placement's part prepared (prepare_thermal_bound on `geometry`): the same bits.
+/// The kernel stage (evaluate() calls it after evaluate_performance, once per leakage-settle step): fills
+/// out.tj_bound_c and sets infeasible::thermal_bound_over_tj_max when the bound exceeds constraints.tj_max_c.
+/// `prepared` is prepare_thermal_bound on `geometry` (the same bits as tj_lower_bound_c). No allocation, noexcept.
 void evaluate_thermal_bound(const DesignChoice& choice, const KernelParams& params, const Geometry& geometry,
                             const PreparedThermalBound& prepared, Metrics& out) noexcept;
 

@@ -59,14 +59,6 @@ double cpo_engine_power_w(const DesignChoice& c, const KernelParams& k) noexcept
   return w;
 }
 
-void evaluate_thermal_bound(const DesignChoice& c, const KernelParams& k,
-                            const Geometry& geometry, Metrics& out) noexcept {
-  const std::array<double, kMaxPlacedRects> q = rect_power_w(geometry, out.power, cpo_engine_power_w(c, k));
-  out.tj_bound_c = tj_lower_bound_c(geometry, q, k.thermal_bound);
-  if (k.thermal_bound.tj_max_c > 0.0 && out.tj_bound_c > k.thermal_bound.tj_max_c)
-    out.infeasible |= infeasible::thermal_bound_over_tj_max;
-}
-
 void evaluate_thermal_bound(const DesignChoice& c, const KernelParams& k, const Geometry& geometry,
                             const PreparedThermalBound& prepared, Metrics& out) noexcept {
   const std::array<double, kMaxPlacedRects> q = rect_power_w(geometry, out.power, cpo_engine_power_w(c, k));

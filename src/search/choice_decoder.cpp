@@ -80,7 +80,7 @@ ChoiceDecoder::ChoiceDecoder(const DesignSpace& space) : m_space(&space) {
       else if (a.name == axis::mapping) {
         // The deck's mappings in order: the kernel's demand array has the same order (deck::deck_mappings).
         am.field = Field::mapping;
-        if (a.values.size() > model::kMaxMappings) no_model(v, a, a.values.back(), "at most 16 mappings");
+        if (a.values.size() > model::kMaxMappings) no_model(v, a, a.values.back(), "at most " + std::to_string(model::kMaxMappings) + " mappings");
         for (std::size_t i = 0; i < a.values.size(); ++i) am.value.push_back(static_cast<double>(i));
       }
       else
