@@ -28,6 +28,7 @@ CAL = os.path.join(ROOT, "inputs", "calibration")
 TECH = os.path.join(ROOT, "inputs", "tech")
 BISECTION_STEPS = 24  # 2^-24 of the bracket: far below the 3-significant-digit rounding
 SIGNIFICANT = 3
+MAX_PASSES = 12  # passes of the fit before it is declared unsettled
 
 
 def fail_input(msg):
@@ -47,8 +48,9 @@ class Model:
         self.workdir = workdir
         self.cache = {}
 
-    def metrics(self, deck, overrides):
-        key = (deck, tuple(sorted(overrides.items())))
+    def metrics(self, deck, overrides, tdp_w=None):
+        """The case deck's metrics with the tech overrides; tdp_w replaces the deck's [constraints] tdp_w."""
+        key = (deck, tuple(sorted(overrides.items())), tdp_w)
         if key in self.cache:
             return self.cache[key]
         path = os.path.join(CAL, deck)
@@ -60,6 +62,10 @@ class Model:
         if "\n[overrides]\n" not in text:
             fail_input(f"{deck}: a calibration deck needs an [overrides] table")
         text = text.replace("\n[overrides]\n", "\n[overrides]\n" + lines, 1)
+        if tdp_w is not None:
+            text, n = re.subn(r"^tdp_w = [0-9.eE+-]+", f"tdp_w = {float(tdp_w)!r}", text, count=1, flags=re.M)
+            if n != 1:
+                fail_input(f"{deck}: a case with tdp_w needs the deck to set [constraints] tdp_w")
         trial = os.path.join(self.workdir, deck)
         with open(trial, "w", encoding="utf-8") as f:
             f.write(text)
@@ -76,18 +82,31 @@ def ratio(model, case, overrides):
     m = model.metrics(case["deck"], overrides)
     metric = case["metric"]
     if metric == "energy_pj_per_flop":
-        # Achieved energy per FLOP: the run's power over its achieved FLOP rate = achieved tokens/s x the model's FLOPs
-        # per token (power_w / energy_pj_per_flop / throughput, in the model's own accounting).
-        flops_per_token = m["power_w"] / (m["energy_pj_per_flop"] * 1e-12) / m["throughput"]
-        achieved = case["power_w"] / (case["throughput"] * flops_per_token) * 1e12
+        # Achieved energy per FLOP: the run's power over its achieved FLOP rate, in the model's own FLOP accounting:
+        # achieved tokens/s x the model's FLOPs per token (power_w / energy_pj_per_flop / throughput), or, for a run
+        # published as an MFU, that MFU x the model's peak (its FLOP rate / its MFU). Comparing energy per FLOP rather
+        # than watts keeps the model's throughput error out of the energy constant.
+        flops_per_s = m["power_w"] / (m["energy_pj_per_flop"] * 1e-12)
+        if "mfu" in case:
+            achieved_flops_per_s = case["mfu"] * flops_per_s / m["mfu"]
+        else:
+            achieved_flops_per_s = case["throughput"] * flops_per_s / m["throughput"]
+        achieved = case["power_w"] / achieved_flops_per_s * 1e12
         return m["energy_pj_per_flop"] / achieved, m["energy_pj_per_flop"], achieved
+    if metric == "throughput_ratio":
+        # The same deck at the case's power limit over the deck as written: the shape of the throughput-power curve.
+        capped = model.metrics(case["deck"], overrides, tdp_w=case["tdp_w"])
+        value = capped["throughput"] / m["throughput"]
+        return value / case["achieved"], value, case["achieved"]
     if metric not in m:
-        fail_input(f"case {case['name']}: unknown metric '{metric}' (one of {', '.join(m)})")
+        fail_input(f"case {case['name']}: unknown metric '{metric}' (one of {', '.join(m)}, energy_pj_per_flop, "
+                   f"throughput_ratio)")
     return m[metric] / case["achieved"], m[metric], case["achieved"]
 
 
-def fit(model, targets, cases):
-    fitted = {}
+def fit_pass(model, targets, cases, fitted):
+    """One pass over [[fit]] in order; each constant sees the latest value of every other one."""
+    fitted = dict(fitted)
     for spec in targets["fit"]:
         path, lo, hi = spec["path"], float(spec["lo"]), float(spec["hi"])
         members = [cases[n] for n in spec["cases"]]
@@ -108,6 +127,19 @@ def fit(model, targets, cases):
                 lo, f_lo = mid, f_mid
         fitted[path] = round_sig(0.5 * (lo + hi))
     return fitted
+
+
+def fit(model, targets, cases):
+    """Passes over [[fit]] (Gauss-Seidel) until the rounded constants repeat: the DVFS exponent and the KV-cache
+    efficiency act on the same inference runs, so one pass is not enough. Starts from the middle of every bracket, so
+    the result does not depend on the values in inputs/tech."""
+    fitted = {spec["path"]: round_sig(0.5 * (float(spec["lo"]) + float(spec["hi"]))) for spec in targets["fit"]}
+    for n in range(1, MAX_PASSES + 1):
+        nxt = fit_pass(model, targets, cases, fitted)
+        if nxt == fitted:
+            return fitted, n
+        fitted = nxt
+    fail_input(f"the fit did not settle in {MAX_PASSES} passes (last: {fitted})")
 
 
 def tech_value(path):
@@ -152,7 +184,9 @@ def main():
            "| constant | fitted | inputs/tech |", "|---|---|---|"]
     with tempfile.TemporaryDirectory() as work:
         model = Model(args.chipdse, work)
-        fitted = fit(model, targets, cases)
+        fitted, passes = fit(model, targets, cases)
+        out.insert(-2, f"The fit settled after {passes} passes over the constants (each pass fits them in turn).")
+        out.insert(-2, "")
         for path, value in fitted.items():
             if args.write:
                 write_value(path, value)

@@ -210,8 +210,9 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   p.scale_up_domain = static_cast<double>(deck.reference.scale_up_domain_packages);
   p.scale_up_bytes_per_s = deck.reference.scale_up_gb_per_s * 1e9 / 2.0;  // NVLink GB/s counts both directions
   p.scale_out_bytes_per_s = deck.reference.scale_out_gbps * 1e9 / 8.0;     // Gb/s per direction
-  // On-die dynamic energy per BF16 FLOP at N5 and nominal clock: a calibration constant, fitted on H100's power
-  // measured during LLM training (scripts/calibrate.py, inputs/calibration/targets.toml).
+  // On-die dynamic energy per BF16 FLOP at N5 and nominal clock: a calibration constant, fitted on H100's energy per
+  // FLOP at its 700 W limit during LLM training (scripts/calibrate.py, inputs/calibration/targets.toml); the DVFS
+  // exponent is fitted there too, on H100's inference throughput at a 450 W limit over that at 700 W.
   p.energy_per_flop_n5_j = v("compute.common.core_energy_pj_per_flop") * 1e-12;
   for (std::size_t i = 0; i < kProcessNodeCount; ++i) {
     const std::string n = "process_node." + std::string(kProcessNodeNames[i]) + ".";
