@@ -151,9 +151,18 @@ json units_json() {
   return j;
 }
 
+// One collective step's latency on a cluster tier, itemised (ns): what the link technology choice changes.
+json step_latency_json(const model::PerfParams& p, bool scale_up, model::LinkTech tech) {
+  const model::StepLatency s = model::step_latency(p, scale_up, tech);
+  return json{{"link", std::string(model::kLinkTechNames[static_cast<std::size_t>(tech)])},
+              {"software", s.software_s * 1e9}, {"switch", s.switch_s * 1e9}, {"time_of_flight", s.flight_s * 1e9},
+              {"interfaces", s.interface_s * 1e9}, {"fec", s.fec_s * 1e9}, {"dsp_retimer", s.dsp_s * 1e9},
+              {"total", s.total_s * 1e9}};
+}
+
 json to_json(const deck::Deck& deck, const search::DesignSpace& space, const search::DesignPoint& point,
              std::uint64_t index, const std::vector<std::string>& defaulted, const model::DesignChoice& choice,
-             const model::Metrics& m, const model::EvaluationDetail& d) {
+             const model::Metrics& m, const model::EvaluationDetail& d, const model::KernelParams& params) {
   json design = json::object();
   const search::Variant& var = space.variant(point.variant);
   design["partitioning"] = var.name;
@@ -179,6 +188,9 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
        {{"name", mp.name}, {"tensor_parallel", mp.tensor_parallel}, {"pipeline_parallel", mp.pipeline_parallel},
         {"data_parallel", mp.data_parallel}, {"expert_parallel", mp.expert_parallel}, {"tensor_tier", mp.tensor_tier},
         {"pipeline_tier", mp.pipeline_tier}, {"data_tier", mp.data_tier}, {"expert_tier", mp.expert_tier}}},
+      {"collective_step_latency_ns",
+       {{"scale_up", step_latency_json(params.perf, true, choice.scale_up_link)},
+        {"scale_out", step_latency_json(params.perf, false, choice.scale_out_link)}}},
       {"leakage_junction_c", m.power.leakage_tj_c},
       {"power_breakdown_w",
        {{"compute", m.power.compute_w}, {"sram", m.power.sram_w}, {"hbm", m.power.hbm_w}, {"d2d", m.power.d2d_w},
@@ -228,6 +240,13 @@ void print_table(const json& j) {
                            mp["pipeline_parallel"].get<std::int64_t>(), mp["pipeline_tier"].get<std::string>(),
                            mp["data_parallel"].get<std::int64_t>(), mp["data_tier"].get<std::string>(),
                            mp["expert_parallel"].get<std::int64_t>(), mp["expert_tier"].get<std::string>());
+  std::cout << "collective step latency (ns; two links per step, package to switch to package)\n";
+  for (const auto& [tier, l] : j["collective_step_latency_ns"].items())
+    std::cout << fmt::format("  {:<10} {:<18} software {:.0f} + switch {:.0f} + flight {:.0f} + interfaces {:.0f} + FEC {:.1f} + "
+                             "DSP {:.0f} = {:.1f}\n",
+                             tier, l["link"].get<std::string>(), l["software"].get<double>(), l["switch"].get<double>(),
+                             l["time_of_flight"].get<double>(), l["interfaces"].get<double>(), l["fec"].get<double>(),
+                             l["dsp_retimer"].get<double>(), l["total"].get<double>());
   std::cout << fmt::format("power per package (W; leakage at a junction of {:.1f} C)\n", j["leakage_junction_c"].get<double>());
   for (const auto& [k, v] : j["power_breakdown_w"].items())
     std::cout << fmt::format("  {:<20} {:>14.2f}\n", k, v.get<double>());
@@ -263,7 +282,7 @@ ExitCode evaluate_command(const EvaluateOptions& opt) {
   model::EvaluationDetail detail;
   const model::DesignChoice choice = decoder.choice(point);
   const model::Metrics m = model::evaluate(choice, params, &detail);
-  const json j = to_json(deck, space, point, index, defaulted, choice, m, detail);
+  const json j = to_json(deck, space, point, index, defaulted, choice, m, detail, params);
   if (opt.json)
     std::cout << j.dump(2) << '\n';
   else

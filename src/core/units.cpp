@@ -37,6 +37,7 @@ constexpr std::array kUnits = {
     UnitInfo{"pJ/bit", "picojoules per bit moved"},
     UnitInfo{"pJ/FLOP", "picojoules per floating-point operation"},
     UnitInfo{"pJ", "picojoules"},
+    UnitInfo{"bit", "bits"},
     UnitInfo{"GB", "gigabytes (10^9 bytes)"},
     UnitInfo{"GB/s", "gigabytes per second"},
     UnitInfo{"Gbps", "gigabits per second"},

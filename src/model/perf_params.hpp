@@ -92,7 +92,10 @@ struct PerfParams {
   std::array<double, kLinkTechCount> link_pj_per_bit{};
   double switch_latency_s = 0.0;
   double software_latency_s = 0.0;
-  double dsp_latency_s = 0.0;
+  /// Latency one link of each technology adds to a collective step (link.<tech> rows and link.cluster): the interface
+  /// at both ends (SerDes or optical I/O chiplet), an RS(544,514) FEC decode where the technology needs one, and a
+  /// pluggable module's DSP retimer.
+  std::array<double, kLinkTechCount> link_interface_s{}, link_fec_s{}, link_dsp_s{};
   double scale_up_propagation_s = 0.0;   ///< scale_up_reach_m x propagation delay per metre
   double scale_out_propagation_s = 0.0;
   double protocol_efficiency = 1.0;
@@ -122,5 +125,30 @@ struct PerfParams {
   double lifetime_s = 0.0;
   double electricity_usd_per_j = 0.0;  ///< incl. PUE
 };
+
+/// The alpha of one collective step on the scale-up or scale-out tier, by source (perf_models.md §6.3: alpha = switch
+/// + alpha_link + L x 5 ns/m + the software stack, alpha_link = SerDes + FEC + DSP).
+struct StepLatency {
+  double software_s = 0.0, switch_s = 0.0, flight_s = 0.0;
+  double interface_s = 0.0, fec_s = 0.0, dsp_s = 0.0;  ///< over both links of the step
+  double total_s = 0.0;
+};
+
+/// A step crosses two links, package to switch and switch to package; the switch port terminates each (its own SerDes
+/// and FEC decode), and each link's cable or fibre has a module at both ends.
+inline constexpr double kLinksPerStep = 2.0;
+
+inline StepLatency step_latency(const PerfParams& p, bool scale_up, LinkTech tech) noexcept {
+  const auto t = static_cast<std::size_t>(tech);
+  StepLatency s;
+  s.software_s = p.software_latency_s;
+  s.switch_s = p.switch_latency_s;
+  s.flight_s = scale_up ? p.scale_up_propagation_s : p.scale_out_propagation_s;
+  s.interface_s = kLinksPerStep * p.link_interface_s[t];
+  s.fec_s = kLinksPerStep * p.link_fec_s[t];
+  s.dsp_s = kLinksPerStep * p.link_dsp_s[t];
+  s.total_s = s.software_s + s.switch_s + s.flight_s + (s.interface_s + s.fec_s + s.dsp_s);
+  return s;
+}
 
 }  // namespace chipdse::model

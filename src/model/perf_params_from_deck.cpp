@@ -192,9 +192,17 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
     p.d2d_pj_per_bit[i] = v(d + "energy_pj_per_bit");
     p.d2d_latency_s[i] = v(d + "latency_round_trip_ns") * 1e-9 / 2.0;  // one way
   }
+  // FEC decode latency (perf_models.md §1, §6.3): the codeword's time at the lane rate, times the codeword times one
+  // decode takes (the receiver buffers a whole codeword, then decodes it).
+  const double fec_s = v("link.cluster.fec_codeword_bits") * v("link.cluster.fec_decode_codewords") /
+                       (v("link.cluster.serdes_lane_gbps") * 1e9);
   for (std::size_t i = 0; i < kLinkTechCount; ++i) {
     const std::string l = "link." + std::string(kLinkTechNames[i]) + ".";
     p.link_pj_per_bit[i] = v(l + "energy_pj_per_bit");
+    // alpha_link = alpha_SerDes + alpha_FEC + alpha_DSP (perf_models.md §6.3); only pluggable DSP optics retime.
+    p.link_interface_s[i] = v(l + "interface_latency_ns") * 1e-9;
+    p.link_fec_s[i] = v(l + "fec_rs544") * fec_s;
+    p.link_dsp_s[i] = static_cast<LinkTech>(i) == LinkTech::pluggable_dsp ? v("link.cluster.dsp_retimer_latency_ns") * 1e-9 : 0.0;
     // Passive copper at the 100G-per-lane rates of 800G ports; optics quote one reach.
     p.link_reach_m[i] = static_cast<LinkTech>(i) == LinkTech::copper ? v(l + "reach_100g_lane_m") : v(l + "reach_m");
   }
@@ -202,7 +210,6 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   p.scale_out_reach_m = v("link.cluster.scale_out_reach_m");
   p.switch_latency_s = v("link.cluster.switch_latency_ns") * 1e-9;
   p.software_latency_s = v("link.cluster.collective_software_latency_ns") * 1e-9;
-  p.dsp_latency_s = v("link.cluster.dsp_retimer_latency_ns") * 1e-9;
   // Time of flight over the distance each tier spans (perf_models.md §6.3: L x 5 ns/m in every hop's alpha).
   p.scale_up_propagation_s = p.scale_up_reach_m * v("link.cluster.propagation_ns_per_m") * 1e-9;
   p.scale_out_propagation_s = p.scale_out_reach_m * v("link.cluster.propagation_ns_per_m") * 1e-9;

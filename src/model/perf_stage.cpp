@@ -20,8 +20,9 @@
 // Tiers: package = the D2D fabric among the package's compute dies, which are then the tensor-parallel ranks (alpha =
 //   UCIe one-way latency, beta = one chiplet's D2D bandwidth; TP must equal the compute-die count),
 //   scale_up / scale_out = the reference's per-package bandwidth per direction x protocol efficiency, alpha =
-//   collective software latency + switch + time of flight over the tier's span (5 ns/m) + the DSP retimer for
-//   pluggable DSP optics.
+//   collective software latency + switch + time of flight over the tier's span (5 ns/m) + two links (to the switch
+//   and from it), each with its interface latency (SerDes or optical I/O chiplet), an RS(544,514) FEC decode unless
+//   the technology has none (optical I/O chiplet) and the DSP retimer of pluggable DSP optics.
 // Peak: the reference compute at its precision, times the workload's precision rate, times clock / reference clock.
 //
 // Power (§6.4), average over the step: compute = executed FLOP/s x e_flop(node) (clock / f_nom(node))^(gamma - 1),
@@ -96,8 +97,7 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
     const bool up = t == Tier::scale_up;
     const LinkTech tech = up ? c.scale_up_link : c.scale_out_link;
     const double beta = (up ? p.scale_up_bytes_per_s : p.scale_out_bytes_per_s) * p.protocol_efficiency;
-    const double alpha = p.software_latency_s + p.switch_latency_s + (up ? p.scale_up_propagation_s : p.scale_out_propagation_s) +
-                         (tech == LinkTech::pluggable_dsp ? p.dsp_latency_s : 0.0);
+    const double alpha = step_latency(p, up, tech).total_s;
     return LinkAlphaBeta{alpha, beta};
   };
   // A monolithic die reduces on-die: the package tier costs nothing there.

@@ -227,11 +227,16 @@ TEST_CASE("MoE expert parallelism spreads the experts and pays an all-to-all on 
     }
     // 4 all-to-alls per MoE layer per micro-batch (dispatch + combine, forward + backward), each of
     // b s k h a_b bytes among ep ranks: (ep - 1) alpha + (ep - 1) / ep M / beta on the scale-up tier (copper; alpha
-    // = software + switch + the time of flight over the rack).
+    // = software + switch + the time of flight over the rack + two copper links, each a SerDes pair and one FEC
+    // decode of fec_decode_codewords codewords at the lane rate).
     const double M = w.micro_batch_sequences * w.sequence_length * k * h * ab;
+    const double fec_ns = tv(l.deck, "link.cluster.fec_codeword_bits") * tv(l.deck, "link.cluster.fec_decode_codewords") /
+                          tv(l.deck, "link.cluster.serdes_lane_gbps");
     const double alpha = (tv(l.deck, "link.cluster.collective_software_latency_ns") +
                           tv(l.deck, "link.cluster.switch_latency_ns") +
-                          tv(l.deck, "link.cluster.scale_up_reach_m") * tv(l.deck, "link.cluster.propagation_ns_per_m")) * 1e-9;
+                          tv(l.deck, "link.cluster.scale_up_reach_m") * tv(l.deck, "link.cluster.propagation_ns_per_m") +
+                          2.0 * (tv(l.deck, "link.copper.interface_latency_ns") + tv(l.deck, "link.copper.fec_rs544") * fec_ns)) *
+                         1e-9;
     const double beta = l.deck.reference.scale_up_gb_per_s * 1e9 / 2.0 * tv(l.deck, "link.cluster.protocol_efficiency");
     const double a2a = (ep - 1.0) * alpha + (ep - 1.0) / ep * M / beta;
     CHECK(d.ep_alltoalls_per_micro_batch == 4.0 * L);
@@ -408,11 +413,21 @@ TEST_CASE("DP gradient all-reduce: hierarchical inside a scale-up domain, flat w
   const double up_beta = p.scale_up_bytes_per_s * p.protocol_efficiency;
   const double out_beta = p.scale_out_bytes_per_s * p.protocol_efficiency;
   // Neither tier retimes: copper scale-up, CPO scale-out (the `monolithic` choice): alpha = software + switch + the
-  // time of flight over the tier's span (reach x ns per metre, from the rows).
+  // time of flight over the tier's span (reach x ns per metre) + two links (to the switch and back), each with its
+  // SerDes pair and one RS(544,514) decode of 2 codewords of 5440 bits at 106.25 Gb/s (102.4 ns), all from the rows.
   const auto& tech = dom8.deck.tech;
-  const double ns_per_m = tech.at("link.cluster.propagation_ns_per_m").value * 1e-9;
-  const double alpha_up = p.software_latency_s + p.switch_latency_s + tech.at("link.cluster.scale_up_reach_m").value * ns_per_m;
-  const double a_out = p.software_latency_s + p.switch_latency_s + tech.at("link.cluster.scale_out_reach_m").value * ns_per_m;
+  const auto row = [&](const std::string& key) { return tech.at(key).value; };
+  const double ns_per_m = row("link.cluster.propagation_ns_per_m") * 1e-9;
+  const double fec_s = row("link.cluster.fec_codeword_bits") * row("link.cluster.fec_decode_codewords") /
+                       (row("link.cluster.serdes_lane_gbps") * 1e9);
+  CHECK(fec_s == Approx(2.0 * 5440.0 / 106.25e9).epsilon(1e-15));
+  const auto link_s = [&](const std::string& t) {
+    return row("link." + t + ".interface_latency_ns") * 1e-9 + row("link." + t + ".fec_rs544") * fec_s;
+  };
+  const double alpha_up = p.software_latency_s + p.switch_latency_s + row("link.cluster.scale_up_reach_m") * ns_per_m +
+                          2.0 * link_s("copper");
+  const double a_out = p.software_latency_s + p.switch_latency_s + row("link.cluster.scale_out_reach_m") * ns_per_m +
+                       2.0 * link_s("cpo");
   const double M = d.dp_allreduce_bytes;
   // Flat ring over 32 ranks on scale-out versus RS(4) + AR(8 of M / 4) + AG(4): written out (perf_models.md §6.3).
   const double flat = 2.0 * 31.0 * a_out + 2.0 * 31.0 / 32.0 * M / out_beta;
