@@ -131,7 +131,11 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
     d.optimizer_hbm_bytes = 2.0 * 16.0 * stage_params;
     d.hbm_capacity_needed_gb = 16.0 * stage_params / 1e9;
   } else {
-    d.micro_batches = 1.0;
+    // Served through a pipeline, each stage works on one batch of micro_batch_sequences while the next stage works on
+    // another (GPipe-style in-flight batches, as TensorRT-LLM and vLLM run pipeline parallelism): pp batches are in
+    // flight, so the step (prefill, then every output token, of each batch) produces pp batches' tokens and every stage
+    // holds the KV cache of all pp batches for its layers. Per-stage work and bytes below are for one batch.
+    d.micro_batches = d.pp;
     d.flops_per_micro_batch = fwd;  // prefill of the prompt
     d.executed_flops_per_micro_batch = fwd;
     d.backward_share = 0.0;
@@ -148,11 +152,11 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
     d.decode_tp_message_bytes = b * h * ab;
     d.decode_ep_alltoalls = moe ? 2.0 * layers_per_stage : 0.0;
     d.decode_ep_message_bytes = moe ? b * k * h * ab / tp_out : 0.0;
-    d.tokens_per_step = b * d.output_tokens * d.dp;  // every replica generates for its batch
+    d.tokens_per_step = b * d.output_tokens * d.dp * d.pp;  // every replica generates for its pp batches in flight
     // KV capacity at the batch's mean context, as its bandwidth: a paged KV cache (vLLM, Kwon et al., SOSP 2023; TRT-LLM)
     // allocates blocks as tokens are generated, and with in-flight batching the sequences are at staggered positions,
     // so the batch holds s + out / 2 tokens per sequence on average, not s + out each.
-    d.hbm_capacity_needed_gb = (stage_params * wb + b * context * kv_bytes_per_token) / 1e9;
+    d.hbm_capacity_needed_gb = (stage_params * wb + d.pp * b * context * kv_bytes_per_token) / 1e9;
   }
   return d;
 }

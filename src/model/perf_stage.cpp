@@ -16,7 +16,8 @@
 //   domain (dp_all_reduce_s).
 // Inference: TTFT = PP (prefill of the prompt); TPOT = PP (decode step = matrix products over the weights + attention
 //   over the KV cache, each at its own roofline; the KV stream at kv_cache_bandwidth_efficiency of the HBM ceiling);
-//   tokens/s per package = batch / (TTFT / output_tokens + TPOT) / (TP PP).
+//   with PP stages the pipeline holds PP batches in flight, so tokens/s per package = batch / (TTFT / output_tokens +
+//   TPOT) / TP.
 // Tiers: package = the D2D fabric among the package's compute dies, which are then the tensor-parallel ranks (alpha =
 //   UCIe one-way latency, beta = one chiplet's D2D bandwidth; TP must equal the compute-die count),
 //   scale_up / scale_out = the reference's per-package bandwidth per direction x protocol efficiency, alpha =
@@ -161,10 +162,12 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
                                 d.decode_tp_allreduces * collective(d.tensor_tier, d.decode_tp_message_bytes, d.tp) +
                                 d.decode_ep_alltoalls * all_to_all(d.decode_ep_message_bytes));
     step_s = ttft + d.output_tokens * tpot;  // one request batch, prompt to last token
-    flops_per_s = (d.flops_per_micro_batch + d.output_tokens * (d.decode_flops + d.decode_attention_flops)) * d.pp / step_s;
+    // Each stage serves the pp batches in flight in turn (micro_batches = pp), busy for the whole step.
+    flops_per_s =
+        (d.flops_per_micro_batch + d.output_tokens * (d.decode_flops + d.decode_attention_flops)) * d.micro_batches / step_s;
     executed_flops_per_s = flops_per_s;
-    hbm_bytes_per_s =
-        (d.hbm_bytes_per_micro_batch + d.output_tokens * (d.decode_hbm_bytes + d.decode_attention_hbm_bytes)) * d.pp / step_s;
+    hbm_bytes_per_s = (d.hbm_bytes_per_micro_batch + d.output_tokens * (d.decode_hbm_bytes + d.decode_attention_hbm_bytes)) *
+                      d.micro_batches / step_s;
     out.latency_s = tpot;
     out.ttft_s = ttft;
     out.tpot_s = tpot;

@@ -445,6 +445,32 @@ TEST_CASE("DP gradient all-reduce: hierarchical inside a scale-up domain, flat w
         evaluate(c, load(wl8, "scale_up_domain_packages = 1\n").params).latency_s);
 }
 
+TEST_CASE("inference through a pipeline keeps one batch per stage in flight: PP 2 on 2 packages serves as PP 1 on 1", "[perf][inference]") {
+  // Each stage does half the layers' work for each of the 2 batches in flight, so per package the work, the bytes,
+  // the time per token and the tokens per second are those of one package running the whole model for one batch;
+  // only the memory differs: half the weights, the KV cache of half the layers for two batches.
+  const std::string wl = "kind = \"inference\"\n" + kSmallModel +
+                         "precision = \"fp8\"\nsequence_length = 1000\noutput_tokens = 400\nmicro_batch_sequences = 64\n"
+                         "tensor_parallel = 1\n";
+  const Loaded one = load(wl + "cluster_packages = 1\npipeline_parallel = 1\n");
+  const Loaded two = load(wl + "cluster_packages = 2\npipeline_parallel = 2\npipeline_tier = \"scale_up\"\n");
+  const WorkloadDemand &d1 = one.params.perf.demands[0], &d2 = two.params.perf.demands[0];
+  CHECK(d2.micro_batches == 2.0);
+  CHECK(d2.tokens_per_step == 2.0 * d1.tokens_per_step);
+  const double L = 32, h = 4096, dh = 128, nq = 32, nkv = 8, f = 14336, V = 32000;
+  const double params = L * (h * dh * (2 * nq + 2 * nkv) + 3 * h * f) + V * h;
+  const double kv_bytes = 64 * (1000 + 400 / 2.0) * L * 2 * nkv * dh * 1.0;  // 64 sequences, all layers, FP8
+  CHECK(d1.hbm_capacity_needed_gb == Approx((params + kv_bytes) / 1e9).epsilon(1e-12));
+  CHECK(d2.hbm_capacity_needed_gb == Approx((params / 2.0 + 2.0 * (kv_bytes / 2.0)) / 1e9).epsilon(1e-12));
+  const DesignChoice c = monolithic(HbmGen::hbm3e, 6, 1.83);
+  const Metrics m1 = evaluate(c, one.params), m2 = evaluate(c, two.params);
+  CHECK(m2.throughput_tokens_per_s == Approx(m1.throughput_tokens_per_s).epsilon(1e-12));
+  CHECK(m2.tpot_s == Approx(m1.tpot_s).epsilon(1e-12));
+  CHECK(m2.ttft_s == Approx(m1.ttft_s).epsilon(1e-12));
+  CHECK(m2.power_w == Approx(m1.power_w).epsilon(1e-12));
+  CHECK(m2.mfu == Approx(m1.mfu).epsilon(1e-12));
+}
+
 TEST_CASE("inference memory: weights plus the paged KV cache at the batch's mean context", "[perf][inference]") {
   // Llama-3-8B-like shape, FP8, 200 sequences of 1000 prompt + 400 output tokens on one package.
   const Loaded l = load("kind = \"inference\"\n" + kSmallModel +
