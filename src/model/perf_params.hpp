@@ -63,6 +63,7 @@ struct WorkloadDemand {
   double decode_attention_hbm_bytes = 0.0; ///< the KV cache of every sequence in flight
   double decode_tp_allreduces = 0.0;
   double decode_tp_message_bytes = 0.0;
+  double decode_pp_message_bytes = 0.0;  ///< one decode step's activations handed to the next stage (0 without PP)
   double decode_ep_alltoalls = 0.0;
   double decode_ep_message_bytes = 0.0;
   double output_tokens = 0.0;

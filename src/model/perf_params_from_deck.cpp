@@ -150,6 +150,7 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
     d.decode_attention_hbm_bytes = b * context * kv_bytes_per_token;
     d.decode_tp_allreduces = d.tp > 1.0 ? 2.0 * layers_per_stage : 0.0;
     d.decode_tp_message_bytes = b * h * ab;
+    d.decode_pp_message_bytes = d.pp > 1.0 ? b * h * ab : 0.0;
     d.decode_ep_alltoalls = moe ? 2.0 * layers_per_stage : 0.0;
     d.decode_ep_message_bytes = moe ? b * k * h * ab / tp_out : 0.0;
     d.tokens_per_step = b * d.output_tokens * d.dp * d.pp;  // every replica generates for its pp batches in flight

@@ -16,6 +16,7 @@
 //   domain (dp_all_reduce_s).
 // Inference: TTFT = PP (prefill of the prompt); TPOT = PP (decode step = matrix products over the weights + attention
 //   over the KV cache, each at its own roofline; the KV stream at kv_cache_bandwidth_efficiency of the HBM ceiling);
+//   both + (PP - 1) point-to-point sends of the batch's activations (prompt: tokens x d_model; decode: one token each);
 //   with PP stages the pipeline holds PP batches in flight, so tokens/s per package = batch / (TTFT / output_tokens +
 //   TPOT) / TP.
 // Tiers: package = the D2D fabric among the package's compute dies, which are then the tensor-parallel ranks (alpha =
@@ -154,13 +155,18 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
     // Decode attention streams every sequence's KV cache from paged blocks: it reaches only a share of the HBM
     // ceiling (memory.common.kv_cache_bandwidth_efficiency, fitted on H100's MLPerf Llama-2-70B Offline result, so it
     // also carries what the serving engine loses elsewhere).
+    // Each stage hands its batch's activations to the next (one point-to-point send per stage boundary).
+    const LinkAlphaBeta pp = link_of(d.pipeline_tier);
+    const auto pp_send = [&](double bytes) noexcept { return d.pp > 1.0 ? pp.alpha_s + bytes / pp.beta_bytes_per_s : 0.0; };
     const double ttft = d.pp * (local(d.flops_per_micro_batch, d.hbm_bytes_per_micro_batch, d.tile_efficiency) +
                                 d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes, d.tp) +
-                                d.ep_alltoalls_per_micro_batch * all_to_all(d.ep_message_bytes));
+                                d.ep_alltoalls_per_micro_batch * all_to_all(d.ep_message_bytes)) +
+                        (d.pp - 1.0) * pp_send(d.pp_message_bytes);
     const double tpot = d.pp * (local(d.decode_flops, d.decode_hbm_bytes, d.decode_tile_efficiency) +
                                 local(d.decode_attention_flops, d.decode_attention_hbm_bytes / p.kv_cache_bandwidth_efficiency, 1.0) +
                                 d.decode_tp_allreduces * collective(d.tensor_tier, d.decode_tp_message_bytes, d.tp) +
-                                d.decode_ep_alltoalls * all_to_all(d.decode_ep_message_bytes));
+                                d.decode_ep_alltoalls * all_to_all(d.decode_ep_message_bytes)) +
+                        (d.pp - 1.0) * pp_send(d.decode_pp_message_bytes);
     step_s = ttft + d.output_tokens * tpot;  // one request batch, prompt to last token
     // Each stage serves the pp batches in flight in turn (micro_batches = pp), busy for the whole step.
     flops_per_s =

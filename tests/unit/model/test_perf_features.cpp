@@ -445,10 +445,11 @@ TEST_CASE("DP gradient all-reduce: hierarchical inside a scale-up domain, flat w
         evaluate(c, load(wl8, "scale_up_domain_packages = 1\n").params).latency_s);
 }
 
-TEST_CASE("inference through a pipeline keeps one batch per stage in flight: PP 2 on 2 packages serves as PP 1 on 1", "[perf][inference]") {
+TEST_CASE("inference through a pipeline keeps one batch per stage in flight: PP 2 on 2 packages serves as PP 1 on 1 plus the stage sends", "[perf][inference]") {
   // Each stage does half the layers' work for each of the 2 batches in flight, so per package the work, the bytes,
-  // the time per token and the tokens per second are those of one package running the whole model for one batch;
-  // only the memory differs: half the weights, the KV cache of half the layers for two batches.
+  // the time per token and the tokens per second are those of one package running the whole model for one batch,
+  // but for the sends between the stages; the memory is half the weights and the KV cache of half the layers for two
+  // batches.
   const std::string wl = "kind = \"inference\"\n" + kSmallModel +
                          "precision = \"fp8\"\nsequence_length = 1000\noutput_tokens = 400\nmicro_batch_sequences = 64\n"
                          "tensor_parallel = 1\n";
@@ -464,11 +465,22 @@ TEST_CASE("inference through a pipeline keeps one batch per stage in flight: PP 
   CHECK(d2.hbm_capacity_needed_gb == Approx((params / 2.0 + 2.0 * (kv_bytes / 2.0)) / 1e9).epsilon(1e-12));
   const DesignChoice c = monolithic(HbmGen::hbm3e, 6, 1.83);
   const Metrics m1 = evaluate(c, one.params), m2 = evaluate(c, two.params);
-  CHECK(m2.throughput_tokens_per_s == Approx(m1.throughput_tokens_per_s).epsilon(1e-12));
-  CHECK(m2.tpot_s == Approx(m1.tpot_s).epsilon(1e-12));
-  CHECK(m2.ttft_s == Approx(m1.ttft_s).epsilon(1e-12));
-  CHECK(m2.power_w == Approx(m1.power_w).epsilon(1e-12));
-  CHECK(m2.mfu == Approx(m1.mfu).epsilon(1e-12));
+  // The stage boundary adds one point-to-point send of the batch's activations per token (and of the prompt's to the
+  // first token) on the scale-up tier (copper): alpha = software + switch + flight + two links (SerDes pair and one
+  // RS(544,514) decode each), beta = NVLink per direction x protocol efficiency, all from the rows.
+  const auto row = [&](const std::string& key) { return two.deck.tech.at(key).value; };
+  const double fec_ns = row("link.cluster.fec_codeword_bits") * row("link.cluster.fec_decode_codewords") / row("link.cluster.serdes_lane_gbps");
+  const double alpha = (row("link.cluster.collective_software_latency_ns") + row("link.cluster.switch_latency_ns") +
+                        row("link.cluster.scale_up_reach_m") * row("link.cluster.propagation_ns_per_m") +
+                        2.0 * (row("link.copper.interface_latency_ns") + row("link.copper.fec_rs544") * fec_ns)) * 1e-9;
+  const double beta = two.deck.reference.scale_up_gb_per_s * 1e9 / 2.0 * row("link.cluster.protocol_efficiency");
+  CHECK(m2.tpot_s - m1.tpot_s == Approx(alpha + 64.0 * h * 1.0 / beta).epsilon(1e-9));
+  CHECK(m2.ttft_s - m1.ttft_s == Approx(alpha + 64.0 * 1000.0 * h * 1.0 / beta).epsilon(1e-9));
+  // Tokens per second per package x (TTFT / output + TPOT) is the batch in both: 2 batches over 2 packages.
+  CHECK(m1.throughput_tokens_per_s * (m1.ttft_s / 400.0 + m1.tpot_s) == Approx(64.0).epsilon(1e-12));
+  CHECK(m2.throughput_tokens_per_s * (m2.ttft_s / 400.0 + m2.tpot_s) == Approx(64.0).epsilon(1e-12));
+  CHECK(m2.throughput_tokens_per_s < m1.throughput_tokens_per_s);
+  CHECK(m2.throughput_tokens_per_s > 0.99 * m1.throughput_tokens_per_s);  // the sends are microseconds per token
 }
 
 TEST_CASE("inference memory: weights plus the paged KV cache at the batch's mean context", "[perf][inference]") {
