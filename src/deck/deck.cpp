@@ -116,6 +116,9 @@ void check_relations(const Deck& d) {
   if (w.top_k > w.experts)
     fail("workload.top_k", "exceeds workload.experts = " + std::to_string(w.experts), std::to_string(w.top_k),
          "1 <= top_k <= experts");
+  if (w.kind == "training" && w.batch_policy == "fill_memory")
+    fail("workload.batch_policy", "fills memory with sequences only for inference (workload.kind = \"training\")",
+         "\"fill_memory\"", "\"fixed\" for training");
   if (d.space.mapping.empty()) {
     check_mapping(d, w.mapping(), [](const std::string& k) { return "workload." + k; },
                   [&](const std::string& k) { return v.where("workload." + k); },
@@ -212,6 +215,8 @@ Deck resolve_deck(TomlDocument doc, const std::filesystem::path& path, const std
   w.tensor_tier = dv.text("workload.tensor_tier");
   w.data_parallel = w.cluster_packages / (w.mapping().tensor_packages() * w.pipeline_parallel);
   w.activation_recompute = dv.text("workload.activation_recompute");
+  w.batch_policy = dv.text("workload.batch_policy");
+  w.kv_cache_memory_fraction = dv.real("workload.kv_cache_memory_fraction");
   w.pipeline_tier = dv.text("workload.pipeline_tier");
   w.data_tier = dv.text("workload.data_tier");
   w.expert_tier = dv.text("workload.expert_tier");

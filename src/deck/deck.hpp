@@ -70,6 +70,8 @@ struct Workload {
   std::int64_t data_parallel = 1;  ///< derived: cluster_packages / (tensor_parallel [1 on the package tier] * pipeline_parallel)
   std::string tensor_tier, pipeline_tier, data_tier, expert_tier;
   std::string activation_recompute;  ///< "none" | "full" (one extra forward pass per micro-batch)
+  std::string batch_policy;          ///< inference: "fixed" | "fill_memory" (as many sequences as the HBM holds)
+  double kv_cache_memory_fraction = 0.9;  ///< inference, fill_memory: share of what the weights leave for the KV cache
 
   /// The mapping of [workload] as a Mapping named "workload".
   Mapping mapping() const;

@@ -19,6 +19,7 @@
 #include <cstdint>
 
 #include "chipdse/model/area.hpp"
+#include "chipdse/model/geometry.hpp"  // kMaxHbmStacks
 
 namespace chipdse::model {
 
@@ -68,10 +69,19 @@ struct WorkloadDemand {
   double decode_ep_message_bytes = 0.0;
   double output_tokens = 0.0;
   double hbm_capacity_needed_gb = 0.0;     ///< weights (+ training state, or the KV cache at the mean context) per package
+  double batch_sequences = 1.0;            ///< inference: sequences per batch (one batch per pipeline stage in flight)
+  double weight_bytes = 0.0;               ///< the stage's weights this package holds
   Tier tensor_tier = Tier::scale_up, pipeline_tier = Tier::scale_out, data_tier = Tier::scale_out;
   Tier expert_tier = Tier::scale_up;
   double precision_rate_vs_reference = 1.0;  ///< dense rate of the workload precision / the reference precision's
   double energy_rate_vs_bf16 = 1.0;          ///< energy per FLOP of the workload precision / BF16's
+};
+
+/// Inference with workload.batch_policy = "fill_memory": the batch a package's HBM holds, and the tile efficiencies
+/// at that batch (prefill M = batch x prompt, decode M = batch).
+struct BatchFill {
+  double sequences = 1.0;
+  double tile_efficiency = 1.0, decode_tile_efficiency = 1.0;
 };
 
 /// Technology constants of the time and power model (sources: inputs/tech, see perf_params_from_deck.cpp).
@@ -79,6 +89,10 @@ struct PerfParams {
   /// The workload's demand per package under each parallel mapping (DesignChoice::mapping indexes it); the first
   /// mapping_count entries are set.
   std::array<WorkloadDemand, kMaxMappings> demands{};
+  /// With batch_fills_memory, the batch of each mapping by the design's HBM generation and stack count (all of them,
+  /// so any point of the space finds its entry); the demand is then demands[mapping] rescaled to it (at_batch).
+  bool batch_fills_memory = false;
+  std::array<std::array<std::array<BatchFill, kMaxHbmStacks + 1>, kHbmGenCount>, kMaxMappings> batch_fill{};
   std::size_t mapping_count = 1;
   double reference_peak_flops = 0.0;   ///< reference.peak_dense_tflops x 1e12 (at reference.precision)
   double reference_clock_ghz = 0.0;
@@ -150,6 +164,22 @@ inline StepLatency step_latency(const PerfParams& p, bool scale_up, LinkTech tec
   s.dsp_s = kLinksPerStep * p.link_dsp_s[t];
   s.total_s = s.software_s + s.switch_s + s.flight_s + (s.interface_s + s.fec_s + s.dsp_s);
   return s;
+}
+
+/// An inference demand at another batch size: what scales with the sequences in flight scales by their ratio (work,
+/// messages, KV traffic and capacity, tokens), the weights stay, and the tile efficiencies are those at the new batch.
+inline WorkloadDemand at_batch(WorkloadDemand d, const BatchFill& f) noexcept {
+  const double r = f.sequences / d.batch_sequences;
+  for (double* x : {&d.flops_per_micro_batch, &d.executed_flops_per_micro_batch, &d.tp_message_bytes, &d.pp_message_bytes,
+                    &d.ep_message_bytes, &d.decode_flops, &d.decode_attention_flops, &d.decode_attention_hbm_bytes,
+                    &d.decode_tp_message_bytes, &d.decode_pp_message_bytes, &d.decode_ep_message_bytes, &d.tokens_per_step})
+    *x *= r;
+  d.hbm_bytes_per_micro_batch = d.weight_bytes + (d.hbm_bytes_per_micro_batch - d.weight_bytes) * r;
+  d.hbm_capacity_needed_gb = d.weight_bytes / 1e9 + (d.hbm_capacity_needed_gb - d.weight_bytes / 1e9) * r;
+  d.tile_efficiency = f.tile_efficiency;
+  d.decode_tile_efficiency = f.decode_tile_efficiency;
+  d.batch_sequences = f.sequences;
+  return d;
 }
 
 }  // namespace chipdse::model

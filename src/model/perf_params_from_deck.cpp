@@ -159,6 +159,8 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
     // so the batch holds s + out / 2 tokens per sequence on average, not s + out each.
     d.hbm_capacity_needed_gb = (stage_params * wb + d.pp * b * context * kv_bytes_per_token) / 1e9;
   }
+  d.batch_sequences = b;
+  d.weight_bytes = stage_params * wb;
   return d;
 }
 
@@ -180,6 +182,31 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
     // Energy per FLOP scales with the operand width: H100's FP8 figure is half its BF16 one (compute.h100 rows).
     d.energy_rate_vs_bf16 =
         deck.workload.precision == "fp8" ? v("compute.h100.energy_fp8_pj_per_flop") / v("compute.h100.energy_pj_per_flop") : 1.0;
+  }
+  // workload.batch_policy = "fill_memory" (inference): the serving engine sizes its KV cache to a fraction of the
+  // memory the weights leave (TensorRT-LLM kv_cache_free_gpu_mem_fraction) and runs as many sequences as fit, up to
+  // its maximum batch (micro_batch_sequences): b = min(b_max, floor(f (C - W) / (PP x KV per sequence))), at least 1
+  // (a point where not even one fits is infeasible by memory). Tabled for every HBM generation and stack count.
+  p.batch_fills_memory = deck.workload.kind == "inference" && deck.workload.batch_policy == "fill_memory";
+  if (p.batch_fills_memory) {
+    const Tiles tiles{v("compute.common.gemm_tile_m"), v("compute.common.gemm_tile_n"), v("compute.common.gemm_tile_k"),
+                      static_cast<double>(deck.reference.compute_units)};
+    const double b_max = static_cast<double>(deck.workload.micro_batch_sequences);
+    const double s = static_cast<double>(deck.workload.sequence_length);
+    for (std::size_t i = 0; i < mappings.size(); ++i) {
+      const WorkloadDemand& d = p.demands[i];
+      const double weights_gb = d.weight_bytes / 1e9;
+      const double kv_gb_per_sequence = (d.hbm_capacity_needed_gb - weights_gb) / d.batch_sequences;  // all stages' batches
+      for (std::size_t g = 0; g < kHbmGenCount; ++g)
+        for (std::size_t n = 0; n <= kMaxHbmStacks; ++n) {
+          const double capacity_gb = static_cast<double>(n) * k.hbm[g].capacity_gb;
+          const double fits = std::floor(deck.workload.kv_cache_memory_fraction * (capacity_gb - weights_gb) / kv_gb_per_sequence);
+          BatchFill& f = p.batch_fill[i][g][n];
+          f.sequences = std::clamp(fits, 1.0, b_max);
+          f.tile_efficiency = layer_tile_efficiency(deck.workload, d.tp, f.sequences * s, tiles);
+          f.decode_tile_efficiency = layer_tile_efficiency(deck.workload, d.tp, f.sequences, tiles);
+        }
+    }
   }
   p.reference_peak_flops = deck.reference.peak_dense_tflops * 1e12;
   p.reference_clock_ghz = deck.reference.clock_ghz;

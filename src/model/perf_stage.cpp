@@ -48,6 +48,14 @@ namespace {
 
 constexpr std::size_t idx(auto e) noexcept { return static_cast<std::size_t>(e); }
 
+// The demand at this point: the deck's, or with workload.batch_policy = "fill_memory" the one at the batch the
+// design's HBM holds.
+WorkloadDemand demand_of_point(const PerfParams& p, const DesignChoice& c) noexcept {
+  if (!p.batch_fills_memory) return p.demands[c.mapping];
+  const auto stacks = static_cast<std::size_t>(std::clamp<std::int32_t>(c.hbm_stacks, 0, kMaxHbmStacks));
+  return at_batch(p.demands[c.mapping], p.batch_fill[c.mapping][idx(c.hbm)][stacks]);
+}
+
 // g(T_j) of the leakage. The temperature is capped where any junction limit has long been passed, so a runaway point
 // (rejected by the thermal bound anyway) keeps finite numbers.
 double leakage_temperature_factor(const PerfParams& p, double tj_c) noexcept {
@@ -79,7 +87,7 @@ double overlapped(double a, double b, double c, double omega) noexcept {
 void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResult& area, double clock, double tj_c,
                     Metrics& out) noexcept {
   const PerfParams& p = k.perf;
-  const WorkloadDemand& d = p.demands[c.mapping];
+  const WorkloadDemand d = demand_of_point(p, c);
   const double peak = p.reference_peak_flops * d.precision_rate_vs_reference * clock / p.reference_clock_ghz;
   const double hbm_bw = static_cast<double>(c.hbm_stacks) * p.hbm_bytes_per_s[idx(c.hbm)] * p.hbm_efficiency;
   const int kdies = area.compute.count;
@@ -207,7 +215,7 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
 // update_leakage_temperature runs it again after the leakage changed).
 void finish(const DesignChoice& c, const KernelParams& k, const AreaResult& area, Metrics& out) noexcept {
   const PerfParams& p = k.perf;
-  const WorkloadDemand& d = p.demands[c.mapping];
+  const WorkloadDemand d = demand_of_point(p, c);
   const PowerBreakdown& pw = out.power;
   const int kdies = area.compute.count;
 

@@ -293,6 +293,18 @@ TEST_CASE("relations between keys", "[deck][malformed]") {
     expect_bad(DeckText().set("workload", "top_k", "2"), "top_k", "workload.top_k",
                {"exceeds workload.experts = 1", "got 2"});
   }
+  SECTION("batch_policy fill_memory on a training workload") {
+    expect_bad(DeckText().set("workload", "batch_policy", "\"fill_memory\""), "batch_policy", "workload.batch_policy",
+               {"only for inference", "got \"fill_memory\"", "\"fixed\" for training"});
+  }
+  SECTION("batch_policy not a policy") {
+    expect_bad(DeckText().set("workload", "batch_policy", "\"max\""), "batch_policy", "workload.batch_policy",
+               {"fixed", "fill_memory"});
+  }
+  SECTION("kv_cache_memory_fraction above 1") {
+    expect_bad(DeckText().set("workload", "kv_cache_memory_fraction", "1.5"), "kv_cache_memory_fraction",
+               "workload.kv_cache_memory_fraction", {"1.5"});
+  }
   SECTION("expert_parallel exceeds experts") {
     expect_bad(DeckText().set("workload", "expert_parallel", "2"), "expert_parallel", "workload.expert_parallel",
                {"exceeds workload.experts = 1", "got 2"});

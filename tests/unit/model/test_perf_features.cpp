@@ -483,6 +483,45 @@ TEST_CASE("inference through a pipeline keeps one batch per stage in flight: PP 
   CHECK(m2.throughput_tokens_per_s > 0.99 * m1.throughput_tokens_per_s);  // the sends are microseconds per token
 }
 
+TEST_CASE("inference with batch_policy fill_memory runs as many sequences as the HBM holds", "[perf][inference]") {
+  // Llama-3-8B-like, FP8, 1000 prompt + 400 output tokens, one package; the engine's largest batch 4096.
+  const std::string wl = "kind = \"inference\"\n" + kSmallModel +
+                         "precision = \"fp8\"\nsequence_length = 1000\noutput_tokens = 400\n"
+                         "cluster_packages = 1\ntensor_parallel = 1\npipeline_parallel = 1\n";
+  const Loaded fill = load(wl + "micro_batch_sequences = 4096\nbatch_policy = \"fill_memory\"\n");
+  const PerfParams& p = fill.params.perf;
+  REQUIRE(p.batch_fills_memory);
+  // Written out: b = min(4096, floor(0.9 (n x 36 GB - W) / KV per sequence)), W = the FP8 weights, KV per sequence at
+  // the mean context (1000 + 400 / 2 tokens) of K and V over all layers in FP8.
+  const double L = 32, h = 4096, dh = 128, nq = 32, nkv = 8, f = 14336, V = 32000;
+  const double w_gb = (L * (h * dh * (2 * nq + 2 * nkv) + 3 * h * f) + V * h) / 1e9;
+  const double kv_gb = 1200.0 * L * 2 * nkv * dh / 1e9;
+  const double stack_gb = fill.deck.tech.at("memory.hbm3e.capacity_gb").value;
+  double previous = 0.0;
+  for (int n = 1; n <= 8; ++n) {
+    const double expected = std::min(4096.0, std::floor(0.9 * (n * stack_gb - w_gb) / kv_gb));
+    const BatchFill& b = p.batch_fill[0][static_cast<std::size_t>(HbmGen::hbm3e)][static_cast<std::size_t>(n)];
+    CHECK(b.sequences == expected);
+    const Metrics m = evaluate(monolithic(HbmGen::hbm3e, n, 1.83), fill.params);
+    CHECK((m.infeasible & infeasible::workload_memory_short) == 0u);
+    CHECK(m.throughput_tokens_per_s > previous);  // more HBM holds more sequences: capacity is throughput
+    previous = m.throughput_tokens_per_s;
+  }
+  // An engine limit below what memory holds: fill_memory runs exactly the fixed batch, bit for bit.
+  const Loaded fixed64 = load(wl + "micro_batch_sequences = 64\n");
+  const Loaded fill64 = load(wl + "micro_batch_sequences = 64\nbatch_policy = \"fill_memory\"\n");
+  const DesignChoice c = monolithic(HbmGen::hbm3e, 6, 1.83);
+  const Metrics a = evaluate(c, fixed64.params), b = evaluate(c, fill64.params);
+  CHECK(a.throughput_tokens_per_s == b.throughput_tokens_per_s);
+  CHECK(a.power_w == b.power_w);
+  CHECK(a.tpot_s == b.tpot_s);
+  // Not one sequence fits (a million-token prompt: ~65 GB of KV cache each in one 36 GB stack): infeasible by memory.
+  const Loaded huge = load("kind = \"inference\"\n" + kSmallModel +
+                           "precision = \"fp8\"\nsequence_length = 1000000\noutput_tokens = 400\ncluster_packages = 1\n"
+                           "tensor_parallel = 1\npipeline_parallel = 1\nmicro_batch_sequences = 8\nbatch_policy = \"fill_memory\"\n");
+  CHECK((evaluate(monolithic(HbmGen::hbm3e, 1, 1.83), huge.params).infeasible & infeasible::workload_memory_short) != 0u);
+}
+
 TEST_CASE("inference memory: weights plus the paged KV cache at the batch's mean context", "[perf][inference]") {
   // Llama-3-8B-like shape, FP8, 200 sequences of 1000 prompt + 400 output tokens on one package.
   const Loaded l = load("kind = \"inference\"\n" + kSmallModel +
