@@ -48,9 +48,10 @@ class Model:
         self.workdir = workdir
         self.cache = {}
 
-    def metrics(self, deck, overrides, tdp_w=None):
-        """The case deck's metrics with the tech overrides; tdp_w replaces the deck's [constraints] tdp_w."""
-        key = (deck, tuple(sorted(overrides.items())), tdp_w)
+    def metrics(self, deck, overrides, deck_set=None):
+        """The case deck's metrics with the tech overrides; deck_set ("section.key" -> value) replaces or adds deck keys."""
+        deck_set = deck_set or {}
+        key = (deck, tuple(sorted(overrides.items())), tuple(sorted(deck_set.items())))
         if key in self.cache:
             return self.cache[key]
         path = os.path.join(CAL, deck)
@@ -62,10 +63,17 @@ class Model:
         if "\n[overrides]\n" not in text:
             fail_input(f"{deck}: a calibration deck needs an [overrides] table")
         text = text.replace("\n[overrides]\n", "\n[overrides]\n" + lines, 1)
-        if tdp_w is not None:
-            text, n = re.subn(r"^tdp_w = [0-9.eE+-]+", f"tdp_w = {float(tdp_w)!r}", text, count=1, flags=re.M)
-            if n != 1:
-                fail_input(f"{deck}: a case with tdp_w needs the deck to set [constraints] tdp_w")
+        for dotted, value in sorted(deck_set.items()):
+            section, _, name = dotted.rpartition(".")
+            toml_value = json.dumps(value) if isinstance(value, str) else repr(value)
+            head, sep, body = text.partition(f"\n[{section}]\n")
+            if not sep:
+                fail_input(f"{deck}: set {dotted}: the deck has no [{section}] table")
+            block, nxt, rest = body.partition("\n[")
+            block, n = re.subn(rf"^{re.escape(name)} = .*$", f"{name} = {toml_value}", block, count=1, flags=re.M)
+            if n == 0:
+                block = f"{name} = {toml_value}\n" + block
+            text = head + sep + block + nxt + rest
         trial = os.path.join(self.workdir, deck)
         with open(trial, "w", encoding="utf-8") as f:
             f.write(text)
@@ -79,8 +87,8 @@ class Model:
 
 def ratio(model, case, overrides):
     """(model / achieved, the model's value, the achieved value) for one case."""
-    m = model.metrics(case["deck"], overrides)
     metric = case["metric"]
+    m = model.metrics(case["deck"], overrides, None if metric == "throughput_ratio" else case.get("set"))
     if metric == "energy_pj_per_flop":
         # Achieved energy per FLOP: the run's power over its achieved FLOP rate, in the model's own FLOP accounting:
         # achieved tokens/s x the model's FLOPs per token (power_w / energy_pj_per_flop / throughput), or, for a run
@@ -94,9 +102,11 @@ def ratio(model, case, overrides):
         achieved = case["power_w"] / achieved_flops_per_s * 1e12
         return m["energy_pj_per_flop"] / achieved, m["energy_pj_per_flop"], achieved
     if metric == "throughput_ratio":
-        # The same deck at the case's power limit over the deck as written: the shape of the throughput-power curve.
-        capped = model.metrics(case["deck"], overrides, tdp_w=case["tdp_w"])
-        value = capped["throughput"] / m["throughput"]
+        # The case's deck with its `set` over `ratio_deck` (default: the same deck) with `ratio_set`: the shape of the
+        # throughput-power curve (one deck at two power limits), or one device against another run the same way.
+        num = model.metrics(case["deck"], overrides, case.get("set"))
+        den = model.metrics(case.get("ratio_deck", case["deck"]), overrides, case.get("ratio_set"))
+        value = num["throughput"] / den["throughput"]
         return value / case["achieved"], value, case["achieved"]
     if metric not in m:
         fail_input(f"case {case['name']}: unknown metric '{metric}' (one of {', '.join(m)}, energy_pj_per_flop, "
