@@ -188,6 +188,8 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
        {{"name", mp.name}, {"tensor_parallel", mp.tensor_parallel}, {"pipeline_parallel", mp.pipeline_parallel},
         {"data_parallel", mp.data_parallel}, {"expert_parallel", mp.expert_parallel}, {"tensor_tier", mp.tensor_tier},
         {"pipeline_tier", mp.pipeline_tier}, {"data_tier", mp.data_tier}, {"expert_tier", mp.expert_tier}}},
+      {"batch_sequences", model::point_demand(params.perf, choice.mapping, choice.hbm, choice.hbm_stacks).batch_sequences},
+      {"batch_policy", deck.workload.batch_policy},
       {"collective_step_latency_ns",
        {{"scale_up", step_latency_json(params.perf, true, choice.scale_up_link)},
         {"scale_out", step_latency_json(params.perf, false, choice.scale_out_link)}}},
@@ -240,6 +242,9 @@ void print_table(const json& j) {
                            mp["pipeline_parallel"].get<std::int64_t>(), mp["pipeline_tier"].get<std::string>(),
                            mp["data_parallel"].get<std::int64_t>(), mp["data_tier"].get<std::string>(),
                            mp["expert_parallel"].get<std::int64_t>(), mp["expert_tier"].get<std::string>());
+  if (j["batch_policy"].get<std::string>() == "fill_memory")
+    std::cout << fmt::format("batch: {:.0f} sequences per pipeline stage (fill_memory: what the HBM holds, at most "
+                             "micro_batch_sequences)\n", j["batch_sequences"].get<double>());
   std::cout << "collective step latency (ns; two links per step, package to switch to package)\n";
   for (const auto& [tier, l] : j["collective_step_latency_ns"].items())
     std::cout << fmt::format("  {:<10} {:<18} software {:.0f} + switch {:.0f} + flight {:.0f} + interfaces {:.0f} + FEC {:.1f} + "

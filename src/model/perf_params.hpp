@@ -182,4 +182,14 @@ inline WorkloadDemand at_batch(WorkloadDemand d, const BatchFill& f) noexcept {
   return d;
 }
 
+/// The demand of a design point: the deck's for its mapping, or with workload.batch_policy = "fill_memory" the one at
+/// the batch its HBM (generation, stack count) holds.
+inline WorkloadDemand point_demand(const PerfParams& p, std::size_t mapping, HbmGen hbm, std::int32_t hbm_stacks) noexcept {
+  if (!p.batch_fills_memory) return p.demands[mapping];
+  const auto stacks = static_cast<std::size_t>(hbm_stacks < 0 ? 0 : hbm_stacks > static_cast<std::int32_t>(kMaxHbmStacks)
+                                                                          ? static_cast<std::int32_t>(kMaxHbmStacks)
+                                                                          : hbm_stacks);
+  return at_batch(p.demands[mapping], p.batch_fill[mapping][static_cast<std::size_t>(hbm)][stacks]);
+}
+
 }  // namespace chipdse::model

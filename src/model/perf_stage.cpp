@@ -48,12 +48,8 @@ namespace {
 
 constexpr std::size_t idx(auto e) noexcept { return static_cast<std::size_t>(e); }
 
-// The demand at this point: the deck's, or with workload.batch_policy = "fill_memory" the one at the batch the
-// design's HBM holds.
 WorkloadDemand demand_of_point(const PerfParams& p, const DesignChoice& c) noexcept {
-  if (!p.batch_fills_memory) return p.demands[c.mapping];
-  const auto stacks = static_cast<std::size_t>(std::clamp<std::int32_t>(c.hbm_stacks, 0, kMaxHbmStacks));
-  return at_batch(p.demands[c.mapping], p.batch_fill[c.mapping][idx(c.hbm)][stacks]);
+  return point_demand(p, c.mapping, c.hbm, c.hbm_stacks);
 }
 
 // g(T_j) of the leakage. The temperature is capped where any junction limit has long been passed, so a runaway point

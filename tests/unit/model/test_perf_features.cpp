@@ -502,6 +502,7 @@ TEST_CASE("inference with batch_policy fill_memory runs as many sequences as the
     const double expected = std::min(4096.0, std::floor(0.9 * (n * stack_gb - w_gb) / kv_gb));
     const BatchFill& b = p.batch_fill[0][static_cast<std::size_t>(HbmGen::hbm3e)][static_cast<std::size_t>(n)];
     CHECK(b.sequences == expected);
+    CHECK(point_demand(p, 0, HbmGen::hbm3e, n).batch_sequences == expected);
     const Metrics m = evaluate(monolithic(HbmGen::hbm3e, n, 1.83), fill.params);
     CHECK((m.infeasible & infeasible::workload_memory_short) == 0u);
     CHECK(m.throughput_tokens_per_s > previous);  // more HBM holds more sequences: capacity is throughput
