@@ -38,6 +38,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "chipdse/model/collectives.hpp"
 #include "chipdse/model/evaluate.hpp"
@@ -48,9 +49,6 @@ namespace {
 
 constexpr std::size_t idx(auto e) noexcept { return static_cast<std::size_t>(e); }
 
-WorkloadDemand demand_of_point(const PerfParams& p, const DesignChoice& c) noexcept {
-  return point_demand(p, c.mapping, c.hbm, c.hbm_stacks);
-}
 
 // g(T_j) of the leakage. The temperature is capped where any junction limit has long been passed, so a runaway point
 // (rejected by the thermal bound anyway) keeps finite numbers.
@@ -83,7 +81,9 @@ double overlapped(double a, double b, double c, double omega) noexcept {
 void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResult& area, double clock, double tj_c,
                     Metrics& out) noexcept {
   const PerfParams& p = k.perf;
-  const WorkloadDemand d = demand_of_point(p, c);
+  std::optional<WorkloadDemand> filled;  // only with batch_policy = "fill_memory"; the deck's demand otherwise, by reference
+  const WorkloadDemand& d =
+      p.batch_fills_memory ? filled.emplace(point_demand(p, c.mapping, c.hbm, c.hbm_stacks)) : p.demands[c.mapping];
   const double peak = p.reference_peak_flops * d.precision_rate_vs_reference * clock / p.reference_clock_ghz;
   const double hbm_bw = static_cast<double>(c.hbm_stacks) * p.hbm_bytes_per_s[idx(c.hbm)] * p.hbm_efficiency;
   const int kdies = area.compute.count;
@@ -211,7 +211,9 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
 // update_leakage_temperature runs it again after the leakage changed).
 void finish(const DesignChoice& c, const KernelParams& k, const AreaResult& area, Metrics& out) noexcept {
   const PerfParams& p = k.perf;
-  const WorkloadDemand d = demand_of_point(p, c);
+  std::optional<WorkloadDemand> filled;  // only with batch_policy = "fill_memory"; the deck's demand otherwise, by reference
+  const WorkloadDemand& d =
+      p.batch_fills_memory ? filled.emplace(point_demand(p, c.mapping, c.hbm, c.hbm_stacks)) : p.demands[c.mapping];
   const PowerBreakdown& pw = out.power;
   const int kdies = area.compute.count;
 
