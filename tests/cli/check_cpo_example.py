@@ -5,23 +5,15 @@ technology data says: optical I/O chiplet < CPO < LPO < pluggable DSP in always-
 pluggable in optics cost; only pluggable DSP optics pay the DSP retimer's latency and only the optical I/O chiplet
 skips the FEC decode (its step latency items add up, and the step times order accordingly); CPO and the optical I/O chiplet
 put optical engines on the package; copper cannot span the scale-out tier."""
-import argparse
-import json
-import subprocess
 import sys
 
-
-def evaluate(chipdse, deck, up, out):
-    cmd = [chipdse, "evaluate", deck, "--json", "--set", f"scale_up_link={up}", "--set", f"scale_out_link={out}"]
-    return json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+from example_check import arguments, evaluate
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--chipdse", required=True)
-    ap.add_argument("--deck", required=True)
-    a = ap.parse_args()
-    r = {t: evaluate(a.chipdse, a.deck, t, t) for t in ("pluggable_dsp", "lpo", "cpo", "copper", "optical_io_chiplet")}
+    a = arguments()
+    techs = ("pluggable_dsp", "lpo", "cpo", "copper", "optical_io_chiplet")
+    r = {t: evaluate(a.chipdse, a.deck, scale_up_link=t, scale_out_link=t) for t in techs}
     fails = []
     for t, j in r.items():
         m = j["metrics"]

@@ -3,25 +3,16 @@
 package's HBM holds, written out here from the model shape and the HBM rows (b = min(2048, floor(0.9 (C - W) / KV per
 sequence)), W = the FP8 weights, KV at the mean context), and throughput rises with the stack count of either
 generation while every design stays feasible (the 700 W limit lowers the clock instead)."""
-import argparse
-import json
 import math
 import os
-import subprocess
 import sys
 import tomllib
 
-
-def evaluate(chipdse, deck, hbm, stacks):
-    cmd = [chipdse, "evaluate", deck, "--json", "--set", f"hbm={hbm}", "--set", f"hbm_stacks={stacks}"]
-    return json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+from example_check import arguments, evaluate
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--chipdse", required=True)
-    ap.add_argument("--deck", required=True)
-    a = ap.parse_args()
+    a = arguments()
     with open(a.deck, "rb") as f:
         deck = tomllib.load(f)
     with open(os.path.join(os.path.dirname(a.deck), "..", "tech", "memory.toml"), "rb") as f:
@@ -36,7 +27,7 @@ def main():
     for hbm in deck["space"]["hbm"]:
         previous = 0.0
         for n in deck["space"]["hbm_stacks"]:
-            j = evaluate(a.chipdse, a.deck, hbm, n)
+            j = evaluate(a.chipdse, a.deck, hbm=hbm, hbm_stacks=n)
             m = j["metrics"]
             capacity = n * memory[hbm]["capacity_gb"]["value"]
             expected = min(w["micro_batch_sequences"], math.floor(w["kv_cache_memory_fraction"] * (capacity - weights_gb) / kv_gb))

@@ -1,0 +1,20 @@
+"""What the example-deck checks share: their command line and `chipdse evaluate --json` of one design."""
+import argparse
+import json
+import subprocess
+
+
+def arguments():
+    """--chipdse (the binary) and --deck (the example deck)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--chipdse", required=True)
+    ap.add_argument("--deck", required=True)
+    return ap.parse_args()
+
+
+def evaluate(chipdse, deck, **axes):
+    """The JSON report of the design with the given axis values (--set name=value each)."""
+    cmd = [chipdse, "evaluate", deck, "--json"]
+    for name, value in axes.items():
+        cmd += ["--set", f"{name}={value}"]
+    return json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
