@@ -15,6 +15,7 @@
 //   weight of the stage and the KV cache (2 n_kv d_h a_b per token per layer of context).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -186,9 +187,7 @@ inline WorkloadDemand at_batch(WorkloadDemand d, const BatchFill& f) noexcept {
 /// the batch its HBM (generation, stack count) holds.
 inline WorkloadDemand point_demand(const PerfParams& p, std::size_t mapping, HbmGen hbm, std::int32_t hbm_stacks) noexcept {
   if (!p.batch_fills_memory) return p.demands[mapping];
-  const auto stacks = static_cast<std::size_t>(hbm_stacks < 0 ? 0 : hbm_stacks > static_cast<std::int32_t>(kMaxHbmStacks)
-                                                                          ? static_cast<std::int32_t>(kMaxHbmStacks)
-                                                                          : hbm_stacks);
+  const auto stacks = static_cast<std::size_t>(std::clamp<std::int32_t>(hbm_stacks, 0, kMaxHbmStacks));
   return at_batch(p.demands[mapping], p.batch_fill[mapping][static_cast<std::size_t>(hbm)][stacks]);
 }
 

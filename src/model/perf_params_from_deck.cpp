@@ -25,6 +25,11 @@ double bytes_of(const std::string& precision) {
 struct Tiles {
   double m = 0.0, n = 0.0, k = 0.0, units = 0.0;  // compute.common.gemm_tile_*, reference.compute_units
 };
+// The GEMM tile shape (compute.common.gemm_tile_*) and the units a wave fills (reference.compute_units).
+Tiles tiles_of(const deck::Deck& deck) {
+  return {deck.tech.at("compute.common.gemm_tile_m").value, deck.tech.at("compute.common.gemm_tile_n").value,
+          deck.tech.at("compute.common.gemm_tile_k").value, static_cast<double>(deck.reference.compute_units)};
+}
 double padded_flops_with(double M, double N, double K, double tile_m, const Tiles& t) {
   const double tiles = std::ceil(M / tile_m) * std::ceil(N / t.n);
   const double waves = std::ceil(tiles / t.units);
@@ -99,8 +104,7 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
   const double act_factor = deck.tech.at("compute.common.activation_bytes_factor").value;
   d.output_tokens = static_cast<double>(w.output_tokens);
   const double tokens_mb = b * s;
-  const Tiles tiles{deck.tech.at("compute.common.gemm_tile_m").value, deck.tech.at("compute.common.gemm_tile_n").value,
-                    deck.tech.at("compute.common.gemm_tile_k").value, static_cast<double>(deck.reference.compute_units)};
+  const Tiles tiles = tiles_of(deck);
   d.tile_efficiency = layer_tile_efficiency(w, d.tp, tokens_mb, tiles);
   d.decode_tile_efficiency = layer_tile_efficiency(w, d.tp, b, tiles);
   // Forward FLOPs of one micro-batch on one package: 2 N_act per token (dense part) + causal attention
@@ -189,8 +193,7 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   // (a point where not even one fits is infeasible by memory). Tabled for every HBM generation and stack count.
   p.batch_fills_memory = deck.workload.kind == "inference" && deck.workload.batch_policy == "fill_memory";
   if (p.batch_fills_memory) {
-    const Tiles tiles{v("compute.common.gemm_tile_m"), v("compute.common.gemm_tile_n"), v("compute.common.gemm_tile_k"),
-                      static_cast<double>(deck.reference.compute_units)};
+    const Tiles tiles = tiles_of(deck);
     const double b_max = static_cast<double>(deck.workload.micro_batch_sequences);
     const double s = static_cast<double>(deck.workload.sequence_length);
     for (std::size_t i = 0; i < mappings.size(); ++i) {
