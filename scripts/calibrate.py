@@ -80,7 +80,10 @@ class Model:
         run = subprocess.run([self.chipdse, "evaluate", trial, "--json"], capture_output=True, text=True)
         if run.returncode != 0:
             fail_input(f"chipdse evaluate {deck} failed ({run.returncode}): {run.stderr.strip()}")
-        m = json.loads(run.stdout)["metrics"]
+        out = json.loads(run.stdout)
+        m = dict(out["metrics"])
+        # What the package draws (the power its limit binds): a run's board power excludes the NIC's pluggable optics.
+        m["package_power_w"] = out["power_limit_w"]["package"]
         self.cache[key] = m
         return m
 
@@ -99,8 +102,10 @@ def ratio(model, case, overrides):
             achieved_flops_per_s = case["mfu"] * flops_per_s / m["mfu"]
         else:
             achieved_flops_per_s = case["throughput"] * flops_per_s / m["throughput"]
+        # Like with like: the run's board power against the package's own (without the off-package link power).
         achieved = case["power_w"] / achieved_flops_per_s * 1e12
-        return m["energy_pj_per_flop"] / achieved, m["energy_pj_per_flop"], achieved
+        model_value = m["package_power_w"] / flops_per_s * 1e12
+        return model_value / achieved, model_value, achieved
     if metric == "throughput_ratio":
         # The case's deck with its `set` over `ratio_deck` (default: the same deck) with `ratio_set`: the shape of the
         # throughput-power curve (one deck at two power limits), or one device against another run the same way.

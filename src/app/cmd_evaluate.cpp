@@ -197,6 +197,8 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
       {"power_breakdown_w",
        {{"compute", m.power.compute_w}, {"sram", m.power.sram_w}, {"hbm", m.power.hbm_w}, {"d2d", m.power.d2d_w},
         {"links", m.power.links_w}, {"leakage", m.power.leakage_w}, {"total", m.power.total_w}}},
+      {"power_limit_w",
+       {{"links_off_package", m.power.links_off_package_w}, {"package", m.power.package_w}, {"tdp", params.perf.tdp_w}}},
       {"cost_breakdown_usd",
        {{"raw_dies", c.raw_dies_usd}, {"defect_scrap", c.defect_scrap_usd}, {"test", c.test_usd},
         {"raw_package", c.raw_package_usd}, {"package_scrap", c.package_scrap_usd},
@@ -255,6 +257,12 @@ void print_table(const json& j) {
   std::cout << fmt::format("power per package (W; leakage at a junction of {:.1f} C)\n", j["leakage_junction_c"].get<double>());
   for (const auto& [k, v] : j["power_breakdown_w"].items())
     std::cout << fmt::format("  {:<20} {:>14.2f}\n", k, v.get<double>());
+  const json& lim = j["power_limit_w"];
+  const double tdp_w = lim["tdp"].get<double>();
+  std::cout << fmt::format("  of the links, off the package (pluggable modules, external lasers): {:.2f}; the package "
+                           "draws {:.2f} ({})\n",
+                           lim["links_off_package"].get<double>(), lim["package"].get<double>(),
+                           tdp_w > 0.0 ? fmt::format("limit {:.0f}", tdp_w) : std::string("no limit"));
   std::cout << "cost per package (USD)\n";
   for (const auto& [k, v] : j["cost_breakdown_usd"].items())
     std::cout << fmt::format("  {:<20} {:>14.2f}\n", k, v.get<double>());

@@ -130,7 +130,7 @@ void settle(const DesignChoice& choice, const KernelParams& p, const AreaResult&
   const PowerBreakdown& pw = m.power;
   const double logic_w = pw.total_w - pw.hbm_w - pw.links_w;
   const double rise_k = m.tj_bound_c - p.thermal_bound.sink_temperature_c;
-  const bool pinned = dvfs && p.perf.tdp_w > 0.0 && pw.total_w >= p.perf.tdp_w * (1.0 - 1e-6);
+  const bool pinned = dvfs && p.perf.tdp_w > 0.0 && pw.package_w >= p.perf.tdp_w * (1.0 - 1e-6);
   if (!pinned && logic_w > 0.0 && rise_k > 0.0) {
     const double r = rise_k / logic_w, a = r * pw.leakage_w, kk = p.perf.leakage_per_k, t1 = t;
     for (int i = 0; i < 20; ++i) {  // h(T) = t1 + a (exp(k (T - t0)) - 1) - T, convex: Newton from t1 is monotone
@@ -166,7 +166,7 @@ void settle_leakage_temperature(const DesignChoice& choice, const KernelParams& 
   const Metrics before = m;
   const PreparedThermalBound bound = prepare_thermal_bound(g, p.thermal_bound);  // the placement's part, once
   settle(choice, p, area, g, bound, before, p.perf.leakage_reference_c, false, m);
-  if (p.perf.tdp_dvfs && p.perf.tdp_w > 0.0 && m.power.total_w > p.perf.tdp_w)
+  if (p.perf.tdp_dvfs && p.perf.tdp_w > 0.0 && m.power.package_w > p.perf.tdp_w)
     settle(choice, p, area, g, bound, before, p.perf.leakage_reference_c, true, m);
 }
 

@@ -106,6 +106,11 @@ struct PowerBreakdown {
   double links_w = 0.0;     ///< off-package links: always on (lasers, SerDes, DSP), independent of utilisation
   double leakage_w = 0.0;   ///< static power of the dies, at the junction temperature leakage_tj_c
   double total_w = 0.0;
+  /// The part of links_w dissipated off the package (pluggable modules in the faceplate cages, CPO's external laser
+  /// source), not a further item of total_w; package_w = total_w - links_off_package_w is what the package draws,
+  /// the power its limit (constraints.tdp_w) binds.
+  double links_off_package_w = 0.0;
+  double package_w = 0.0;
   /// leakage_w split by die kind (it is their sum; not further items of total_w): the thermal power map needs it,
   /// as each kind has its own node.
   double leakage_compute_w = 0.0, leakage_io_w = 0.0, leakage_cache_w = 0.0;

@@ -56,7 +56,7 @@ inline double minimised(const ObjectiveDef& o, const Metrics& m) noexcept {
 }
 
 /// Every scalar metric of a result row (/pareto and /points columns, `evaluate --json`), in output order.
-inline constexpr std::array<MetricColumn, 33> kMetricColumns = {{
+inline constexpr std::array<MetricColumn, 35> kMetricColumns = {{
     {"cost_usd", "USD", [](const Metrics& m) noexcept { return m.cost_usd; }},
     {"power_w", "W", [](const Metrics& m) noexcept { return m.power_w; }},
     {"throughput", "tokens/s", [](const Metrics& m) noexcept { return m.throughput_tokens_per_s; }},
@@ -87,6 +87,8 @@ inline constexpr std::array<MetricColumn, 33> kMetricColumns = {{
     {"power_d2d_w", "W", [](const Metrics& m) noexcept { return m.power.d2d_w; }},
     {"power_links_w", "W", [](const Metrics& m) noexcept { return m.power.links_w; }},
     {"power_leakage_w", "W", [](const Metrics& m) noexcept { return m.power.leakage_w; }},
+    {"power_links_off_package_w", "W", [](const Metrics& m) noexcept { return m.power.links_off_package_w; }},
+    {"power_package_w", "W", [](const Metrics& m) noexcept { return m.power.package_w; }},
     {"tj_bound_c", "C", [](const Metrics& m) noexcept { return m.tj_bound_c; }},
     {"goodput", "tokens/s", [](const Metrics& m) noexcept { return m.goodput_tokens_per_s; }},
     {"job_mtbf_h", "h", [](const Metrics& m) noexcept { return m.job_mtbf_h; }},

@@ -105,7 +105,8 @@ struct PerfParams {
   std::array<double, kHbmGenCount> hbm_pj_per_bit{};
   std::array<double, kD2dKindCount> d2d_pj_per_bit{};
   std::array<double, kD2dKindCount> d2d_latency_s{};
-  std::array<double, kLinkTechCount> link_pj_per_bit{};
+  std::array<double, kLinkTechCount> link_pj_per_bit{};              ///< system figure: host SerDes + module / engine + laser
+  std::array<double, kLinkTechCount> link_off_package_pj_per_bit{};  ///< the part of it dissipated off the package
   double switch_latency_s = 0.0;
   double software_latency_s = 0.0;
   /// Latency one link of each technology adds to a collective step (link.<tech> rows and link.cluster): the interface

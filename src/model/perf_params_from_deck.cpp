@@ -234,6 +234,21 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   for (std::size_t i = 0; i < kLinkTechCount; ++i) {
     const std::string l = "link." + std::string(kLinkTechNames[i]) + ".";
     p.link_pj_per_bit[i] = v(l + "energy_pj_per_bit");
+    // Where the link energy is dissipated: a pluggable (DSP or linear) module sits in the switch or NIC faceplate
+    // cage, off the package, leaving only the host SerDes on it (energy_pj_per_bit - energy_module_pj_per_bit); CPO's
+    // external laser source is a faceplate module too (laser_power_fraction of its energy); copper is the host SerDes
+    // alone. The optical I/O chiplet's row (Intel OCI, Ayar TeraPHY) does not split its laser out, so all of it is
+    // counted on the package: the package limit binds it no less than it does in silicon.
+    switch (static_cast<LinkTech>(i)) {
+      case LinkTech::pluggable_dsp:
+      case LinkTech::lpo: p.link_off_package_pj_per_bit[i] = v(l + "energy_module_pj_per_bit"); break;
+      case LinkTech::cpo: p.link_off_package_pj_per_bit[i] = v(l + "laser_power_fraction") * p.link_pj_per_bit[i]; break;
+      default: p.link_off_package_pj_per_bit[i] = 0.0; break;
+    }
+    if (!(p.link_off_package_pj_per_bit[i] >= 0.0 && p.link_off_package_pj_per_bit[i] <= p.link_pj_per_bit[i]))
+      throw InputError(deck.tech.at(l + "energy_pj_per_bit").where, l + "energy_pj_per_bit",
+                       "the part dissipated off the package exceeds the link's energy", std::to_string(p.link_pj_per_bit[i]),
+                       "at least " + std::to_string(p.link_off_package_pj_per_bit[i]) + " pJ/bit");
     // alpha_link = alpha_SerDes + alpha_FEC + alpha_DSP (perf_models.md §6.3); only pluggable DSP optics retime.
     p.link_interface_s[i] = v(l + "interface_latency_ns") * 1e-9;
     p.link_fec_s[i] = v(l + "fec_rs544") * fec_s;

@@ -70,6 +70,7 @@ void set_leakage_power(const PerfParams& p, const AreaResult& area, double tj_c,
   pw.leakage_w = pw.leakage_compute_w + pw.leakage_io_w + pw.leakage_cache_w;
   pw.leakage_tj_c = tj_c;
   pw.total_w = pw.compute_w + pw.sram_w + pw.hbm_w + pw.d2d_w + pw.links_w + pw.leakage_w;
+  pw.package_w = pw.total_w - pw.links_off_package_w;
 }
 
 double overlapped(double a, double b, double c, double omega) noexcept {
@@ -198,6 +199,8 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
   pw.d2d_w = cross > 0.0 ? hbm_bytes_per_s * cross * 8.0 * p.d2d_pj_per_bit[idx(c.d2d)] * 1e-12 : 0.0;
   pw.links_w = (p.scale_up_bytes_per_s * p.link_pj_per_bit[idx(c.scale_up_link)] +
                 p.scale_out_bytes_per_s * p.link_pj_per_bit[idx(c.scale_out_link)]) * 8.0 * 1e-12;
+  pw.links_off_package_w = (p.scale_up_bytes_per_s * p.link_off_package_pj_per_bit[idx(c.scale_up_link)] +
+                           p.scale_out_bytes_per_s * p.link_off_package_pj_per_bit[idx(c.scale_out_link)]) * 8.0 * 1e-12;
   set_leakage_power(p, area, tj_c, pw);
   out.power_w = pw.total_w;
   // Model FLOPs utilisation: the workload's own FLOPs (no recomputation) per second over the design's peak at the
@@ -224,7 +227,8 @@ void finish(const DesignChoice& c, const KernelParams& k, const AreaResult& area
     out.infeasible |= infeasible::link_out_of_reach;
   const double hbm_gb = static_cast<double>(c.hbm_stacks) * k.hbm[idx(c.hbm)].capacity_gb;
   if (d.hbm_capacity_needed_gb > hbm_gb) out.infeasible |= infeasible::workload_memory_short;
-  if (p.tdp_w > 0.0 && pw.total_w > p.tdp_w) out.infeasible |= infeasible::power_over_tdp;
+  // The limit binds what the package draws: a pluggable module or an external laser is powered and cooled elsewhere.
+  if (p.tdp_w > 0.0 && pw.package_w > p.tdp_w) out.infeasible |= infeasible::power_over_tdp;
   const double compute_die_mm2 = area.compute.area_mm2 * static_cast<double>(kdies);
   const double compute_die_w = pw.compute_w + pw.sram_w + pw.leakage_compute_w;
   if (compute_die_mm2 > 0.0 && compute_die_w / compute_die_mm2 > p.heat_flux_limit_w_per_mm2)
@@ -251,8 +255,8 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
   if (dvfs && p.tdp_dvfs && p.tdp_w > 0.0) {
     constexpr int kMaxSteps = 16;
     const double target_w = p.tdp_w * (1.0 - 1e-9);  // aim just below: rounding must not leave it a hair over
-    for (int step = 0; step < kMaxSteps && out.power.total_w > p.tdp_w; ++step) {
-      const double rest = out.power.total_w - out.power.compute_w;
+    for (int step = 0; step < kMaxSteps && out.power.package_w > p.tdp_w; ++step) {
+      const double rest = out.power.package_w - out.power.compute_w;
       if (!(target_w > rest) || !(out.power.compute_w > 0.0)) break;  // even a stopped datapath is over the limit
       clock *= std::pow((target_w - rest) / out.power.compute_w, 1.0 / p.dvfs_exponent);
       out.infeasible &= ~infeasible::slo_missed;  // re-decided at the new clock

@@ -86,7 +86,8 @@
 //   cache dies:   (sram_w + leakage_cache_w) / k;
 //   HBM stacks:   hbm_w / stacks (memory.<gen>.energy_pj_per_bit is one "device + PHY" figure: the host-PHY share
 //                 cannot be separated, so none of it is put on a logic die — this only weakens the bound);
-//   optical engines: the link power of the CPO / optical I/O tiers (`engine_power_w`), shared equally; the other tiers' link
+//   optical engines: the on-package link power of the CPO / optical I/O tiers (`engine_power_w`; CPO's external laser
+//                 is off the package), shared equally; the other tiers' link
 //                 power (pluggable modules, the host SerDes share of their system pJ/bit) is not on the map.
 #pragma once
 

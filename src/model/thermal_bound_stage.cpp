@@ -49,13 +49,16 @@ std::array<double, kMaxPlacedRects> rect_power_w(const Geometry& g, const PowerB
 }
 
 double cpo_engine_power_w(const DesignChoice& c, const KernelParams& k) noexcept {
-  // Every tier whose technology puts engines on the package (CPO, optical I/O chiplet), at its own pJ/bit.
+  // Every tier whose technology puts engines on the package (CPO, optical I/O chiplet), at its own pJ/bit less the
+  // part dissipated off the package (CPO's external laser source).
   const PerfParams& pp = k.perf;
+  const auto on_package_pj = [&](LinkTech t) noexcept {
+    const auto i = static_cast<std::size_t>(t);
+    return pp.link_pj_per_bit[i] - pp.link_off_package_pj_per_bit[i];
+  };
   double w = 0.0;
-  if (has_package_engines(c.scale_up_link))
-    w += pp.scale_up_bytes_per_s * pp.link_pj_per_bit[static_cast<std::size_t>(c.scale_up_link)] * 8.0 * 1e-12;
-  if (has_package_engines(c.scale_out_link))
-    w += pp.scale_out_bytes_per_s * pp.link_pj_per_bit[static_cast<std::size_t>(c.scale_out_link)] * 8.0 * 1e-12;
+  if (has_package_engines(c.scale_up_link)) w += pp.scale_up_bytes_per_s * on_package_pj(c.scale_up_link) * 8.0 * 1e-12;
+  if (has_package_engines(c.scale_out_link)) w += pp.scale_out_bytes_per_s * on_package_pj(c.scale_out_link) * 8.0 * 1e-12;
   return w;
 }
 

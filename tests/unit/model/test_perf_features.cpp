@@ -367,7 +367,8 @@ TEST_CASE("ridge points of the calibration devices: peak FLOPs over HBM bandwidt
 
 TEST_CASE("DVFS clamp: power at most the limit or the point is infeasible, the clock only falls, throughput only falls",
           "[perf][dvfs]") {
-  // perf_models.md §7 T6: TDP clamp => P <= TDP. Training on the registry workload; a limit that binds.
+  // perf_models.md §7 T6: TDP clamp => P <= TDP, for the power the package draws (the limit does not bind a pluggable
+  // module or an external laser). Training on the registry workload; a limit that binds.
   const std::string wl = "kind = \"training\"\n";
   const Loaded free = load(wl);
   const Loaded clamped = load(wl, "[constraints]\ntdp_w = 450.0\ntdp_policy = \"dvfs\"\n");
@@ -379,10 +380,11 @@ TEST_CASE("DVFS clamp: power at most the limit or the point is infeasible, the c
       for (double clock : {1.4, 1.6, 1.83, 1.98}) {
         const DesignChoice c = monolithic(hbm, stacks, clock);
         const Metrics f = evaluate(c, free.params), m = evaluate(c, clamped.params), s = evaluate(c, strict.params);
-        INFO("stacks " << stacks << " clock " << clock << ": free " << f.power_w << " W, clamped " << m.power_w << " W");
+        INFO("stacks " << stacks << " clock " << clock << ": free " << f.power.package_w << " W, clamped "
+                       << m.power.package_w << " W");
         CHECK(m.effective_clock_ghz <= clock);
         CHECK(m.throughput_tokens_per_s <= f.throughput_tokens_per_s);
-        if (f.power_w <= 450.0) {  // the limit does not bind: nothing changes
+        if (f.power.package_w <= 450.0) {  // the limit does not bind: nothing changes
           CHECK(m.effective_clock_ghz == clock);
           CHECK(m.power_w == f.power_w);
           CHECK((s.infeasible & infeasible::power_over_tdp) == 0);
@@ -392,7 +394,7 @@ TEST_CASE("DVFS clamp: power at most the limit or the point is infeasible, the c
           CHECK(m.effective_clock_ghz < clock);
           if ((m.infeasible & infeasible::power_over_tdp) == 0) {
             ++met;
-            CHECK(m.power_w <= 450.0);
+            CHECK(m.power.package_w <= 450.0);
           }
         }
       }
