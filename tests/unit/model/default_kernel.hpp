@@ -6,6 +6,7 @@
 #include <string>
 
 #include "chipdse/deck/deck.hpp"
+#include "chipdse/model/design_choice.hpp"
 #include "chipdse/model/kernel_params.hpp"
 
 namespace chipdse::test {
@@ -32,6 +33,21 @@ hbm_capacity_gb = 80.0
 scale_up_gb_per_s = 900.0
 scale_out_gbps = 400.0
 )";
+}
+
+/// A monolithic N5 design on CoWoS-S (the H100 class) with the given memory, clock and link technologies.
+inline model::DesignChoice monolithic_n5(model::HbmGen hbm, int stacks, double clock_ghz, model::LinkTech scale_up,
+                                         model::LinkTech scale_out) {
+  model::DesignChoice c;
+  c.partitioning = model::Partitioning::monolithic;
+  c.compute_node = model::ProcessNode::n5;
+  c.packaging = model::Packaging::cowos_s;
+  c.hbm = hbm;
+  c.hbm_stacks = stacks;
+  c.scale_up_link = scale_up;
+  c.scale_out_link = scale_out;
+  c.clock_ghz = clock_ghz;
+  return c;
 }
 
 }  // namespace chipdse::test

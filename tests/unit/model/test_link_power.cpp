@@ -20,16 +20,7 @@ const KernelParams& params() { return test::default_params(); }
 double tv(const std::string& key) { return test::default_deck().tech.at(key).value; }
 
 DesignChoice design(LinkTech scale_up, LinkTech scale_out) {
-  DesignChoice c;
-  c.partitioning = Partitioning::monolithic;
-  c.compute_node = ProcessNode::n5;
-  c.packaging = Packaging::cowos_s;
-  c.hbm = HbmGen::hbm3e;
-  c.hbm_stacks = 6;
-  c.scale_up_link = scale_up;
-  c.scale_out_link = scale_out;
-  c.clock_ghz = 1.83;
-  return c;
+  return test::monolithic_n5(HbmGen::hbm3e, 6, 1.83, scale_up, scale_out);
 }
 
 // pJ/bit of `tech` dissipated off the package, from its rows: the module (pluggable DSP, LPO), the external laser

@@ -20,16 +20,7 @@ using test::default_deck;
 const KernelParams& params() { return test::default_params(); }
 
 DesignChoice monolithic(int stacks, double clock_ghz) {
-  DesignChoice c;
-  c.partitioning = Partitioning::monolithic;
-  c.compute_node = ProcessNode::n5;
-  c.packaging = Packaging::cowos_s;
-  c.hbm = HbmGen::hbm3;
-  c.hbm_stacks = stacks;
-  c.scale_up_link = LinkTech::copper;
-  c.scale_out_link = LinkTech::pluggable_dsp;
-  c.clock_ghz = clock_ghz;
-  return c;
+  return test::monolithic_n5(HbmGen::hbm3, stacks, clock_ghz, LinkTech::copper, LinkTech::pluggable_dsp);
 }
 
 }  // namespace

@@ -61,16 +61,7 @@ const std::string kSmallModel =
     "layers = 32\nd_model = 4096\nheads = 32\nkv_heads = 8\nffn_hidden = 14336\nvocab = 32000\n";
 
 DesignChoice monolithic(HbmGen hbm, int stacks, double clock_ghz) {
-  DesignChoice c;
-  c.partitioning = Partitioning::monolithic;
-  c.compute_node = ProcessNode::n5;
-  c.packaging = Packaging::cowos_s;
-  c.hbm = hbm;
-  c.hbm_stacks = stacks;
-  c.scale_up_link = LinkTech::copper;
-  c.scale_out_link = LinkTech::cpo;
-  c.clock_ghz = clock_ghz;
-  return c;
+  return test::monolithic_n5(hbm, stacks, clock_ghz, LinkTech::copper, LinkTech::cpo);
 }
 
 double tv(const deck::Deck& d, const std::string& key) { return d.tech.at(key).value; }
