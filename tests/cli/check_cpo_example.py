@@ -4,7 +4,9 @@ on both tiers shows the difference in power, cost and step time, and the differe
 technology data says: optical I/O chiplet < CPO < LPO < pluggable DSP in always-on link power (pJ/bit) and CPO <
 pluggable in optics cost; only pluggable DSP optics pay the DSP retimer's latency and only the optical I/O chiplet
 skips the FEC decode (its step latency items add up, and the step times order accordingly); CPO and the optical I/O chiplet
-put optical engines on the package; copper cannot span the scale-out tier."""
+put optical engines on the package; copper cannot span the scale-out tier. Where the link power goes: the pluggable
+modules (DSP, LPO) and CPO's external laser are off the package, copper's and the optical I/O chiplet's link power is
+all on it, and what the package draws plus what is off it is the system power."""
 import sys
 
 from example_check import arguments, evaluate
@@ -23,6 +25,14 @@ def main():
     links = {t: r[t]["power_breakdown_w"]["links"] for t in r}
     if not links["optical_io_chiplet"] < links["cpo"] < links["lpo"] < links["pluggable_dsp"]:
         fails.append(f"link power not optical I/O chiplet < CPO < LPO < pluggable: {links}")
+    off = {t: r[t]["power_limit_w"]["links_off_package"] for t in r}
+    if not (off["optical_io_chiplet"] == off["copper"] == 0 and 0 < off["cpo"] < off["lpo"] < off["pluggable_dsp"]
+            and all(off[t] < links[t] for t in ("cpo", "lpo", "pluggable_dsp"))):
+        fails.append(f"off-package link power not 0 (optical I/O chiplet, copper) < CPO laser < LPO < DSP modules: {off}")
+    for t in r:
+        package, total = r[t]["power_limit_w"]["package"], r[t]["metrics"]["power_w"]
+        if abs(package + off[t] - total) > 1e-9 * total:
+            fails.append(f"{t}: package {package} W + off-package {off[t]} W != system power {total} W")
     optics = {t: r[t]["cost_breakdown_usd"]["optics"] for t in r}
     if not optics["cpo"] < optics["pluggable_dsp"]:
         fails.append(f"optics cost not CPO < pluggable: {optics}")
