@@ -1,6 +1,7 @@
 // The performance and power constants of a deck (see perf_params.hpp for the equations of the demand).
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 #include <string>
 
 #include "chipdse/core/error.hpp"
@@ -231,6 +232,11 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   // decode takes (the receiver buffers a whole codeword, then decodes it).
   const double fec_s = v("link.cluster.fec_codeword_bits") * v("link.cluster.fec_decode_codewords") /
                        (v("link.cluster.serdes_lane_gbps") * 1e9);
+  const auto num = [](double x) {
+    std::ostringstream o;
+    o << x;
+    return o.str();
+  };
   for (std::size_t i = 0; i < kLinkTechCount; ++i) {
     const std::string l = "link." + std::string(kLinkTechNames[i]) + ".";
     p.link_pj_per_bit[i] = v(l + "energy_pj_per_bit");
@@ -247,8 +253,9 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
     }
     if (!(p.link_off_package_pj_per_bit[i] >= 0.0 && p.link_off_package_pj_per_bit[i] <= p.link_pj_per_bit[i]))
       throw InputError(deck.tech.at(l + "energy_pj_per_bit").where, l + "energy_pj_per_bit",
-                       "the part dissipated off the package exceeds the link's energy", std::to_string(p.link_pj_per_bit[i]),
-                       "at least " + std::to_string(p.link_off_package_pj_per_bit[i]) + " pJ/bit");
+                       "below the part dissipated off the package (the module's energy_module_pj_per_bit, or CPO's "
+                       "laser_power_fraction of it)",
+                       num(p.link_pj_per_bit[i]), "at least " + num(p.link_off_package_pj_per_bit[i]) + " pJ/bit");
     // alpha_link = alpha_SerDes + alpha_FEC + alpha_DSP (perf_models.md §6.3); only pluggable DSP optics retime.
     p.link_interface_s[i] = v(l + "interface_latency_ns") * 1e-9;
     p.link_fec_s[i] = v(l + "fec_rs544") * fec_s;

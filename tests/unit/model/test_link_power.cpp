@@ -4,8 +4,11 @@
 // its thermal map. Expectations are written out from the link rows of inputs/tech, not read back from the model.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <string>
 
+#include "chipdse/core/error.hpp"
+#include "chipdse/deck/deck.hpp"
 #include "chipdse/model/area.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/thermal_bound.hpp"
@@ -97,4 +100,20 @@ TEST_CASE("CPO's optical engines on the thermal map carry their power without th
                8.0 * 1e-12)
             .epsilon(1e-12));
   CHECK(cpo_engine_power_w(design(LinkTech::copper, LinkTech::pluggable_dsp), params()) == 0.0);
+}
+
+TEST_CASE("a link whose energy is below its off-package part is refused with the key and both values", "[perf][links][input]") {
+  const std::string text = test::h100_deck_head("link_power_bad") +
+                           "[overrides]\n\"link.lpo.energy_module_pj_per_bit\" = 30.0\n[workload]\nkind = \"training\"\n";
+  const deck::Deck d =
+      deck::load_deck_text(text, std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "link_power_test.toml");
+  try {
+    (void)kernel_params_from_deck(d);
+    FAIL("no error for an LPO module above the link's energy");
+  } catch (const InputError& e) {
+    CHECK(e.key() == "link.lpo.energy_pj_per_bit");
+    CHECK(e.value() == "17");
+    CHECK(e.allowed() == "at least 30 pJ/bit");
+    CHECK(std::string(e.what()).find("off the package") != std::string::npos);
+  }
 }
