@@ -7,10 +7,12 @@ Per file it writes, into --out:
   <stem>_front_pairs.png     every pair of the run's objectives, front points coloured by partitioning
   <stem>_cost_breakdown.png  the itemised cost of the front designs (cheapest first)
   <stem>_power_breakdown.png the power of the front designs by source (lowest first)
+  <stem>_links.png           CPO versus pluggable: the front designs by link technology (scale-up / scale-out pair):
+                             throughput against system power, and TCO per million tokens against cost
   <stem>_front.csv           the front: index, design variables, objectives, then the performance, power,
                              thermal-bound and goodput metrics (PERF_COLUMNS)
-and one report.md over all files (study, designs, feasible, front size, infeasible by reason, and the
-best design per objective). Use Debian's /usr/bin/python3: the `python3` on PATH may lack h5py/matplotlib.
+and one report.md over all files (study, designs, feasible, front size, infeasible by reason, the best design
+per objective, and the front by link technology: designs, best perf/W, lowest TCO, off-package link power). Use Debian's /usr/bin/python3: the `python3` on PATH may lack h5py/matplotlib.
 """
 import argparse
 import csv
@@ -28,7 +30,8 @@ COST_ITEMS = ["cost_raw_dies_usd", "cost_defect_scrap_usd", "cost_test_usd", "co
               "cost_package_scrap_usd", "cost_assembly_scrap_usd", "cost_hbm_usd", "cost_optics_usd",
               "cost_nre_per_unit_usd"]
 POWER_ITEMS = ["power_compute_w", "power_sram_w", "power_hbm_w", "power_d2d_w", "power_links_w", "power_leakage_w"]
-PERF_COLUMNS = ["throughput", "latency_s", "mfu", "ttft_s", "tpot_s", "power_w", "energy_pj_per_flop",
+PERF_COLUMNS = ["throughput", "latency_s", "mfu", "ttft_s", "tpot_s", "power_w", "power_package_w",
+                "power_links_w", "power_links_off_package_w", "energy_pj_per_flop",
                 "effective_clock_ghz", "cost_usd", "perf_per_w", "perf_per_usd", "tco_usd_per_mtoken", "tj_bound_c",
                 "goodput", "job_mtbf_h"]
 
@@ -128,6 +131,56 @@ def plot_breakdown(r, out, items, total, ylabel, what, prefix, suffix):
     return path
 
 
+def link_pairs(r):
+    """The front designs' link technologies as 'scale-up / scale-out' labels (None without link axes)."""
+    cols = r["cols"]
+    if "scale_up_link" not in cols or "scale_out_link" not in cols:
+        return None
+    return [f"{u} / {o}" for u, o in zip(cols["scale_up_link"], cols["scale_out_link"])]
+
+
+def plot_links(r, out):
+    """CPO versus pluggable on the front: each link-technology pair in its own colour, in two planes."""
+    pairs, cols = link_pairs(r), r["cols"]
+    needed = ("throughput", "power_w", "tco_usd_per_mtoken", "cost_usd")
+    if pairs is None or not pairs or any(c not in cols for c in needed):
+        return None
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    for label in sorted(set(pairs)):
+        sel = np.asarray([p == label for p in pairs])
+        axes[0].scatter(np.asarray(cols["power_w"])[sel], np.asarray(cols["throughput"])[sel], s=10, label=label)
+        axes[1].scatter(np.asarray(cols["cost_usd"])[sel], np.asarray(cols["tco_usd_per_mtoken"])[sel], s=10, label=label)
+    for ax, (x, y) in zip(axes, (("power_w", "throughput"), ("cost_usd", "tco_usd_per_mtoken"))):
+        ax.set_xlabel(f"{x} [{r['units'].get(x, '')}]", fontsize=8)
+        ax.set_ylabel(f"{y} [{r['units'].get(y, '')}]", fontsize=8)
+        ax.tick_params(labelsize=7)
+    axes[0].legend(fontsize=7, title="scale-up / scale-out", title_fontsize=7)
+    fig.suptitle(f"{r['study']}: front designs by link technology (power counts pluggable modules and external lasers)",
+                 fontsize=9)
+    fig.tight_layout()
+    path = os.path.join(out, f"{stem(r)}_links.png")
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def link_summary(r):
+    """Report lines: per link-technology pair, the front designs, the best perf/W, the lowest TCO and the mean power
+    dissipated off the package (pluggable modules, CPO's external laser)."""
+    pairs, cols = link_pairs(r), r["cols"]
+    if pairs is None or not pairs or any(c not in cols for c in ("perf_per_w", "tco_usd_per_mtoken")):
+        return []
+    lines = ["- front by link technology (scale-up / scale-out): designs, best perf/W, lowest TCO, mean off-package "
+             "link power:"]
+    for label in sorted(set(pairs)):
+        sel = np.asarray([p == label for p in pairs])
+        off = np.asarray(cols.get("power_links_off_package_w", np.zeros(len(pairs))))[sel]
+        lines.append(f"  - {label}: {int(sel.sum())} designs, perf/W {np.max(np.asarray(cols['perf_per_w'])[sel]):.4g} "
+                     f"{r['units'].get('perf_per_w', '')}, TCO {np.min(np.asarray(cols['tco_usd_per_mtoken'])[sel]):.4g} "
+                     f"{r['units'].get('tco_usd_per_mtoken', '')}, off-package {np.mean(off):.1f} W")
+    return lines
+
+
 def write_csv(r, out):
     path = os.path.join(out, f"{stem(r)}_front.csv")
     names = ["index"] + r["design"] + r["objectives"]
@@ -156,7 +209,7 @@ def main():
         made = [p for p in (plot_pairs(r, a.out),
                             plot_breakdown(r, a.out, COST_ITEMS, "cost_usd", "USD per package", "cost", "cost_", "_usd"),
                             plot_breakdown(r, a.out, POWER_ITEMS, "power_w", "W per package", "power", "power_", "_w"),
-                            write_csv(r, a.out)) if p]
+                            plot_links(r, a.out), write_csv(r, a.out)) if p]
         lines += [f"## {r['study']} ({path})", ""]
         lines += [f"- {k}: {int(v)}" for k, v in r["info"].items()]
         bad = {k: v for k, v in r["reasons"].items() if v}
@@ -168,6 +221,7 @@ def main():
                 i = int(np.argmin(v) if s == "min" else np.argmax(v))
                 design = ", ".join(f"{d}={r['cols'][d][i]}" for d in r["design"] if r["cols"][d][i] != "n/a")
                 lines.append(f"- best {o}: {v[i]:.6g} {r['units'].get(o, '')} (index {r['cols']['index'][i]}: {design})")
+        lines += link_summary(r)
         lines += [f"- wrote {os.path.basename(p)}" for p in made] + [""]
         print(f"{path}: {len(r['cols']['index'])} front designs -> {', '.join(made)}")
     with open(os.path.join(a.out, "report.md"), "w") as fh:

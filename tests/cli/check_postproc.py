@@ -33,8 +33,8 @@ def main():
     with h5py.File(h5, "r") as f:
         objectives = [o.decode() if isinstance(o, bytes) else o for o in f["pareto"].attrs["objectives"]]
         rows = int(f["pareto"].attrs["rows"])
-    for name in ("small_front_pairs.png", "small_cost_breakdown.png", "small_power_breakdown.png", "small_front.csv",
-                 "report.md"):
+    for name in ("small_front_pairs.png", "small_cost_breakdown.png", "small_power_breakdown.png", "small_links.png",
+                 "small_front.csv", "report.md"):
         path = os.path.join(out, name)
         if not os.path.exists(path) or os.path.getsize(path) == 0:
             sys.exit(f"missing or empty output {path}")
@@ -42,13 +42,23 @@ def main():
         table = list(csv.reader(fh))
     if len(table) != rows + 1 or any(o not in table[0] for o in objectives):
         sys.exit(f"CSV has {len(table) - 1} rows and columns {table[0]}; expected {rows} rows with {objectives}")
-    perf = [c for c in ("throughput", "mfu", "power_w", "energy_pj_per_flop", "tj_bound_c", "goodput") if c not in table[0]]
+    perf = [c for c in ("throughput", "mfu", "power_w", "power_package_w", "power_links_off_package_w",
+                        "energy_pj_per_flop", "tj_bound_c", "goodput") if c not in table[0]]
     if perf:
         sys.exit(f"CSV lacks the performance columns {perf}")
     report = open(os.path.join(out, "report.md")).read()
     missing = [o for o in objectives if f"best {o}:" not in report]
     if missing:
         sys.exit(f"report lacks the best design for {missing}")
+    # The link-technology summary: one line per scale-up / scale-out pair of the front, counts as in the CSV.
+    head = table[0]
+    counts = {}
+    for row in table[1:]:
+        label = f"{row[head.index('scale_up_link')]} / {row[head.index('scale_out_link')]}"
+        counts[label] = counts.get(label, 0) + 1
+    for label, n in counts.items():
+        if f"  - {label}: {n} designs," not in report:
+            sys.exit(f"report lacks '{label}: {n} designs' in its link-technology summary")
     # An interrupted run leaves a file without `complete`: the script must refuse it, not plot half a result.
     broken = os.path.join(work, "broken.h5")
     shutil.copy(h5, broken)
