@@ -80,13 +80,29 @@ def load(path):
                 units=units, reasons=reasons, info=info)
 
 
+def scatter_groups(ax, labels, x, y, size):
+    """One scatter per distinct label (sorted), so each group of front designs has its own colour and legend entry."""
+    x, y = np.asarray(x), np.asarray(y)
+    for label in sorted(set(labels)):
+        sel = np.asarray([v == label for v in labels])
+        ax.scatter(x[sel], y[sel], s=size, label=label)
+
+
+def save_figure(fig, r, out, suffix):
+    """Lay out, write <stem>_<suffix>.png into `out`, close; returns the path."""
+    fig.tight_layout()
+    path = os.path.join(out, f"{stem(r)}_{suffix}.png")
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def plot_pairs(r, out):
     obj = r["objectives"]
     n = len(obj)
     if n < 2 or len(r["cols"]["index"]) == 0:
         return None
     parts = r["cols"].get("partitioning", ["?"] * len(r["cols"]["index"]))
-    kinds = sorted(set(parts))
     fig, axes = plt.subplots(n - 1, n - 1, figsize=(3.2 * (n - 1), 3.0 * (n - 1)), squeeze=False)
     for i in range(1, n):
         for j in range(n - 1):
@@ -94,19 +110,13 @@ def plot_pairs(r, out):
             if j >= i:
                 ax.axis("off")
                 continue
-            for k in kinds:
-                sel = [p == k for p in parts]
-                ax.scatter(np.asarray(r["cols"][obj[j]])[sel], np.asarray(r["cols"][obj[i]])[sel], s=8, label=k)
+            scatter_groups(ax, parts, r["cols"][obj[j]], r["cols"][obj[i]], 8)
             ax.set_xlabel(f"{obj[j]} [{r['units'].get(obj[j], '')}] ({r['senses'][j]})", fontsize=7)
             ax.set_ylabel(f"{obj[i]} [{r['units'].get(obj[i], '')}] ({r['senses'][i]})", fontsize=7)
             ax.tick_params(labelsize=6)
     axes[0][0].legend(fontsize=6)
     fig.suptitle(f"{r['study']}: Pareto front ({len(parts)} designs)", fontsize=9)
-    fig.tight_layout()
-    path = os.path.join(out, f"{stem(r)}_front_pairs.png")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, r, out, "front_pairs")
 
 
 def plot_breakdown(r, out, items, total, ylabel, what, prefix, suffix):
@@ -124,11 +134,7 @@ def plot_breakdown(r, out, items, total, ylabel, what, prefix, suffix):
     ax.set_xlabel(f"front designs, lowest {total} first")
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=7, ncol=3)
-    fig.tight_layout()
-    path = os.path.join(out, f"{stem(r)}_{what}_breakdown.png")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, r, out, f"{what}_breakdown")
 
 
 def link_pairs(r):
@@ -146,22 +152,15 @@ def plot_links(r, out):
     if pairs is None or not pairs or any(c not in cols for c in needed):
         return None
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    for label in sorted(set(pairs)):
-        sel = np.asarray([p == label for p in pairs])
-        axes[0].scatter(np.asarray(cols["power_w"])[sel], np.asarray(cols["throughput"])[sel], s=10, label=label)
-        axes[1].scatter(np.asarray(cols["cost_usd"])[sel], np.asarray(cols["tco_usd_per_mtoken"])[sel], s=10, label=label)
     for ax, (x, y) in zip(axes, (("power_w", "throughput"), ("cost_usd", "tco_usd_per_mtoken"))):
+        scatter_groups(ax, pairs, cols[x], cols[y], 10)
         ax.set_xlabel(f"{x} [{r['units'].get(x, '')}]", fontsize=8)
         ax.set_ylabel(f"{y} [{r['units'].get(y, '')}]", fontsize=8)
         ax.tick_params(labelsize=7)
     axes[0].legend(fontsize=7, title="scale-up / scale-out", title_fontsize=7)
     fig.suptitle(f"{r['study']}: front designs by link technology (power counts pluggable modules and external lasers)",
                  fontsize=9)
-    fig.tight_layout()
-    path = os.path.join(out, f"{stem(r)}_links.png")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, r, out, "links")
 
 
 def link_summary(r):
