@@ -1,6 +1,7 @@
 // chipdse evaluate: one design point, every metric and the itemised breakdown, as a table or JSON (issue #4).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -175,6 +176,8 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
   const model::Geometry& g = d.geometry;
   // The parallel mapping of this design (the kernel's index into deck_mappings: the axis value, or the fixed one).
   const deck::Mapping mp = deck::deck_mappings(deck).at(choice.mapping);
+  const model::WorkloadDemand demand = model::point_demand(params.perf, choice.mapping, choice.hbm, choice.hbm_stacks);
+  const int compute_dies = std::max(1, d.area.compute.count);
   return json{
       {"deck", deck.path},
       {"index", index},
@@ -188,7 +191,12 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
        {{"name", mp.name}, {"tensor_parallel", mp.tensor_parallel}, {"pipeline_parallel", mp.pipeline_parallel},
         {"data_parallel", mp.data_parallel}, {"expert_parallel", mp.expert_parallel}, {"tensor_tier", mp.tensor_tier},
         {"pipeline_tier", mp.pipeline_tier}, {"data_tier", mp.data_tier}, {"expert_tier", mp.expert_tier}}},
-      {"batch_sequences", model::point_demand(params.perf, choice.mapping, choice.hbm, choice.hbm_stacks).batch_sequences},
+      {"batch_sequences", demand.batch_sequences},
+      {"on_chip_buffer",
+       {{"sram_mb_per_compute_die", deck.reference.sram_mb / compute_dies},
+        {"output_tile", model::buffer_tile(demand.tiling, compute_dies)},
+        {"hbm_tb_per_s", m.hbm_tb_per_s},
+        {"reread_fraction", m.hbm_reread_fraction}}},
       {"batch_policy", deck.workload.batch_policy},
       {"collective_step_latency_ns",
        {{"scale_up", step_latency_json(params.perf, true, choice.scale_up_link)},
@@ -263,6 +271,12 @@ void print_table(const json& j) {
                            "draws {:.2f} ({})\n",
                            lim["links_off_package"].get<double>(), lim["package"].get<double>(),
                            tdp_w > 0.0 ? fmt::format("limit {:.0f}", tdp_w) : std::string("no limit"));
+  const json& buf = j["on_chip_buffer"];
+  std::cout << fmt::format("on-chip buffer: {:.3g} MB of SRAM per compute die, output tiles of {:.0f} x {:.0f}; HBM traffic "
+                           "{:.3g} TB/s, {:.1f}% of it re-read through the buffer\n",
+                           buf["sram_mb_per_compute_die"].get<double>(), buf["output_tile"].get<double>(),
+                           buf["output_tile"].get<double>(), buf["hbm_tb_per_s"].get<double>(),
+                           100.0 * buf["reread_fraction"].get<double>());
   std::cout << "cost per package (USD)\n";
   for (const auto& [k, v] : j["cost_breakdown_usd"].items())
     std::cout << fmt::format("  {:<20} {:>14.2f}\n", k, v.get<double>());

@@ -21,6 +21,7 @@
 
 #include "chipdse/model/area.hpp"
 #include "chipdse/model/geometry.hpp"  // kMaxHbmStacks
+#include "chipdse/model/sram_tiling.hpp"
 
 namespace chipdse::model {
 
@@ -74,6 +75,9 @@ struct WorkloadDemand {
   double weight_bytes = 0.0;               ///< the stage's weights this package holds
   Tier tensor_tier = Tier::scale_up, pipeline_tier = Tier::scale_out, data_tier = Tier::scale_out;
   Tier expert_tier = Tier::scale_up;
+  /// The layer's matrix products for the on-chip buffer's re-reads (sram_tiling.hpp); rows = batch_sequences x
+  /// tokens_per_sequence (micro-batch, prefill) or batch_sequences (decode), so at_batch needs no change to it.
+  GemmTiling tiling;
   double precision_rate_vs_reference = 1.0;  ///< dense rate of the workload precision / the reference precision's
   double energy_rate_vs_bf16 = 1.0;          ///< energy per FLOP of the workload precision / BF16's
 };

@@ -1,5 +1,6 @@
 // The performance and power constants of a deck (see perf_params.hpp for the equations of the demand).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <sstream>
 #include <string>
@@ -13,6 +14,8 @@ namespace chipdse::model {
 
 namespace {
 
+constexpr double kBytesPerMbyte = 1048576.0;  // reference.sram_mb counts binary megabytes (area.hpp: 1 MB = 8 Mib)
+
 double bytes_of(const std::string& precision) {
   if (precision == "fp8") return 1.0;
   if (precision == "fp32") return 4.0;
@@ -22,7 +25,7 @@ double bytes_of(const std::string& precision) {
 // Tile and wave quantisation (NVIDIA Deep Learning Performance Guide, "Matrix Multiplication Background"): an
 // M x N x K product runs ceil(M / Tm) ceil(N / Tn) output tiles, each over ceil(K / Tk) Tk, in ceil(tiles / units)
 // waves of `units` tiles; useful / padded FLOPs over the matrix products of one transformer layer on one TP rank
-// (QKV, attention output, gated FFN up + gate, down; MoE: each expert sees M top_k / E tokens).
+// (layer_gemms below).
 struct Tiles {
   double m = 0.0, n = 0.0, k = 0.0, units = 0.0;  // compute.common.gemm_tile_*, reference.compute_units
 };
@@ -41,21 +44,26 @@ double padded_flops_with(double M, double N, double K, double tile_m, const Tile
 double padded_flops(double M, double N, double K, const Tiles& t) {
   return std::min(padded_flops_with(M, N, K, t.m, t), padded_flops_with(M, N, K, t.m / 2.0, t));
 }
-double layer_tile_efficiency(const deck::Workload& w, double tp, double M, const Tiles& t) {
+// The matrix products of one transformer layer on one TP rank (M x N x K, M the tokens): QKV, attention output,
+// gated FFN up + gate, down; the FFN products are expert products in an MoE layer.
+std::array<LayerGemm, 4> layer_gemms(const deck::Workload& w, double tp) {
   const double h = static_cast<double>(w.d_model);
   const double dh = h / static_cast<double>(w.heads), nq = static_cast<double>(w.heads);
   const double nkv = static_cast<double>(w.kv_heads), f = static_cast<double>(w.ffn_hidden);
+  const bool moe = w.experts > 1;
+  return {LayerGemm{(nq + 2.0 * nkv) * dh / tp, h, false}, LayerGemm{h, nq * dh / tp, false},
+          LayerGemm{2.0 * f / tp, h, moe}, LayerGemm{h, f / tp, moe}};
+}
+// (MoE: each expert sees M top_k / E tokens.)
+double layer_tile_efficiency(const deck::Workload& w, double tp, double M, const Tiles& t) {
   const double e = static_cast<double>(w.experts), k = static_cast<double>(w.top_k);
   const double m_ffn = e > 1.0 ? std::max(1.0, std::ceil(M * k / e)) : M;
   const double n_ffn = e > 1.0 ? e : 1.0;  // expert products per layer (each of m_ffn rows)
-  const double gemms[4][4] = {{M, (nq + 2.0 * nkv) * dh / tp, h, 1.0},
-                              {M, h, nq * dh / tp, 1.0},
-                              {m_ffn, 2.0 * f / tp, h, n_ffn},
-                              {m_ffn, h, f / tp, n_ffn}};
   double useful = 0.0, padded = 0.0;
-  for (const auto& g : gemms) {
-    useful += g[3] * 2.0 * g[0] * g[1] * g[2];
-    padded += g[3] * padded_flops(g[0], g[1], g[2], t);
+  for (const LayerGemm& g : layer_gemms(w, tp)) {
+    const double m = g.expert ? m_ffn : M, count = g.expert ? n_ffn : 1.0;
+    useful += count * 2.0 * m * g.n * g.k;
+    padded += count * padded_flops(m, g.n, g.k, t);
   }
   return padded > 0.0 ? useful / padded : 1.0;
 }
@@ -166,6 +174,18 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
   }
   d.batch_sequences = b;
   d.weight_bytes = stage_params * wb;
+  // What the package's on-chip buffer re-reads on top (sram_tiling.hpp): the layer's products per TP rank, run by the
+  // TP ranks this package holds; an expert product gets top_k / E of the tokens of all ep ranks (balanced routing).
+  GemmTiling& g = d.tiling;
+  g.gemms = layer_gemms(w, d.tp);
+  g.experts_per_package = E > 1.0 ? E / d.ep : 1.0;
+  g.expert_tokens_per_token = E > 1.0 ? k * d.ep / E : 1.0;
+  g.rank_layers = layers_per_stage * d.tp / tp_out;
+  g.tokens_per_sequence = s;
+  g.passes_training = w.activation_recompute == "full" ? 4.0 : 3.0;
+  g.operand_bytes = ab;
+  g.buffer_bytes_package = deck.reference.sram_mb * kBytesPerMbyte;
+  g.min_tile = tiles.m;
   return d;
 }
 

@@ -19,6 +19,8 @@
 //   both + (PP - 1) point-to-point sends of the batch's activations (prompt: tokens x d_model; decode: one token each);
 //   with PP stages the pipeline holds PP batches in flight, so tokens/s per package = batch / (TTFT / output_tokens +
 //   TPOT) / TP.
+// HBM traffic: the demand's (every operand once) + what the matrix products re-read through one compute die's share of
+//   the SRAM (tiling bound, model/sram_tiling.hpp), in every phase.
 // Tiers: package = the D2D fabric among the package's compute dies, which are then the tensor-parallel ranks (alpha =
 //   UCIe one-way latency, beta = one chiplet's D2D bandwidth; TP must equal the compute-die count),
 //   scale_up / scale_out = the reference's per-package bandwidth per direction x protocol efficiency, alpha =
@@ -138,10 +140,15 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
     return overlapped(tc, tm, td, p.overlap);
   };
   if (!(peak > 0.0) || !(hbm_bw > 0.0) || (cross > 0.0 && !(d2d_bw > 0.0))) return;  // no throughput; stays 0
+  // What one die's share of the SRAM makes the matrix products re-read from HBM (model/sram_tiling.hpp).
+  const double tile = buffer_tile(d.tiling, kdies);
+  const double rows = d.batch_sequences * d.tiling.tokens_per_sequence;  // micro-batch or prompt tokens
+  const double reread_micro_batch = layer_reread_bytes(d.tiling, rows, tile, d.training);
+  const double hbm_micro_batch = d.hbm_bytes_per_micro_batch + reread_micro_batch;
 
-  double step_s = 0.0, flops_per_s = 0.0, executed_flops_per_s = 0.0, hbm_bytes_per_s = 0.0;
+  double step_s = 0.0, flops_per_s = 0.0, executed_flops_per_s = 0.0, hbm_bytes_per_s = 0.0, reread_bytes_per_s = 0.0;
   if (d.training) {
-    const double t_local = local(d.executed_flops_per_micro_batch, d.hbm_bytes_per_micro_batch, d.tile_efficiency);
+    const double t_local = local(d.executed_flops_per_micro_batch, hbm_micro_batch, d.tile_efficiency);
     const double t_tp = d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes, d.tp);
     const LinkAlphaBeta pp = link_of(d.pipeline_tier);
     const double t_pp = d.pp > 1.0 ? 2.0 * (pp.alpha_s + d.pp_message_bytes / pp.beta_bytes_per_s) : 0.0;
@@ -153,7 +160,8 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
     step_s = (d.micro_batches + d.pp - 1.0) * t_mb + std::max(0.0, t_dp - backward) + t_opt;
     flops_per_s = d.micro_batches * d.flops_per_micro_batch / step_s;
     executed_flops_per_s = d.micro_batches * d.executed_flops_per_micro_batch / step_s;
-    hbm_bytes_per_s = (d.micro_batches * d.hbm_bytes_per_micro_batch + d.optimizer_hbm_bytes) / step_s;
+    hbm_bytes_per_s = (d.micro_batches * hbm_micro_batch + d.optimizer_hbm_bytes) / step_s;
+    reread_bytes_per_s = d.micro_batches * reread_micro_batch / step_s;
     out.latency_s = step_s;
     out.throughput_tokens_per_s = d.tokens_per_step / step_s / d.packages;
   } else {
@@ -163,11 +171,13 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
     // Each stage hands its batch's activations to the next (one point-to-point send per stage boundary).
     const LinkAlphaBeta pp = link_of(d.pipeline_tier);
     const auto pp_send = [&](double bytes) noexcept { return d.pp > 1.0 ? pp.alpha_s + bytes / pp.beta_bytes_per_s : 0.0; };
-    const double ttft = d.pp * (local(d.flops_per_micro_batch, d.hbm_bytes_per_micro_batch, d.tile_efficiency) +
+    const double reread_decode = layer_reread_bytes(d.tiling, d.batch_sequences, tile, false);
+    const double hbm_decode = d.decode_hbm_bytes + reread_decode;
+    const double ttft = d.pp * (local(d.flops_per_micro_batch, hbm_micro_batch, d.tile_efficiency) +
                                 d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes, d.tp) +
                                 d.ep_alltoalls_per_micro_batch * all_to_all(d.ep_message_bytes)) +
                         (d.pp - 1.0) * pp_send(d.pp_message_bytes);
-    const double tpot = d.pp * (local(d.decode_flops, d.decode_hbm_bytes, d.decode_tile_efficiency) +
+    const double tpot = d.pp * (local(d.decode_flops, hbm_decode, d.decode_tile_efficiency) +
                                 local(d.decode_attention_flops, d.decode_attention_hbm_bytes / p.kv_cache_bandwidth_efficiency, 1.0) +
                                 d.decode_tp_allreduces * collective(d.tensor_tier, d.decode_tp_message_bytes, d.tp) +
                                 d.decode_ep_alltoalls * all_to_all(d.decode_ep_message_bytes)) +
@@ -177,8 +187,9 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
     flops_per_s =
         (d.flops_per_micro_batch + d.output_tokens * (d.decode_flops + d.decode_attention_flops)) * d.micro_batches / step_s;
     executed_flops_per_s = flops_per_s;
-    hbm_bytes_per_s = (d.hbm_bytes_per_micro_batch + d.output_tokens * (d.decode_hbm_bytes + d.decode_attention_hbm_bytes)) *
+    hbm_bytes_per_s = (hbm_micro_batch + d.output_tokens * (hbm_decode + d.decode_attention_hbm_bytes)) *
                       d.micro_batches / step_s;
+    reread_bytes_per_s = (reread_micro_batch + d.output_tokens * reread_decode) * d.micro_batches / step_s;
     out.latency_s = tpot;
     out.ttft_s = ttft;
     out.tpot_s = tpot;
@@ -207,6 +218,8 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
   // workload precision; the achieved energy per FLOP counts every power source of the package.
   out.mfu = flops_per_s / peak;
   out.achieved_flops_per_s = flops_per_s;
+  out.hbm_tb_per_s = hbm_bytes_per_s * 1e-12;
+  out.hbm_reread_fraction = hbm_bytes_per_s > 0.0 ? reread_bytes_per_s / hbm_bytes_per_s : 0.0;
   out.energy_pj_per_flop = flops_per_s > 0.0 ? pw.total_w / flops_per_s * 1e12 : 0.0;
 }
 

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -41,19 +42,31 @@ double padded(double M, double N, double K, double tm, double tn, double tk, dou
   };
   return std::min(one(tm), one(tm / 2.0));
 }
-double layer_tile_eff(const deck::Deck& d, double M) {
+// The layer's four matrix products on one rank, {M, N, K}: QKV, attention output, FFN up + gate, down (Megatron).
+std::array<std::array<double, 3>, 4> layer_shapes(const deck::Deck& d, double M) {
   const auto& w = d.workload;
+  const double h = w.d_model, dh = h / w.heads, tp = w.tensor_parallel, f = w.ffn_hidden;
+  return {{{M, (w.heads + 2.0 * w.kv_heads) * dh / tp, h}, {M, h, w.heads * dh / tp}, {M, 2.0 * f / tp, h}, {M, h, f / tp}}};
+}
+double layer_tile_eff(const deck::Deck& d, double M) {
   const double tm = d.tech.at("compute.common.gemm_tile_m").value, tn = d.tech.at("compute.common.gemm_tile_n").value;
   const double tk = d.tech.at("compute.common.gemm_tile_k").value, u = static_cast<double>(d.reference.compute_units);
-  const double h = w.d_model, dh = h / w.heads, tp = w.tensor_parallel, f = w.ffn_hidden;
-  const double shapes[4][3] = {{M, (w.heads + 2.0 * w.kv_heads) * dh / tp, h}, {M, h, w.heads * dh / tp},
-                               {M, 2.0 * f / tp, h}, {M, h, f / tp}};
   double useful = 0.0, pad = 0.0;
-  for (const auto& g : shapes) {
+  for (const auto& g : layer_shapes(d, M)) {
     useful += 2.0 * g[0] * g[1] * g[2];
     pad += padded(g[0], g[1], g[2], tm, tn, tk, u);
   }
   return useful / pad;
+}
+// HBM bytes one forward pass over all layers re-reads through a monolithic die's SRAM (perf_models.md §6.2 tiling
+// bound, written out here): square output tiles T = sqrt(S / (3 a_b)), S = reference.sram_mb MiB; an M x N x K product
+// reads its M x K operand ceil(N / T) times and its K x N operand ceil(M / T) times, the demand already counts once.
+double reread_bytes(const deck::Deck& d, double M, double ab) {
+  const double T = std::sqrt(d.reference.sram_mb * 1048576.0 / (3.0 * ab));
+  double bytes = 0.0;
+  for (const auto& g : layer_shapes(d, M))
+    bytes += ab * (g[0] * g[2] * (std::ceil(g[1] / T) - 1.0) + g[2] * g[1] * (std::ceil(g[0] / T) - 1.0));
+  return d.workload.layers * bytes;
 }
 
 // Llama-3-8B-like shape (fits one package), for single-package decode and MoE decks.
@@ -135,7 +148,10 @@ TEST_CASE("decode time per token is the sum of the per-operator rooflines",
       const double dh = h / nq, ab = prec == "fp8" ? 1.0 : 2.0, s = w.sequence_length, out = w.output_tokens;
       const double N = L * (h * dh * (2 * nq + 2 * nkv) + 3 * h * f) + V * h;  // dense: N_act = N
       const double ctx = s + out / 2.0;
-      const double gemm_flops = b * 2.0 * N, weight_bytes = N * ab;
+      // Weights once, plus what the matrix products re-read through the 60 MiB buffer (T 3,238 at BF16, 4,579 at FP8:
+      // the M = b rows fit one tile, the 28,672-wide FFN up + gate does not).
+      const double gemm_flops = b * 2.0 * N, weight_bytes = N * ab + reread_bytes(l.deck, b, ab);
+      CHECK(reread_bytes(l.deck, b, ab) > 0.0);
       const double attn_flops = b * 4.0 * L * ctx * h, kv_bytes = b * ctx * L * 2.0 * nkv * dh * ab;
       const double u = tv(l.deck, "compute.common.gemm_efficiency");
       const double kv_eff = tv(l.deck, "memory.common.kv_cache_bandwidth_efficiency");

@@ -1,0 +1,77 @@
+// chipdse/model/sram_tiling.hpp — the HBM traffic a finite on-chip buffer adds to a layer's matrix products
+// (shared/reference/perf_models.md §6.2, tiling lower bound). model/: pure, noexcept, no allocation (hot loop).
+//
+// An M x N x K product (output M x N, reduction K) computed in square output tiles of T x T, each tile streaming its
+// row panel of A (T x K) and column panel of B (K x T) through a buffer of S bytes that holds one tile of each
+// operand and of the output, T = sqrt(S / (3 a_b)), moves
+//     Q_gemm = a_b (M K ceil(N / T) + K N ceil(M / T) + M N)
+// bytes to and from memory. The demand (perf_params_from_deck.cpp) already counts every operand once (weights read,
+// activations written and read, Korthikanti et al.); what the buffer adds on top is the re-reads
+//     R(M, N, K) = a_b (M K (ceil(N / T) - 1) + K N (ceil(M / T) - 1)),
+// zero when one tile spans both M and N. Training runs each product three times per micro-batch (Narayanan et al.,
+// SC21): forward (M, N, K), input gradient (M, K, N), weight gradient (K, N, M), plus the forward again under full
+// activation recomputation. Attention's score and value products stay on chip (FlashAttention, Dao et al. 2022)
+// and the decode KV stream is read once; neither is tiled here.
+//
+// S is one compute die's share of the package SRAM (reference.sram_mb / k dies: each die, or the cache die stacked
+// on it, holds its slice; area.cpp places it so), so splitting a package into more chiplets shrinks the tile and
+// raises the traffic by about sqrt(k) where the bound binds. T never falls below the GEMM tile the compute units hold
+// on their own (compute.common.gemm_tile_m): a die with no SRAM still reuses operands within that tile.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace chipdse::model {
+
+/// One matrix product of a transformer layer on one tensor-parallel rank (Megatron sharding: QKV and FFN up+gate
+/// split N, the attention output and FFN down split K). Its M is the phase's token count, or for an expert product
+/// the tokens routed to one expert.
+struct LayerGemm {
+  double n = 0.0, k = 0.0;
+  bool expert = false;  ///< an MoE expert product (M = routed tokens; one per local expert)
+};
+
+/// What the tiling bound needs of a workload (set once per mapping; WorkloadDemand::tiling).
+struct GemmTiling {
+  std::array<LayerGemm, 4> gemms{};  ///< QKV, attention output, FFN up + gate, FFN down
+  double dense_gemms_per_layer = 1.0;   ///< products of each non-expert shape (1)
+  double experts_per_package = 1.0;     ///< expert products of each expert shape on this package (E / ep; 1 dense)
+  double expert_tokens_per_token = 1.0; ///< rows an expert product gets per token of the phase (top_k ep / E; 1 dense)
+  double rank_layers = 0.0;             ///< layers of the stage x tensor-parallel ranks on this package
+  double tokens_per_sequence = 0.0;     ///< rows per sequence of a micro-batch or prefill (sequence_length)
+  double passes_training = 3.0;         ///< forward, input and weight gradient (+ recomputed forward: 4)
+  double operand_bytes = 2.0;           ///< a_b
+  double buffer_bytes_package = 0.0;    ///< reference.sram_mb in bytes
+  double min_tile = 1.0;                ///< compute.common.gemm_tile_m
+};
+
+/// R(M, N, K): bytes re-read beyond one pass over each operand, output tile `tile` x `tile`.
+inline double gemm_reread_bytes(double m, double n, double k, double tile, double ab) noexcept {
+  return ab * (m * k * (std::ceil(n / tile) - 1.0) + k * n * (std::ceil(m / tile) - 1.0));
+}
+
+/// The output tile a die's buffer holds: sqrt(S_die / (3 a_b)), at least the compute units' own GEMM tile.
+inline double buffer_tile(const GemmTiling& t, int compute_dies) noexcept {
+  const double s_die = t.buffer_bytes_package / static_cast<double>(std::max(1, compute_dies));
+  return std::max(t.min_tile, std::sqrt(s_die / (3.0 * t.operand_bytes)));
+}
+
+/// Re-read bytes of one pass of the stage's layers on this package with `tokens` rows (micro-batch or prefill tokens;
+/// decode: sequences in flight); with `training`, every product's forward, input-gradient and weight-gradient passes.
+inline double layer_reread_bytes(const GemmTiling& t, double tokens, double tile, bool training) noexcept {
+  const double ab = t.operand_bytes;
+  double bytes = 0.0;
+  for (const LayerGemm& g : t.gemms) {
+    const double m = g.expert ? std::max(1.0, std::ceil(tokens * t.expert_tokens_per_token)) : tokens;
+    const double count = g.expert ? t.experts_per_package : t.dense_gemms_per_layer;
+    double r = gemm_reread_bytes(m, g.n, g.k, tile, ab);
+    if (training)
+      r = (t.passes_training - 2.0) * r + gemm_reread_bytes(m, g.k, g.n, tile, ab) + gemm_reread_bytes(g.k, g.n, m, tile, ab);
+    bytes += count * r;
+  }
+  return t.rank_layers * bytes;
+}
+
+}  // namespace chipdse::model
