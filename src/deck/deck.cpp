@@ -192,6 +192,7 @@ Deck resolve_deck(TomlDocument doc, const std::filesystem::path& path, const std
   s.scale_up_link = dv.names("space.scale_up_link");
   s.scale_out_link = dv.names("space.scale_out_link");
   s.clock_ghz = dv.reals("space.clock_ghz");
+  if (dv.has("space.sram_mb")) s.sram_mb = dv.reals("space.sram_mb");
 
   Workload& w = d.workload;
   w.kind = dv.text("workload.kind");

@@ -56,6 +56,7 @@ struct SpaceAxes {
   std::vector<std::int64_t> hbm_stacks;
   std::vector<std::string> scale_up_link, scale_out_link;
   std::vector<double> clock_ghz;
+  std::vector<double> sram_mb;  ///< space.sram_mb; empty: no axis (every design has reference.sram_mb)
   std::vector<Mapping> mapping;  ///< [[space.mapping]]; empty: the [workload] mapping is fixed (no mapping axis)
 };
 

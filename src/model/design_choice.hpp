@@ -53,6 +53,9 @@ struct DesignChoice {
   LinkTech scale_up_link = LinkTech::copper;
   LinkTech scale_out_link = LinkTech::pluggable_dsp;
   double clock_ghz = 0.0;  ///< operating point (performance and power; not used by area or cost)
+  /// space.sram_mb: the package's on-chip SRAM (MB, physical), split evenly over its compute dies (or their cache
+  /// dies); negative when the deck has no such axis, and every design then has reference.sram_mb.
+  double sram_mb = -1.0;
   std::uint8_t mapping = 0;  ///< the workload's parallel mapping: index into deck::deck_mappings (space.mapping)
 };
 

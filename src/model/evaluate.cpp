@@ -22,7 +22,7 @@ bool valid(const DesignChoice& c) noexcept {
          c.compute_count >= 1 && c.compute_count <= static_cast<std::int32_t>(kMaxComputeDies) &&
          c.hbm_stacks >= 0 && c.hbm_stacks <= static_cast<std::int32_t>(kMaxHbmStacks) &&
          std::isfinite(c.d2d_tbps_per_direction) && c.d2d_tbps_per_direction >= 0.0 && std::isfinite(c.clock_ghz) &&
-         c.clock_ghz >= 0.0;
+         c.clock_ghz >= 0.0 && std::isfinite(c.sram_mb);
 }
 
 AreaInput area_input(const DesignChoice& c, const KernelParams& p) noexcept {
@@ -33,7 +33,7 @@ AreaInput area_input(const DesignChoice& c, const KernelParams& p) noexcept {
   in.io_node = c.io_node;
   in.cache_node = c.cache_node;
   in.compute_scale = 1.0;  // every candidate provides the reference's compute
-  in.sram_mb = p.sram_mb;
+  in.sram_mb = package_sram_mb(c, p);
   in.hbm = c.hbm;
   in.hbm_stacks = c.hbm_stacks;
   in.d2d = c.d2d;

@@ -65,7 +65,7 @@ struct EconomicsParams {
 struct KernelParams {
   AreaParams area;
   ReferenceBlocks reference;              ///< calibrated on the H100 die (area.hpp §2) for the deck's [reference]
-  double sram_mb = 0.0;                   ///< reference.sram_mb: SRAM of every candidate (physical)
+  double sram_mb = 0.0;                   ///< reference.sram_mb: SRAM of every candidate without space.sram_mb (physical)
   double scale_up_tbps_bidir = 0.0;       ///< reference.scale_up_gb_per_s x 8 / 1000 (both directions)
   double scale_out_tbps_bidir = 0.0;      ///< reference.scale_out_gbps x 2 / 1000 (both directions)
   double max_die_area_mm2 = 0.0;          ///< constraints.max_die_area_mm2
@@ -90,6 +90,11 @@ struct KernelParams {
   ThermalBoundParams thermal_bound;  ///< the package stack of the provable Tj lower bound (thermal_bound.hpp)
   GoodputParams goodput;            ///< failure rates, repair and checkpoint times (goodput.hpp; after perf)
 };
+
+/// The package SRAM of a design point (MB): its space.sram_mb value, or the reference's without that axis.
+inline double package_sram_mb(const DesignChoice& c, const KernelParams& k) noexcept {
+  return c.sram_mb >= 0.0 ? c.sram_mb : k.sram_mb;
+}
 
 /// Resolves every KernelParams member from a checked deck (its [reference], [constraints], [economics] and its
 /// technology database after overrides). Called once per run, outside the hot loop.

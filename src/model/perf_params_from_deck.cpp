@@ -14,8 +14,6 @@ namespace chipdse::model {
 
 namespace {
 
-constexpr double kBytesPerMbyte = 1048576.0;  // reference.sram_mb counts binary megabytes (area.hpp: 1 MB = 8 Mib)
-
 double bytes_of(const std::string& precision) {
   if (precision == "fp8") return 1.0;
   if (precision == "fp32") return 4.0;
@@ -184,7 +182,6 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
   g.tokens_per_sequence = s;
   g.passes_training = w.activation_recompute == "full" ? 4.0 : 3.0;
   g.operand_bytes = ab;
-  g.buffer_bytes_package = deck.reference.sram_mb * kBytesPerMbyte;
   g.min_tile = tiles.m;
   return d;
 }

@@ -141,7 +141,7 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
   };
   if (!(peak > 0.0) || !(hbm_bw > 0.0) || (cross > 0.0 && !(d2d_bw > 0.0))) return;  // no throughput; stays 0
   // What one die's share of the SRAM makes the matrix products re-read from HBM (model/sram_tiling.hpp).
-  const double tile = buffer_tile(d.tiling, kdies);
+  const double tile = buffer_tile(d.tiling, package_sram_mb(c, k), kdies);
   const double rows = d.batch_sequences * d.tiling.tokens_per_sequence;  // micro-batch or prompt tokens
   const double reread_micro_batch = layer_reread_bytes(d.tiling, rows, tile, d.training);
   const double hbm_micro_batch = d.hbm_bytes_per_micro_batch + reread_micro_batch;

@@ -43,7 +43,6 @@ struct GemmTiling {
   double tokens_per_sequence = 0.0;     ///< rows per sequence of a micro-batch or prefill (sequence_length)
   double passes_training = 3.0;         ///< forward, input and weight gradient (+ recomputed forward: 4)
   double operand_bytes = 2.0;           ///< a_b
-  double buffer_bytes_package = 0.0;    ///< reference.sram_mb in bytes
   double min_tile = 1.0;                ///< compute.common.gemm_tile_m
 };
 
@@ -52,9 +51,13 @@ inline double gemm_reread_bytes(double m, double n, double k, double tile, doubl
   return ab * (m * k * (std::ceil(n / tile) - 1.0) + k * n * (std::ceil(m / tile) - 1.0));
 }
 
-/// The output tile a die's buffer holds: sqrt(S_die / (3 a_b)), at least the compute units' own GEMM tile.
-inline double buffer_tile(const GemmTiling& t, int compute_dies) noexcept {
-  const double s_die = t.buffer_bytes_package / static_cast<double>(std::max(1, compute_dies));
+/// Bytes in a megabyte of SRAM (reference.sram_mb and space.sram_mb count binary megabytes; area.hpp: 1 MB = 8 Mib).
+inline constexpr double kBytesPerSramMb = 1048576.0;
+
+/// The output tile a die's buffer holds: sqrt(S_die / (3 a_b)), S_die = the package's `sram_mb` over its compute dies,
+/// at least the compute units' own GEMM tile.
+inline double buffer_tile(const GemmTiling& t, double sram_mb, int compute_dies) noexcept {
+  const double s_die = std::max(0.0, sram_mb) * kBytesPerSramMb / static_cast<double>(std::max(1, compute_dies));
   return std::max(t.min_tile, std::sqrt(s_die / (3.0 * t.operand_bytes)));
 }
 

@@ -77,6 +77,7 @@ ChoiceDecoder::ChoiceDecoder(const DesignSpace& space) : m_space(&space) {
         am.field = a.name == axis::scale_up_link ? Field::scale_up_link : Field::scale_out_link;
         each([&](const std::string& s) { return enum_value(v, a, s, model::kLinkTechNames); });
       } else if (a.name == axis::clock_ghz) { am.field = Field::clock; each(number); }
+      else if (a.name == axis::sram_mb) { am.field = Field::sram; each(number); }
       else if (a.name == axis::mapping) {
         // The deck's mappings in order: the kernel's demand array has the same order (deck::deck_mappings).
         am.field = Field::mapping;
@@ -110,6 +111,7 @@ model::DesignChoice ChoiceDecoder::choice(const DesignPoint& point) const noexce
       case Field::scale_up_link: c.scale_up_link = static_cast<model::LinkTech>(e); break;
       case Field::scale_out_link: c.scale_out_link = static_cast<model::LinkTech>(e); break;
       case Field::clock: c.clock_ghz = x; break;
+      case Field::sram: c.sram_mb = x; break;
       case Field::mapping: c.mapping = e; break;
     }
   }

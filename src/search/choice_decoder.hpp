@@ -30,7 +30,7 @@ class ChoiceDecoder {
  private:
   enum class Field : std::uint8_t {
     chiplet_count, compute_node, io_node, cache_node, packaging, d2d, d2d_bandwidth, hbm, hbm_stacks,
-    scale_up_link, scale_out_link, clock, mapping
+    scale_up_link, scale_out_link, clock, sram, mapping
   };
   struct AxisMap {
     Field field = Field::clock;

@@ -39,6 +39,8 @@ Variant make_variant(const std::string& partitioning, const deck::SpaceAxes& s) 
   v.axes.push_back(name_axis(axis::scale_up_link, s.scale_up_link));
   v.axes.push_back(name_axis(axis::scale_out_link, s.scale_out_link));
   v.axes.push_back(numeric_axis(axis::clock_ghz, s.clock_ghz));
+  // As with the mapping: without space.sram_mb there is no axis and the space is what it was before it existed.
+  if (!s.sram_mb.empty()) v.axes.push_back(numeric_axis(axis::sram_mb, s.sram_mb));
   // Every variant maps the workload the same ways; without [[space.mapping]] there is no axis, and the space (its
   // size, order and /space) is what it was before mappings existed.
   if (!s.mapping.empty()) {

@@ -25,6 +25,7 @@ inline constexpr std::string_view hbm_stacks = "hbm_stacks";
 inline constexpr std::string_view scale_up_link = "scale_up_link";
 inline constexpr std::string_view scale_out_link = "scale_out_link";
 inline constexpr std::string_view clock_ghz = "clock_ghz";
+inline constexpr std::string_view sram_mb = "sram_mb";  ///< only when the deck lists space.sram_mb
 inline constexpr std::string_view mapping = "mapping";  ///< only when the deck lists [[space.mapping]]
 }  // namespace axis
 
