@@ -138,6 +138,17 @@ void check_relations(const Deck& d) {
       check_mapping(d, d.space.mapping[i], key_of, where_of, rank_of, "mapping '" + e.name + "': ");
     }
   }
+  // A stacked cache die exists to hold the package's SRAM: with none to hold it would be an empty die.
+  const auto& parts = d.space.partitioning;
+  if (std::find(parts.begin(), parts.end(), "chiplets_io_cache") != parts.end()) {
+    const bool axis = !d.space.sram_mb.empty();
+    const std::vector<double> sizes = axis ? d.space.sram_mb : std::vector<double>{d.reference.sram_mb};
+    for (const double mb : sizes)
+      if (!(mb > 0.0))
+        fail(axis ? "space.sram_mb" : "reference.sram_mb",
+             "no SRAM for the cache dies of space.partitioning = \"chiplets_io_cache\" to hold", number_text(mb),
+             "a positive size in MB, or drop \"chiplets_io_cache\" from space.partitioning");
+  }
   if (d.objectives.size() < 2 || d.objectives.size() > 6)
     fail("objectives.list", "needs 2 to 6 objectives", std::to_string(d.objectives.size()) + " objective(s)",
          "2 to 6 names of DESIGN.md §2");

@@ -325,6 +325,23 @@ TEST_CASE("relations between keys", "[deck][malformed]") {
     expect_bad(DeckText().set("workload", "global_batch_sequences", "1000"), "global_batch", "workload.global_batch_sequences",
                {"data_parallel x micro_batch_sequences = 32", "got 1000"});
   }
+  SECTION("cache dies with no SRAM to hold (space.sram_mb)") {
+    expect_bad(DeckText()
+                   .set("space", "partitioning", "[\"chiplets\", \"chiplets_io_cache\"]")
+                   .set("space", "sram_mb", "[60.0, 0.0]"),
+               "sram_mb = [60.0", "space.sram_mb",
+               {"no SRAM for the cache dies", "chiplets_io_cache", "got 0", "a positive size in MB"});
+  }
+  SECTION("cache dies with no SRAM to hold (reference.sram_mb, no axis)") {
+    expect_bad(DeckText()
+                   .set("reference", "sram_mb", "0.0")
+                   .set("space", "partitioning", "[\"monolithic\", \"chiplets_io_cache\"]"),
+               "sram_mb = 0.0", "reference.sram_mb", {"no SRAM for the cache dies", "got 0"});
+  }
+  SECTION("SRAM size out of range") {
+    expect_bad(DeckText().set("space", "sram_mb", "[60.0, -4.0]"), "sram_mb = [60.0", "space.sram_mb[1]",
+               {"value out of range", "got -4.0", "[0, 4096] MB"});
+  }
   SECTION("one objective") {
     expect_bad(DeckText().set("objectives", "list", "[\"cost_usd\"]"), "cost_usd", "objectives.list",
                {"needs 2 to 6 objectives", "got 1 objective(s)"});
