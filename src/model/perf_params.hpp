@@ -9,8 +9,9 @@
 //   HBM bytes per micro-batch per stage: weights read in forward and backward and gradients read and written
 //   (W_stage (2 w_b + 2 g_b)), activations written in forward and read in backward (2 x 34 s b h / TP per layer,
 //   Korthikanti et al. 2023); once per step the optimizer reads and writes weights, gradients and Adam state.
-//   Communication: TP 4 all-reduces of b s h a_b per layer per micro-batch (2 forward, 2 backward); PP one
-//   point-to-point of b s h a_b per micro-batch per direction; DP one all-reduce of the stage's gradients per step.
+//   Communication: TP 4 all-reduces of b s h a_x per layer per micro-batch (2 forward, 2 backward); PP one
+//   point-to-point of b s h a_x per micro-batch per direction; DP one all-reduce of the stage's gradients per step;
+//   a_x = max(a_b, 2): what ranks exchange, and the gradients, are at least 16-bit (perf_params_from_deck.cpp).
 //   Inference: prefill = the forward third of a training micro-batch of the prompt; decode per token reads every
 //   weight of the stage and the KV cache (2 n_kv d_h a_b per token per layer of context).
 #pragma once

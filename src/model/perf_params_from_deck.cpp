@@ -97,7 +97,13 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
   d.pipeline_tier = tier_of(m.pipeline_tier);
   d.data_tier = tier_of(m.data_tier);
   d.expert_tier = tier_of(m.expert_tier);
-  const double ab = bytes_of(w.precision), wb = ab, gb = ab;
+  // The precision is that of the matrix products' operands (weights, activations, KV cache). What ranks exchange
+  // is at least 16-bit: an FP8 product's output, and so the tensor-parallel reduction of partial products, the
+  // activations handed to the next stage and the MoE combine, is BF16 (FlashInfer's fused FP8 GEMM + all-reduce
+  // returns "the reduced BF16 product"; DeepGEMM's MoE combine "ships BF16 over NVLink" unless an FP8 path is
+  // opted into), and gradients accumulate in 16 bits or more (Micikevicius et al., FP8 Formats for Deep Learning,
+  // arXiv:2209.05433: FP8 for the GEMM inputs only).
+  const double ab = bytes_of(w.precision), wb = ab, exchanged_b = std::max(ab, 2.0), gb = exchanged_b;
   const double s = static_cast<double>(w.sequence_length), b = static_cast<double>(w.micro_batch_sequences);
   const double layers_per_stage = L / d.pp;
   // Tensor-parallel ranks on the package tier are the package's compute dies: the package holds and runs all TP
@@ -117,12 +123,12 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
   // Forward FLOPs of one micro-batch on one package: 2 N_act per token (dense part) + causal attention
   // 2 x 2 x (s/2) x h per token per layer, split over TP and PP.
   const double fwd = tokens_mb * (2.0 * d.active_params + 2.0 * L * s * h) / (tp_out * d.pp);
-  d.tp_message_bytes = tokens_mb * h * ab;
-  d.pp_message_bytes = d.pp > 1.0 ? tokens_mb * h * ab : 0.0;
+  d.tp_message_bytes = tokens_mb * h * exchanged_b;
+  d.pp_message_bytes = d.pp > 1.0 ? tokens_mb * h * exchanged_b : 0.0;
   // Expert parallelism (GShard/Switch-style, Lepikhin et al. 2021, Fedus et al. 2022): every MoE layer sends each
   // token's activations to its top_k experts and back: two all-to-alls forward (and two in the backward pass).
   const bool moe = d.ep > 1.0 && E > 1.0;
-  d.ep_message_bytes = moe ? tokens_mb * k * h * ab / tp_out : 0.0;
+  d.ep_message_bytes = moe ? tokens_mb * k * h * exchanged_b / tp_out : 0.0;
   if (d.training) {
     d.micro_batches = static_cast<double>(w.global_batch_sequences) / (b * d.dp);
     d.tokens_per_step = static_cast<double>(w.global_batch_sequences) * s;
@@ -160,10 +166,10 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
     d.decode_attention_flops = b * 4.0 * L * context * h / (tp_out * d.pp);
     d.decode_attention_hbm_bytes = b * context * kv_bytes_per_token;
     d.decode_tp_allreduces = d.tp > 1.0 ? 2.0 * layers_per_stage : 0.0;
-    d.decode_tp_message_bytes = b * h * ab;
-    d.decode_pp_message_bytes = d.pp > 1.0 ? b * h * ab : 0.0;
+    d.decode_tp_message_bytes = b * h * exchanged_b;
+    d.decode_pp_message_bytes = d.pp > 1.0 ? b * h * exchanged_b : 0.0;
     d.decode_ep_alltoalls = moe ? 2.0 * layers_per_stage : 0.0;
-    d.decode_ep_message_bytes = moe ? b * k * h * ab / tp_out : 0.0;
+    d.decode_ep_message_bytes = moe ? b * k * h * exchanged_b / tp_out : 0.0;
     d.tokens_per_step = b * d.output_tokens * d.dp * d.pp;  // every replica generates for its pp batches in flight
     // KV capacity at the batch's mean context, as its bandwidth: a paged KV cache (vLLM, Kwon et al., SOSP 2023; TRT-LLM)
     // allocates blocks as tokens are generated, and with in-flight batching the sequences are at staggered positions,

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <string>
+#include <tuple>
 
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/model/evaluate.hpp"
@@ -483,8 +484,10 @@ TEST_CASE("inference through a pipeline keeps one batch per stage in flight: PP 
                         row("link.cluster.scale_up_reach_m") * row("link.cluster.propagation_ns_per_m") +
                         2.0 * (row("link.copper.interface_latency_ns") + row("link.copper.fec_rs544") * fec_ns)) * 1e-9;
   const double beta = two.deck.reference.scale_up_gb_per_s * 1e9 / 2.0 * row("link.cluster.protocol_efficiency");
-  CHECK(m2.tpot_s - m1.tpot_s == Approx(alpha + 64.0 * h * 1.0 / beta).epsilon(1e-9));
-  CHECK(m2.ttft_s - m1.ttft_s == Approx(alpha + 64.0 * 1000.0 * h * 1.0 / beta).epsilon(1e-9));
+  // The activations a stage hands on are BF16 (2 bytes) although the products run in FP8: an FP8 product's output is
+  // 16-bit.
+  CHECK(m2.tpot_s - m1.tpot_s == Approx(alpha + 64.0 * h * 2.0 / beta).epsilon(1e-9));
+  CHECK(m2.ttft_s - m1.ttft_s == Approx(alpha + 64.0 * 1000.0 * h * 2.0 / beta).epsilon(1e-9));
   // Tokens per second per package x (TTFT / output + TPOT) is the batch in both: 2 batches over 2 packages.
   CHECK(m1.throughput_tokens_per_s * (m1.ttft_s / 400.0 + m1.tpot_s) == Approx(64.0).epsilon(1e-12));
   CHECK(m2.throughput_tokens_per_s * (m2.ttft_s / 400.0 + m2.tpot_s) == Approx(64.0).epsilon(1e-12));
@@ -545,4 +548,25 @@ TEST_CASE("inference memory: weights plus the paged KV cache at the batch's mean
   CHECK(d.hbm_capacity_needed_gb == Approx((params * 1.0 + 200 * mean_context * kv_bytes_per_token) / 1e9).epsilon(1e-12));
   // Below what every sequence at its full context would need: the staggered batch never holds that at once.
   CHECK(d.hbm_capacity_needed_gb < (params + 200 * 1400 * kv_bytes_per_token) / 1e9);
+}
+
+TEST_CASE("what ranks exchange is at least 16-bit: FP8 products hand on BF16 activations and gradients", "[perf][precision]") {
+  // TP all-reduce, PP send and MoE all-to-all messages and the DP gradients: max(operand bytes, 2) per element; the
+  // weights and the KV cache keep the operand precision.
+  for (const auto& [prec, operand_b, exchanged_b] :
+       {std::tuple{"fp8", 1.0, 2.0}, std::tuple{"bf16", 2.0, 2.0}, std::tuple{"fp16", 2.0, 2.0}}) {
+    const Loaded l = load("kind = \"training\"\n" + kSmallModel + "experts = 8\ntop_k = 2\nexpert_parallel = 2\nprecision = \"" +
+                          std::string(prec) + "\"\ncluster_packages = 16\ntensor_parallel = 2\npipeline_parallel = 2\n"
+                          "global_batch_sequences = 64\nsequence_length = 2048\n");
+    const WorkloadDemand& d = l.params.perf.demands[0];
+    const double h = 4096, tokens = 2048, k = 2, L = 32, E = 8, f = 14336;
+    INFO(prec);
+    CHECK(d.tp_message_bytes == tokens * h * exchanged_b);
+    CHECK(d.pp_message_bytes == tokens * h * exchanged_b);
+    CHECK(d.ep_message_bytes == tokens * k * h * exchanged_b / 2.0);  // TP 2 across packages
+    // Gradients: the stage's parameters (experts over ep = 2) x the exchanged width.
+    const double stage = (d.params - L * E * 3 * h * f) / (2.0 * 2.0) + L * E * 3 * h * f / (2.0 * 2.0 * 2.0);
+    CHECK(d.dp_allreduce_bytes == Approx(stage * exchanged_b).epsilon(1e-12));
+    CHECK(d.weight_bytes == Approx(stage * operand_b).epsilon(1e-12));
+  }
 }
