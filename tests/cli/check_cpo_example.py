@@ -7,9 +7,8 @@ skips the FEC decode (its step latency items add up, and the step times order ac
 put optical engines on the package; copper cannot span the scale-out tier. Where the link power goes: the pluggable
 modules (DSP, LPO) and CPO's external laser are off the package, copper's and the optical I/O chiplet's link power is
 all on it, and what the package draws plus what is off it is the system power."""
-import sys
 
-from example_check import arguments, evaluate
+from example_check import arguments, evaluate, finish
 
 
 def main():
@@ -53,9 +52,7 @@ def main():
         fails.append("copper on the scale-out tier must be out of reach")
     if any(r[t]["infeasible"] for t in ("pluggable_dsp", "lpo", "cpo", "optical_io_chiplet")):
         fails.append("the optical variants of the example package must be feasible")
-    if fails:
-        sys.exit("\n".join(fails))
-    print("OK")
+    finish(fails)
 
 
 if __name__ == "__main__":

@@ -5,10 +5,9 @@ sequence)), W = the FP8 weights, KV at the mean context), and throughput rises w
 generation while every design stays feasible (the 700 W limit lowers the clock instead)."""
 import math
 import os
-import sys
 import tomllib
 
-from example_check import arguments, evaluate
+from example_check import arguments, evaluate, finish
 
 
 def main():
@@ -44,9 +43,7 @@ def main():
             if package_w > deck["constraints"]["tdp_w"] * (1 + 1e-9):
                 fails.append(f"{hbm} x {n}: package power {package_w} W over the limit")
             previous = m["throughput"]
-    if fails:
-        sys.exit("\n".join(fails))
-    print("OK")
+    finish(fails)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,8 @@ size holds a little more SRAM in the same area); it never raises the HBM bytes p
 buffer, and never lengthens the step at a fixed clock. The same SRAM over 8 chiplets re-reads more than on one die,
 and at 1 MB the chiplets' HBM traffic bounds the step, which 60 MB does not."""
 import math
-import sys
 
-from example_check import arguments, evaluate
+from example_check import arguments, evaluate, finish
 
 SRAM_MB = (1.0, 4.0, 15.0, 60.0, 240.0)
 
@@ -63,9 +62,7 @@ def main():
                          f"{fast['latency_s']} s at 60 MB)")
     if any(r[k]["infeasible"] and k[2] < 240.0 for k in r):
         fails.append("every design below 240 MB must be feasible")
-    if fails:
-        sys.exit("\n".join(fails))
-    print("OK")
+    finish(fails)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 import argparse
 import json
 import subprocess
+import sys
 
 
 def arguments():
@@ -18,3 +19,10 @@ def evaluate(chipdse, deck, **axes):
     for name, value in axes.items():
         cmd += ["--set", f"{name}={value}"]
     return json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+
+
+def finish(fails):
+    """Exit with every failed check, one per line, or print OK."""
+    if fails:
+        sys.exit("\n".join(fails))
+    print("OK")
