@@ -14,7 +14,6 @@ import sys
 import tempfile
 
 import h5py
-import numpy as np
 
 
 def names(ds):
