@@ -11,6 +11,7 @@
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/objectives.hpp"
+#include "chipdse/model/step_time.hpp"
 #include "chipdse/search/choice_decoder.hpp"
 #include "chipdse/search/space_from_deck.hpp"
 #include "commands.hpp"
@@ -161,6 +162,27 @@ json step_latency_json(const model::PerfParams& p, bool scale_up, model::LinkTec
               {"total", s.total_s * 1e9}};
 }
 
+json operator_json(const model::OperatorTime& o) {
+  return json{{"compute", o.compute_s}, {"hbm", o.hbm_s}, {"d2d", o.d2d_s}, {"time", o.time_s}};
+}
+
+// Where the step goes (model/step_time.hpp), at the clock the design runs at.
+json time_json(const model::StepTimes& t, const model::WorkloadDemand& d) {
+  if (d.training)
+    return json{{"micro_batch",
+                 {{"local", operator_json(t.local)}, {"tp", t.tp_s}, {"pp", t.pp_s}, {"ep", t.ep_s}, {"total", t.micro_batch_s}}},
+                {"step",
+                 {{"micro_batches", t.micro_batches_s}, {"pipeline_bubble", t.bubble_s}, {"dp_exposed", t.dp_exposed_s},
+                  {"optimizer", t.optimizer_s}, {"total", t.step_s}}}};
+  return json{{"prefill_per_stage", {{"local", operator_json(t.local)}, {"tp", t.tp_s}, {"ep", t.ep_s}}},
+              {"ttft", {{"stages", d.pp}, {"sends", t.prefill_sends_s}, {"total", t.ttft_s}}},
+              {"decode_step_per_stage",
+               {{"matrix_products", operator_json(t.decode_gemm)}, {"attention", operator_json(t.decode_attention)},
+                {"tp", t.decode_tp_s}, {"ep", t.decode_ep_s}}},
+              {"tpot", {{"stages", d.pp}, {"sends", t.decode_sends_s}, {"total", t.tpot_s}}},
+              {"request_batch", {{"output_tokens", d.output_tokens}, {"total", t.step_s}}}};
+}
+
 json to_json(const deck::Deck& deck, const search::DesignSpace& space, const search::DesignPoint& point,
              std::uint64_t index, const std::vector<std::string>& defaulted, const model::DesignChoice& choice,
              const model::Metrics& m, const model::EvaluationDetail& d, const model::KernelParams& params) {
@@ -201,6 +223,7 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
       {"collective_step_latency_ns",
        {{"scale_up", step_latency_json(params.perf, true, choice.scale_up_link)},
         {"scale_out", step_latency_json(params.perf, false, choice.scale_out_link)}}},
+      {"time_breakdown_s", time_json(model::step_times(choice, params, d.area, demand, m.effective_clock_ghz), demand)},
       {"leakage_junction_c", m.power.leakage_tj_c},
       {"power_breakdown_w",
        {{"compute", m.power.compute_w}, {"sram", m.power.sram_w}, {"hbm", m.power.hbm_w}, {"d2d", m.power.d2d_w},
@@ -236,6 +259,38 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
         {"key", fmt::format("{:016x}", g.key)}}}};
 }
 
+std::string operator_text(const json& o) {
+  return fmt::format("{:.4g} (ceilings: compute {:.4g}, HBM {:.4g}, D2D {:.4g})", o["time"].get<double>(),
+                     o["compute"].get<double>(), o["hbm"].get<double>(), o["d2d"].get<double>());
+}
+
+void print_time(const json& t) {
+  std::cout << "time (s; at the clock the design runs at)\n";
+  if (t.contains("step")) {
+    const json& mb = t["micro_batch"];
+    const json& st = t["step"];
+    std::cout << fmt::format("  micro-batch (one stage)  {:.4g} = local {} + TP {:.4g} + PP {:.4g} + EP {:.4g}\n",
+                             mb["total"].get<double>(), operator_text(mb["local"]), mb["tp"].get<double>(),
+                             mb["pp"].get<double>(), mb["ep"].get<double>());
+    std::cout << fmt::format("  step                     {:.4g} = micro-batches {:.4g} + pipeline bubble {:.4g} + DP sync "
+                             "exposed {:.4g} + optimizer {:.4g}\n",
+                             st["total"].get<double>(), st["micro_batches"].get<double>(), st["pipeline_bubble"].get<double>(),
+                             st["dp_exposed"].get<double>(), st["optimizer"].get<double>());
+    return;
+  }
+  const json& pf = t["prefill_per_stage"];
+  const json& ds = t["decode_step_per_stage"];
+  std::cout << fmt::format("  prefill (one stage)      local {} + TP {:.4g} + EP {:.4g}\n", operator_text(pf["local"]),
+                           pf["tp"].get<double>(), pf["ep"].get<double>());
+  std::cout << fmt::format("  TTFT                     {:.4g} = {} stage(s) + sends {:.4g}\n", t["ttft"]["total"].get<double>(),
+                           t["ttft"]["stages"].get<double>(), t["ttft"]["sends"].get<double>());
+  std::cout << fmt::format("  decode step (one stage)  matrix products {} + attention {} + TP {:.4g} + EP {:.4g}\n",
+                           operator_text(ds["matrix_products"]), operator_text(ds["attention"]), ds["tp"].get<double>(),
+                           ds["ep"].get<double>());
+  std::cout << fmt::format("  TPOT                     {:.4g} = {} stage(s) + sends {:.4g}\n", t["tpot"]["total"].get<double>(),
+                           t["tpot"]["stages"].get<double>(), t["tpot"]["sends"].get<double>());
+}
+
 void print_table(const json& j) {
   std::cout << "design " << j["index"].get<std::uint64_t>() << " of " << j["deck"].get<std::string>() << '\n';
   for (const auto& [k, v] : j["design"].items()) std::cout << fmt::format("  {:<20} {}\n", k, v.get<std::string>());
@@ -262,6 +317,7 @@ void print_table(const json& j) {
                              tier, l["link"].get<std::string>(), l["software"].get<double>(), l["switch"].get<double>(),
                              l["time_of_flight"].get<double>(), l["interfaces"].get<double>(), l["fec"].get<double>(),
                              l["dsp_retimer"].get<double>(), l["total"].get<double>());
+  print_time(j["time_breakdown_s"]);
   std::cout << fmt::format("power per package (W; leakage at a junction of {:.1f} C)\n", j["leakage_junction_c"].get<double>());
   for (const auto& [k, v] : j["power_breakdown_w"].items())
     std::cout << fmt::format("  {:<20} {:>14.2f}\n", k, v.get<double>());

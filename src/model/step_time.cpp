@@ -1,0 +1,157 @@
+// The time model of the performance stage, itemised (step_time.hpp).
+//
+// Time (shared/reference/perf_models.md §6.3), per micro-batch of one pipeline stage on one package:
+//   ceilings  t_c = F / (P_peak eta_gemm u_tile),  t_hbm = Q / (n_stacks BW_stack eta_hbm),
+//             t_d2d = Q_cross / (k BW_d2d)   (chiplets_io*: all HBM traffic crosses from the IO die to the
+//                                             compute dies; chiplets: the (k - 1) / k remote share of an
+//                                             interleaved address map, none with TP across the chiplets, whose
+//                                             shards are local; monolithic: none)
+//             u_tile: tile and wave quantisation of the layer's matrix products (perf_params_from_deck.cpp)
+//   local     t = max + (1 - omega) (sum - max), per operator
+//   TP        n_AR ring all-reduces of M over p = TP on the tensor tier: 2 (p - 1) alpha + 2 (p - 1) / p M / beta
+//   EP        MoE dispatch and combine: all-to-all among the ep ranks on the expert tier (model/collectives.hpp)
+//   PP        forward and backward point-to-point: 2 (alpha + M / beta)
+// Training step (1F1B): T = (m + PP - 1) t_mb + max(0, T_DP - backward time) + optimizer pass over HBM; with full
+//   activation recomputation the executed FLOPs are 4/3 of the model's; T_DP is hierarchical inside a scale-up
+//   domain (dp_all_reduce_s).
+// Inference: TTFT = PP (prefill of the prompt); TPOT = PP (decode step = matrix products over the weights + attention
+//   over the KV cache, each at its own roofline; the KV stream at kv_cache_bandwidth_efficiency of the HBM ceiling);
+//   both + (PP - 1) point-to-point sends of the batch's activations (prompt: tokens x d_model; decode: one token each);
+//   with PP stages the pipeline holds PP batches in flight, so tokens/s per package = batch / (TTFT / output_tokens +
+//   TPOT) / TP.
+// HBM traffic: the demand's (every operand once) + what the matrix products re-read through one compute die's share of
+//   the SRAM (tiling bound, model/sram_tiling.hpp), in every phase.
+// Tiers: package = the D2D fabric among the package's compute dies, which are then the tensor-parallel ranks (alpha =
+//   UCIe one-way latency, beta = one chiplet's D2D bandwidth; TP must equal the compute-die count),
+//   scale_up / scale_out = the reference's per-package bandwidth per direction x protocol efficiency, alpha =
+//   collective software latency + switch + time of flight over the tier's span (5 ns/m) + two links (to the switch
+//   and from it), each with its interface latency (SerDes or optical I/O chiplet), an RS(544,514) FEC decode unless
+//   the technology has none (optical I/O chiplet) and the DSP retimer of pluggable DSP optics.
+// Peak: the reference compute at its precision, times the workload's precision rate, times clock / reference clock.
+
+#include "chipdse/model/step_time.hpp"
+
+#include <algorithm>
+
+#include "chipdse/model/collectives.hpp"
+
+namespace chipdse::model {
+
+namespace {
+
+constexpr std::size_t idx(auto e) noexcept { return static_cast<std::size_t>(e); }
+
+double overlapped(double a, double b, double c, double omega) noexcept {
+  const double m = std::max({a, b, c});
+  return m + (1.0 - omega) * (a + b + c - m);
+}
+
+}  // namespace
+
+StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
+                     double clock) noexcept {
+  const PerfParams& p = k.perf;
+  StepTimes t;
+  const double peak = p.reference_peak_flops * d.precision_rate_vs_reference * clock / p.reference_clock_ghz;
+  const double hbm_bw = static_cast<double>(c.hbm_stacks) * p.hbm_bytes_per_s[idx(c.hbm)] * p.hbm_efficiency;
+  const int kdies = area.compute.count;
+  const bool io_die = area.io.count > 0;
+  // Share of HBM traffic that crosses dies. With tensor parallelism across the chiplets (package tier) each die
+  // holds its own shard in the stacks beside it and the exchange is the explicit all-reduces: no interleaved
+  // crossing (an IO die still carries all of it).
+  const double cross = c.partitioning == Partitioning::monolithic ? 0.0
+                       : io_die                                   ? 1.0
+                       : d.tensor_tier == Tier::package           ? 0.0
+                                                                  : (kdies - 1.0) / kdies;
+  const double d2d_bw = static_cast<double>(kdies) * c.d2d_tbps_per_direction * 1e12 / 8.0;
+
+  const auto link_of = [&](Tier tier) noexcept {
+    if (tier == Tier::package)
+      return LinkAlphaBeta{p.d2d_latency_s[idx(c.d2d)], c.d2d_tbps_per_direction * 1e12 / 8.0};
+    const bool up = tier == Tier::scale_up;
+    const LinkTech tech = up ? c.scale_up_link : c.scale_out_link;
+    const double beta = (up ? p.scale_up_bytes_per_s : p.scale_out_bytes_per_s) * p.protocol_efficiency;
+    const double alpha = step_latency(p, up, tech).total_s;
+    return LinkAlphaBeta{alpha, beta};
+  };
+  // A monolithic die reduces on-die: the package tier costs nothing there.
+  const auto collective = [&](Tier tier, double bytes, double ranks) noexcept {
+    if (tier == Tier::package && c.partitioning == Partitioning::monolithic) return 0.0;
+    return ring_all_reduce_s(bytes, static_cast<int>(ranks), link_of(tier));
+  };
+  // Data-parallel gradient all-reduce. Megatron orders ranks tensor-parallel first, then data-parallel (Narayanan et
+  // al., SC21, §3), so a scale-up domain of D packages holds D / TP replicas of a stage when TP runs over scale-up: over
+  // scale-out those reduce hierarchically (reduce-scatter over scale-up, all-reduce of 1/p1 over scale-out,
+  // all-gather over scale-up; model/collectives.hpp), p1 = the largest divisor of DP not above D / TP.
+  const auto dp_all_reduce_s = [&]() noexcept {
+    if (d.data_tier != Tier::scale_out || d.tensor_tier == Tier::scale_out || d.dp <= 1.0)
+      return collective(d.data_tier, d.dp_allreduce_bytes, d.dp);
+    const int dp = static_cast<int>(d.dp);
+    const double tp_packages = d.tensor_tier == Tier::scale_up ? d.tp : 1.0;  // package tier: TP inside one package
+    int p1 = std::min(dp, static_cast<int>(p.scale_up_domain / tp_packages));
+    while (p1 > 1 && dp % p1 != 0) --p1;
+    if (p1 <= 1) return collective(d.data_tier, d.dp_allreduce_bytes, d.dp);
+    return hierarchical_all_reduce_s(d.dp_allreduce_bytes, p1, link_of(Tier::scale_up), dp / p1, link_of(Tier::scale_out));
+  };
+  // MoE token dispatch and combine: all-to-all among the expert-parallel ranks (switched, full bisection).
+  const auto all_to_all = [&](double bytes) noexcept {
+    if (d.expert_tier == Tier::package && c.partitioning == Partitioning::monolithic) return 0.0;
+    return all_to_all_s(bytes, static_cast<int>(d.ep), link_of(d.expert_tier));
+  };
+  // One operator's ceilings and its time (flops: executed).
+  const auto local = [&](double flops, double hbm_bytes, double tile_efficiency) noexcept {
+    OperatorTime o;
+    o.compute_s = flops / (peak * p.gemm_efficiency * tile_efficiency);
+    o.hbm_s = hbm_bytes / hbm_bw;
+    o.d2d_s = cross > 0.0 ? hbm_bytes * cross / d2d_bw : 0.0;
+    o.time_s = overlapped(o.compute_s, o.hbm_s, o.d2d_s, p.overlap);
+    return o;
+  };
+  t.peak_flops = peak;
+  t.cross_share = cross;
+  if (!(peak > 0.0) || !(hbm_bw > 0.0) || (cross > 0.0 && !(d2d_bw > 0.0))) return t;  // no throughput
+  t.valid = true;
+  // What one die's share of the SRAM makes the matrix products re-read from HBM (model/sram_tiling.hpp).
+  const double tile = buffer_tile(d.tiling, package_sram_mb(c, k), kdies);
+  const double rows = d.batch_sequences * d.tiling.tokens_per_sequence;  // micro-batch or prompt tokens
+  t.reread_micro_batch_bytes = layer_reread_bytes(d.tiling, rows, tile, d.training);
+  t.hbm_micro_batch_bytes = d.hbm_bytes_per_micro_batch + t.reread_micro_batch_bytes;
+  const LinkAlphaBeta pp = link_of(d.pipeline_tier);
+  if (d.training) {
+    t.local = local(d.executed_flops_per_micro_batch, t.hbm_micro_batch_bytes, d.tile_efficiency);
+    t.tp_s = d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes, d.tp);
+    t.pp_s = d.pp > 1.0 ? 2.0 * (pp.alpha_s + d.pp_message_bytes / pp.beta_bytes_per_s) : 0.0;
+    t.ep_s = d.ep_alltoalls_per_micro_batch * all_to_all(d.ep_message_bytes);
+    t.micro_batch_s = t.local.time_s + t.tp_s + t.pp_s + t.ep_s;
+    const double t_dp = dp_all_reduce_s();
+    const double backward = d.micro_batches * t.local.time_s * d.backward_share;
+    t.optimizer_s = d.optimizer_hbm_bytes / hbm_bw;
+    t.dp_exposed_s = std::max(0.0, t_dp - backward);
+    t.micro_batches_s = d.micro_batches * t.micro_batch_s;
+    t.bubble_s = (d.pp - 1.0) * t.micro_batch_s;
+    t.step_s = (d.micro_batches + d.pp - 1.0) * t.micro_batch_s + t.dp_exposed_s + t.optimizer_s;
+    return t;
+  }
+  // Decode attention streams every sequence's KV cache from paged blocks: it reaches only a share of the HBM ceiling
+  // (memory.common.kv_cache_bandwidth_efficiency, fitted on H100's MLPerf Llama-2-70B Offline result, so it also
+  // carries what the serving engine loses elsewhere). Each stage hands its batch's activations to the next (one
+  // point-to-point send per stage boundary).
+  const auto pp_send = [&](double bytes) noexcept { return d.pp > 1.0 ? pp.alpha_s + bytes / pp.beta_bytes_per_s : 0.0; };
+  t.reread_decode_bytes = layer_reread_bytes(d.tiling, d.batch_sequences, tile, false);
+  t.hbm_decode_bytes = d.decode_hbm_bytes + t.reread_decode_bytes;
+  t.local = local(d.flops_per_micro_batch, t.hbm_micro_batch_bytes, d.tile_efficiency);
+  t.tp_s = d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes, d.tp);
+  t.ep_s = d.ep_alltoalls_per_micro_batch * all_to_all(d.ep_message_bytes);
+  t.prefill_sends_s = (d.pp - 1.0) * pp_send(d.pp_message_bytes);
+  t.ttft_s = d.pp * (t.local.time_s + t.tp_s + t.ep_s) + t.prefill_sends_s;
+  t.decode_gemm = local(d.decode_flops, t.hbm_decode_bytes, d.decode_tile_efficiency);
+  t.decode_attention = local(d.decode_attention_flops, d.decode_attention_hbm_bytes / p.kv_cache_bandwidth_efficiency, 1.0);
+  t.decode_tp_s = d.decode_tp_allreduces * collective(d.tensor_tier, d.decode_tp_message_bytes, d.tp);
+  t.decode_ep_s = d.decode_ep_alltoalls * all_to_all(d.decode_ep_message_bytes);
+  t.decode_sends_s = (d.pp - 1.0) * pp_send(d.decode_pp_message_bytes);
+  t.tpot_s = d.pp * (t.decode_gemm.time_s + t.decode_attention.time_s + t.decode_tp_s + t.decode_ep_s) + t.decode_sends_s;
+  t.step_s = t.ttft_s + d.output_tokens * t.tpot_s;  // one request batch, prompt to last token
+  return t;
+}
+
+}  // namespace chipdse::model

@@ -1,0 +1,53 @@
+// chipdse/model/step_time.hpp — the time model of the performance stage (shared/reference/perf_models.md §6.3),
+// itemised: each operator's ceilings and the collectives, for the training step or the prefill and decode step of
+// inference. The kernel uses the totals (perf_stage.cpp); `evaluate` prints the items. Equations at the top of
+// step_time.cpp. model/: pure, noexcept, no allocation.
+#pragma once
+
+#include "chipdse/model/area.hpp"
+#include "chipdse/model/design_choice.hpp"
+#include "chipdse/model/kernel_params.hpp"
+
+namespace chipdse::model {
+
+/// One operator on one pipeline stage of one package: its three ceilings and its time, max + (1 - omega) (sum - max).
+struct OperatorTime {
+  double compute_s = 0.0;  ///< F / (P_peak eta_gemm u_tile)
+  double hbm_s = 0.0;      ///< HBM bytes (operands once + the buffer's re-reads) / HBM bandwidth
+  double d2d_s = 0.0;      ///< the HBM bytes that cross dies / D2D bandwidth
+  double time_s = 0.0;
+};
+
+/// Where the time of a step goes (s). Training: one micro-batch of one stage, then the 1F1B step. Inference: the
+/// prefill of one batch on one stage (TTFT = PP of them + the stage sends) and one decode step (TPOT, likewise).
+/// Invariants (tested): micro_batch_s = local + tp + pp + ep; step_s = micro_batches x micro_batch_s + bubble +
+/// dp_exposed + optimizer (training); ttft_s = PP (prefill local + tp + ep) + prefill_sends, tpot_s = PP (gemm +
+/// attention + decode tp + decode ep) + decode_sends, step_s = ttft_s + output tokens x tpot_s (inference).
+struct StepTimes {
+  bool valid = false;  ///< false when the design has no compute, HBM or needed D2D bandwidth (no throughput)
+  OperatorTime local;  ///< training micro-batch (executed FLOPs) or inference prefill
+  double tp_s = 0.0, pp_s = 0.0, ep_s = 0.0;  ///< per micro-batch or prefill: TP all-reduces, PP sends, MoE all-to-alls
+  // Training
+  double micro_batch_s = 0.0;
+  double micro_batches_s = 0.0;  ///< m x micro_batch_s
+  double bubble_s = 0.0;         ///< (PP - 1) x micro_batch_s
+  double dp_exposed_s = 0.0;     ///< the DP gradient sync not hidden under the backward pass
+  double optimizer_s = 0.0;
+  // Inference (one stage of the pipeline; the sends are all the stage boundaries')
+  double prefill_sends_s = 0.0;
+  OperatorTime decode_gemm, decode_attention;  ///< per decode step
+  double decode_tp_s = 0.0, decode_ep_s = 0.0, decode_sends_s = 0.0;
+  double ttft_s = 0.0, tpot_s = 0.0;
+  double step_s = 0.0;  ///< training step, or one request batch from prompt to last token
+  // HBM bytes (for the power stage)
+  double hbm_micro_batch_bytes = 0.0, reread_micro_batch_bytes = 0.0;  ///< per micro-batch or prefill, one stage
+  double hbm_decode_bytes = 0.0, reread_decode_bytes = 0.0;            ///< matrix products of one decode step
+  double cross_share = 0.0;  ///< of the HBM bytes, what crosses dies (D2D)
+  double peak_flops = 0.0;   ///< the design's peak at the workload precision and this clock
+};
+
+/// The step of design `c` running demand `d` (point_demand(c)) at compute clock `clock_ghz`.
+StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
+                     double clock_ghz) noexcept;
+
+}  // namespace chipdse::model

@@ -1,0 +1,122 @@
+// Tests of the itemised time model (model/step_time.hpp): the items add up to what the kernel reports, each operator
+// is the max of its ceilings (overlap 1), and the ceilings are written out here from the demand and the design.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include "chipdse/deck/deck.hpp"
+#include "chipdse/model/evaluate.hpp"
+#include "chipdse/model/step_time.hpp"
+#include "default_kernel.hpp"
+
+using namespace chipdse;
+using namespace chipdse::model;
+
+namespace {
+
+// The kernel's result and the itemised time of the same point at the clock it runs at.
+struct Timed {
+  Metrics m;
+  StepTimes t;
+};
+Timed timed(const DesignChoice& c, const KernelParams& k) {
+  EvaluationDetail detail;
+  Timed r{evaluate(c, k, &detail), {}};
+  r.t = step_times(c, k, detail.area, point_demand(k.perf, c.mapping, c.hbm, c.hbm_stacks), r.m.effective_clock_ghz);
+  return r;
+}
+
+void check_operator(const OperatorTime& o) {
+  CHECK(o.time_s == std::max({o.compute_s, o.hbm_s, o.d2d_s}));  // compute_memory_overlap = 1: the largest ceiling
+}
+
+}  // namespace
+
+TEST_CASE("training step time, itemised: the items add up to the kernel's step", "[perf][time]") {
+  const KernelParams& k = test::default_params();
+  REQUIRE(k.perf.overlap == 1.0);
+  const WorkloadDemand& d = k.perf.demands[0];
+  int d2d_bound = 0;
+  for (Partitioning part : {Partitioning::monolithic, Partitioning::chiplets, Partitioning::chiplets_io})
+    for (double d2d_tbps : {0.5, 4.0}) {
+      DesignChoice c = test::monolithic_n5(HbmGen::hbm3e, 6, 1.83, LinkTech::copper, LinkTech::cpo);
+      c.partitioning = part;
+      c.packaging = Packaging::cowos_l;
+      c.compute_count = part == Partitioning::monolithic ? 1 : 4;
+      c.d2d_tbps_per_direction = d2d_tbps;
+      const auto [m, t] = timed(c, k);
+      INFO(kPartitioningNames[static_cast<std::size_t>(part)] << " at " << d2d_tbps << " Tbps");
+      REQUIRE(t.valid);
+      CHECK(t.step_s == m.latency_s);
+      check_operator(t.local);
+      CHECK(t.micro_batch_s == t.local.time_s + t.tp_s + t.pp_s + t.ep_s);
+      CHECK(t.micro_batches_s + t.bubble_s + t.dp_exposed_s + t.optimizer_s == Approx(t.step_s).epsilon(1e-14));
+      CHECK(t.bubble_s == (d.pp - 1.0) * t.micro_batch_s);
+      // The compute ceiling written out: executed FLOPs / (peak at the clock x GEMM efficiency x tile efficiency).
+      const double peak = k.perf.reference_peak_flops * m.effective_clock_ghz / k.perf.reference_clock_ghz;
+      CHECK(t.local.compute_s ==
+            Approx(d.executed_flops_per_micro_batch / (peak * k.perf.gemm_efficiency * d.tile_efficiency)).epsilon(1e-14));
+      // HBM: the micro-batch's bytes (re-reads included) over the stacks' bandwidth.
+      const double bw = 6.0 * k.perf.hbm_bytes_per_s[static_cast<std::size_t>(HbmGen::hbm3e)] * k.perf.hbm_efficiency;
+      CHECK(t.local.hbm_s == Approx(t.hbm_micro_batch_bytes / bw).epsilon(1e-14));
+      CHECK(t.hbm_micro_batch_bytes == d.hbm_bytes_per_micro_batch + t.reread_micro_batch_bytes);
+      // D2D: none on one die; an IO die carries all of the traffic, interleaved chiplets the remote 3 / 4.
+      const double share = part == Partitioning::monolithic ? 0.0 : part == Partitioning::chiplets_io ? 1.0 : 0.75;
+      CHECK(t.cross_share == share);
+      CHECK(t.local.d2d_s == Approx(share * t.hbm_micro_batch_bytes / (4.0 * d2d_tbps * 1e12 / 8.0)).epsilon(1e-14));
+      if (t.local.time_s == t.local.d2d_s && share > 0.0) ++d2d_bound;
+    }
+  CHECK(d2d_bound > 0);  // a narrow D2D fabric bounds the chiplets' micro-batch: the ceiling that binds is visible
+}
+
+TEST_CASE("inference time, itemised: TTFT and TPOT are the stages' operators and collectives plus the sends",
+          "[perf][time]") {
+  const std::string text = test::h100_deck_head("step_time") + R"([workload]
+kind = "inference"
+layers = 32
+d_model = 4096
+heads = 32
+kv_heads = 8
+ffn_hidden = 14336
+vocab = 32000
+precision = "fp8"
+sequence_length = 1000
+output_tokens = 400
+micro_batch_sequences = 64
+cluster_packages = 4
+tensor_parallel = 2
+pipeline_parallel = 2
+pipeline_tier = "scale_up"
+)";
+  const deck::Deck dk = deck::load_deck_text(text, std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "step_time_test.toml");
+  const KernelParams k = kernel_params_from_deck(dk);
+  const WorkloadDemand& d = k.perf.demands[0];
+  for (int stacks : {2, 8}) {
+    const DesignChoice c = test::monolithic_n5(HbmGen::hbm3e, stacks, 1.83, LinkTech::copper, LinkTech::cpo);
+    const auto [m, t] = timed(c, k);
+    INFO(stacks << " stacks");
+    REQUIRE(t.valid);
+    CHECK(t.ttft_s == m.ttft_s);
+    CHECK(t.tpot_s == m.tpot_s);
+    for (const OperatorTime* o : {&t.local, &t.decode_gemm, &t.decode_attention}) check_operator(*o);
+    CHECK(t.ttft_s == 2.0 * (t.local.time_s + t.tp_s + t.ep_s) + t.prefill_sends_s);
+    CHECK(t.tpot_s == 2.0 * (t.decode_gemm.time_s + t.decode_attention.time_s + t.decode_tp_s + t.decode_ep_s) + t.decode_sends_s);
+    CHECK(t.step_s == t.ttft_s + 400.0 * t.tpot_s);
+    CHECK(t.tp_s > 0.0);  // TP 2 over scale-up
+    CHECK(t.decode_sends_s > 0.0);  // PP 2: one stage boundary
+    // Attention's HBM ceiling: the KV cache of the batch at the fitted share of the stacks' bandwidth.
+    const double bw = stacks * k.perf.hbm_bytes_per_s[static_cast<std::size_t>(HbmGen::hbm3e)] * k.perf.hbm_efficiency;
+    CHECK(t.decode_attention.hbm_s == Approx(d.decode_attention_hbm_bytes / k.perf.kv_cache_bandwidth_efficiency / bw).epsilon(1e-14));
+  }
+}
+
+TEST_CASE("a design with no HBM has no step: the itemised time says so and the kernel reports no throughput",
+          "[perf][time]") {
+  const DesignChoice c = test::monolithic_n5(HbmGen::hbm3e, 0, 1.83, LinkTech::copper, LinkTech::cpo);
+  const auto [m, t] = timed(c, test::default_params());
+  CHECK_FALSE(t.valid);
+  CHECK(t.step_s == 0.0);
+  CHECK(m.throughput_tokens_per_s == 0.0);
+}
