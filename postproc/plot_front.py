@@ -7,12 +7,15 @@ Per file it writes, into --out:
   <stem>_front_pairs.png     every pair of the run's objectives, front points coloured by partitioning
   <stem>_cost_breakdown.png  the itemised cost of the front designs (cheapest first)
   <stem>_power_breakdown.png the power of the front designs by source (lowest first)
+  <stem>_time_breakdown.png  what each front design's step waits on: compute, HBM, D2D, communication, pipeline
+                             bubble, as shares of the step (shortest step first)
   <stem>_links.png           CPO versus pluggable: the front designs by link technology (scale-up / scale-out pair):
                              throughput against system power, and TCO per million tokens against cost
   <stem>_front.csv           the front: index, design variables, objectives, then the performance, power,
                              thermal-bound and goodput metrics (PERF_COLUMNS)
 and one report.md over all files (study, designs, feasible, front size, infeasible by reason, the best design
-per objective, and the front by link technology: designs, best perf/W, lowest TCO, off-package link power). Use Debian's /usr/bin/python3: the `python3` on PATH may lack h5py/matplotlib.
+per objective, the front by link technology: designs, best perf/W, lowest TCO, off-package link power, and the front
+by what bounds it: the largest time share of each design). Use Debian's /usr/bin/python3: the `python3` on PATH may lack h5py/matplotlib.
 """
 import argparse
 import csv
@@ -30,8 +33,9 @@ COST_ITEMS = ["cost_raw_dies_usd", "cost_defect_scrap_usd", "cost_test_usd", "co
               "cost_package_scrap_usd", "cost_assembly_scrap_usd", "cost_hbm_usd", "cost_optics_usd",
               "cost_nre_per_unit_usd"]
 POWER_ITEMS = ["power_compute_w", "power_sram_w", "power_hbm_w", "power_d2d_w", "power_links_w", "power_leakage_w"]
+TIME_ITEMS = ["time_compute_share", "time_hbm_share", "time_d2d_share", "time_communication_share", "time_bubble_share"]
 PERF_COLUMNS = ["throughput", "latency_s", "mfu", "ttft_s", "tpot_s", "power_w", "power_package_w",
-                "power_links_w", "power_links_off_package_w", "energy_pj_per_flop", "hbm_tb_per_s", "hbm_reread_fraction",
+                "power_links_w", "power_links_off_package_w", "energy_pj_per_flop", "hbm_tb_per_s", "hbm_reread_fraction", *TIME_ITEMS,
                 "effective_clock_ghz", "cost_usd", "perf_per_w", "perf_per_usd", "tco_usd_per_mtoken", "tj_bound_c",
                 "goodput", "job_mtbf_h"]
 
@@ -180,6 +184,19 @@ def link_summary(r):
     return lines
 
 
+def bound_summary(r):
+    """Report line: how many front designs each time share bounds (the largest share of the step; ties keep the
+    first of TIME_ITEMS)."""
+    cols = r["cols"]
+    if any(c not in cols for c in TIME_ITEMS) or len(cols["index"]) == 0:
+        return []
+    shares = np.column_stack([np.asarray(cols[c]) for c in TIME_ITEMS])
+    bound = np.argmax(shares, axis=1)
+    counts = [(TIME_ITEMS[i].removeprefix("time_").removesuffix("_share"), int(np.sum(bound == i)))
+              for i in range(len(TIME_ITEMS))]
+    return ["- front by what bounds it (largest share of the step): " + ", ".join(f"{k} {n}" for k, n in counts)]
+
+
 def write_csv(r, out):
     path = os.path.join(out, f"{stem(r)}_front.csv")
     names = ["index"] + r["design"] + r["objectives"]
@@ -208,6 +225,8 @@ def main():
         made = [p for p in (plot_pairs(r, a.out),
                             plot_breakdown(r, a.out, COST_ITEMS, "cost_usd", "USD per package", "cost", "cost_", "_usd"),
                             plot_breakdown(r, a.out, POWER_ITEMS, "power_w", "W per package", "power", "power_", "_w"),
+                            plot_breakdown(r, a.out, TIME_ITEMS, "latency_s", "share of the step", "time", "time_",
+                                           "_share"),
                             plot_links(r, a.out), write_csv(r, a.out)) if p]
         lines += [f"## {r['study']} ({path})", ""]
         lines += [f"- {k}: {int(v)}" for k, v in r["info"].items()]
@@ -221,6 +240,7 @@ def main():
                 design = ", ".join(f"{d}={r['cols'][d][i]}" for d in r["design"] if r["cols"][d][i] != "n/a")
                 lines.append(f"- best {o}: {v[i]:.6g} {r['units'].get(o, '')} (index {r['cols']['index'][i]}: {design})")
         lines += link_summary(r)
+        lines += bound_summary(r)
         lines += [f"- wrote {os.path.basename(p)}" for p in made] + [""]
         print(f"{path}: {len(r['cols']['index'])} front designs -> {', '.join(made)}")
     with open(os.path.join(a.out, "report.md"), "w") as fh:

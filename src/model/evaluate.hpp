@@ -139,6 +139,10 @@ struct Metrics {
   double tpot_s = 0.0;                ///< inference: time per output token (one decode step); 0 for training
   double energy_pj_per_flop = 0.0;    ///< package power / model FLOPs per second (achieved, all power sources)
   double effective_clock_ghz = 0.0;   ///< the compute clock the design runs at (below its own under a DVFS clamp)
+  /// What the step waits on, shares adding up to 1 (model/step_time.hpp TimeShares): compute, HBM, D2D, the
+  /// collectives and stage sends, the pipeline bubble.
+  double time_compute_share = 0.0, time_hbm_share = 0.0, time_d2d_share = 0.0, time_communication_share = 0.0,
+         time_bubble_share = 0.0;
   double hbm_tb_per_s = 0.0;          ///< HBM traffic, average over the step (TB/s, both directions)
   double hbm_reread_fraction = 0.0;   ///< of it: what the matrix products re-read through the on-chip buffer
                                       ///< (sram_tiling.hpp); the rest reads and writes every operand once

@@ -61,6 +61,12 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
 
   double flops_per_s = 0.0, executed_flops_per_s = 0.0, hbm_bytes_per_s = 0.0, reread_bytes_per_s = 0.0;
   const double step_s = t.step_s;
+  const TimeShares shares = time_shares(t, d, p.overlap);
+  out.time_compute_share = shares.compute;
+  out.time_hbm_share = shares.hbm;
+  out.time_d2d_share = shares.d2d;
+  out.time_communication_share = shares.communication;
+  out.time_bubble_share = shares.bubble;
   if (d.training) {
     flops_per_s = d.micro_batches * d.flops_per_micro_batch / step_s;
     executed_flops_per_s = d.micro_batches * d.executed_flops_per_micro_batch / step_s;

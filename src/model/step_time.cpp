@@ -154,4 +154,55 @@ StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaRes
   return t;
 }
 
+namespace {
+
+// An operator's time split over its ceilings: the binding one gets the max, the others the unhidden remainder in
+// proportion to their own ceilings.
+struct CeilingSplit {
+  double compute = 0.0, hbm = 0.0, d2d = 0.0;
+};
+CeilingSplit split(const OperatorTime& o, double overlap) noexcept {
+  const double m = std::max({o.compute_s, o.hbm_s, o.d2d_s});
+  const double rest = o.compute_s + o.hbm_s + o.d2d_s - m;
+  const double unhidden = (1.0 - overlap) * rest;
+  // Ties keep the first of compute, HBM, D2D (the order the ceilings are listed in).
+  const int bind = o.compute_s == m ? 0 : o.hbm_s == m ? 1 : 2;
+  const double x[3] = {o.compute_s, o.hbm_s, o.d2d_s};
+  double out[3];
+  for (int i = 0; i < 3; ++i) out[i] = i == bind ? m : (rest > 0.0 ? unhidden * x[i] / rest : 0.0);
+  return {out[0], out[1], out[2]};
+}
+
+}  // namespace
+
+TimeShares time_shares(const StepTimes& t, const WorkloadDemand& d, double overlap) noexcept {
+  TimeShares s;
+  if (!t.valid || !(t.step_s > 0.0)) return s;
+  if (d.training) {
+    const CeilingSplit l = split(t.local, overlap);
+    s.compute = d.micro_batches * l.compute;
+    s.hbm = d.micro_batches * l.hbm + t.optimizer_s;
+    s.d2d = d.micro_batches * l.d2d;
+    s.communication = d.micro_batches * (t.tp_s + t.pp_s + t.ep_s) + t.dp_exposed_s;
+    s.bubble = t.bubble_s;
+  } else {
+    const CeilingSplit pf = split(t.local, overlap), g = split(t.decode_gemm, overlap), a = split(t.decode_attention, overlap);
+    const double per_step = d.pp * d.output_tokens;  // decode operator runs per request batch, over the stages
+    s.compute = d.pp * pf.compute + per_step * (g.compute + a.compute);
+    s.hbm = d.pp * pf.hbm + per_step * (g.hbm + a.hbm);
+    s.d2d = d.pp * pf.d2d + per_step * (g.d2d + a.d2d);
+    s.communication = d.pp * (t.tp_s + t.ep_s) + t.prefill_sends_s +
+                      d.output_tokens * (d.pp * (t.decode_tp_s + t.decode_ep_s) + t.decode_sends_s);
+  }
+  // Shares of their own sum (= the step up to rounding), so they add up to 1.
+  const double total = s.compute + s.hbm + s.d2d + s.communication + s.bubble;
+  if (!(total > 0.0)) return TimeShares{};
+  s.compute /= total;
+  s.hbm /= total;
+  s.d2d /= total;
+  s.communication /= total;
+  s.bubble /= total;
+  return s;
+}
+
 }  // namespace chipdse::model

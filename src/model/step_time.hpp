@@ -46,6 +46,15 @@ struct StepTimes {
   double peak_flops = 0.0;   ///< the design's peak at the workload precision and this clock
 };
 
+/// What the step waits on, as shares of it (they add up to 1; all 0 without a step). Each operator's time goes to its
+/// binding ceiling, and what the overlap leaves unhidden, (1 - omega) (sum - max), to the other two in proportion to
+/// theirs; the optimizer pass is HBM time; communication is the TP, PP and EP collectives, the stage sends and the
+/// exposed DP sync; the bubble is the 1F1B pipeline's fill and drain, (PP - 1) micro-batches (training only).
+struct TimeShares {
+  double compute = 0.0, hbm = 0.0, d2d = 0.0, communication = 0.0, bubble = 0.0;
+};
+TimeShares time_shares(const StepTimes& t, const WorkloadDemand& d, double overlap) noexcept;
+
 /// The step of design `c` running demand `d` (point_demand(c)) at compute clock `clock_ghz`.
 StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
                      double clock_ghz) noexcept;

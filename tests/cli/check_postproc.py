@@ -33,8 +33,8 @@ def main():
     with h5py.File(h5, "r") as f:
         objectives = [o.decode() if isinstance(o, bytes) else o for o in f["pareto"].attrs["objectives"]]
         rows = int(f["pareto"].attrs["rows"])
-    for name in ("small_front_pairs.png", "small_cost_breakdown.png", "small_power_breakdown.png", "small_links.png",
-                 "small_front.csv", "report.md"):
+    for name in ("small_front_pairs.png", "small_cost_breakdown.png", "small_power_breakdown.png",
+                 "small_time_breakdown.png", "small_links.png", "small_front.csv", "report.md"):
         path = os.path.join(out, name)
         if not os.path.exists(path) or os.path.getsize(path) == 0:
             sys.exit(f"missing or empty output {path}")
@@ -59,6 +59,18 @@ def main():
     for label, n in counts.items():
         if f"  - {label}: {n} designs," not in report:
             sys.exit(f"report lacks '{label}: {n} designs' in its link-technology summary")
+    # What bounds the front: every design counted once, under its largest time share (as in the CSV).
+    shares = ["time_compute_share", "time_hbm_share", "time_d2d_share", "time_communication_share", "time_bubble_share"]
+    by = {s: 0 for s in shares}
+    for row in table[1:]:
+        v = [float(row[head.index(s)]) for s in shares]
+        if abs(sum(v) - 1.0) > 1e-9:
+            sys.exit(f"time shares of design {row[0]} add up to {sum(v)}, not 1")
+        by[shares[v.index(max(v))]] += 1
+    line = "- front by what bounds it (largest share of the step): " + ", ".join(
+        f"{s.removeprefix('time_').removesuffix('_share')} {n}" for s, n in by.items())
+    if line not in report:
+        sys.exit(f"report lacks '{line}'")
     # An interrupted run leaves a file without `complete`: the script must refuse it, not plot half a result.
     broken = os.path.join(work, "broken.h5")
     shutil.copy(h5, broken)

@@ -106,6 +106,11 @@ pipeline_tier = "scale_up"
     CHECK(t.step_s == t.ttft_s + 400.0 * t.tpot_s);
     CHECK(t.tp_s > 0.0);  // TP 2 over scale-up
     CHECK(t.decode_sends_s > 0.0);  // PP 2: one stage boundary
+    // Shares: no bubble (a batch per stage in flight), communication from TP 2 and the sends, adding up to 1.
+    CHECK(m.time_bubble_share == 0.0);
+    CHECK(m.time_communication_share > 0.0);
+    CHECK(m.time_compute_share + m.time_hbm_share + m.time_d2d_share + m.time_communication_share ==
+          Approx(1.0).epsilon(1e-14));
     // Attention's HBM ceiling: the KV cache of the batch at the fitted share of the stacks' bandwidth.
     const double bw = stacks * k.perf.hbm_bytes_per_s[static_cast<std::size_t>(HbmGen::hbm3e)] * k.perf.hbm_efficiency;
     CHECK(t.decode_attention.hbm_s == Approx(d.decode_attention_hbm_bytes / k.perf.kv_cache_bandwidth_efficiency / bw).epsilon(1e-14));
@@ -119,4 +124,43 @@ TEST_CASE("a design with no HBM has no step: the itemised time says so and the k
   CHECK_FALSE(t.valid);
   CHECK(t.step_s == 0.0);
   CHECK(m.throughput_tokens_per_s == 0.0);
+}
+
+TEST_CASE("time shares: what the step waits on adds up to 1 and follows the binding ceiling", "[perf][time]") {
+  KernelParams k = test::default_params();
+  const WorkloadDemand& d = k.perf.demands[0];
+  for (double overlap : {1.0, 0.5}) {
+    k.perf.overlap = overlap;
+    for (double d2d_tbps : {0.25, 8.0}) {
+      DesignChoice c = test::monolithic_n5(HbmGen::hbm3e, 6, 1.83, LinkTech::copper, LinkTech::cpo);
+      c.partitioning = Partitioning::chiplets_io;
+      c.packaging = Packaging::cowos_l;
+      c.compute_count = 4;
+      c.d2d_tbps_per_direction = d2d_tbps;
+      const auto [m, t] = timed(c, k);
+      INFO("overlap " << overlap << ", " << d2d_tbps << " Tbps");
+      const double sum = m.time_compute_share + m.time_hbm_share + m.time_d2d_share + m.time_communication_share +
+                         m.time_bubble_share;
+      CHECK(sum == Approx(1.0).epsilon(1e-14));
+      // Written out from the items: the micro-batch's binding ceiling gets its time, the unhidden rest of the other
+      // two in proportion; the optimizer pass is HBM time; the collectives per micro-batch and the DP sync are
+      // communication; (PP - 1) micro-batches are the bubble.
+      const OperatorTime& o = t.local;
+      const double mx = std::max({o.compute_s, o.hbm_s, o.d2d_s}), rest = o.compute_s + o.hbm_s + o.d2d_s - mx;
+      const auto part = [&](double x) { return x == mx ? mx : (1.0 - overlap) * rest * x / rest; };
+      const double compute = d.micro_batches * part(o.compute_s);
+      const double hbm = d.micro_batches * part(o.hbm_s) + t.optimizer_s;
+      const double d2d = d.micro_batches * part(o.d2d_s);
+      const double comm = d.micro_batches * (t.tp_s + t.pp_s + t.ep_s) + t.dp_exposed_s;
+      const double total = compute + hbm + d2d + comm + t.bubble_s;
+      CHECK(total == Approx(t.step_s).epsilon(1e-12));
+      CHECK(m.time_compute_share == Approx(compute / total).epsilon(1e-12));
+      CHECK(m.time_hbm_share == Approx(hbm / total).epsilon(1e-12));
+      CHECK(m.time_d2d_share == Approx(d2d / total).epsilon(1e-12));
+      CHECK(m.time_communication_share == Approx(comm / total).epsilon(1e-12));
+      CHECK(m.time_bubble_share == Approx(t.bubble_s / total).epsilon(1e-12));
+      if (d2d_tbps == 0.25) CHECK(m.time_d2d_share > m.time_compute_share);  // a narrow fabric behind an IO die binds
+      if (overlap == 1.0 && d2d_tbps == 8.0) CHECK(m.time_d2d_share == 0.0);  // hidden under compute
+    }
+  }
 }
