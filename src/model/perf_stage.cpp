@@ -2,7 +2,6 @@
 //
 // Time (shared/reference/perf_models.md §6.3): model/step_time.cpp, itemised in StepTimes.
 //
-//
 // Power (§6.4), average over the step: compute = executed FLOP/s x e_flop(node) (clock / f_nom(node))^(gamma - 1),
 //   e_flop = the fitted on-die energy per BF16 FLOP at N5 (compute.common.core_energy_pj_per_flop) scaled by
 //   energy_per_op_rel_n7 and the precision, f_nom(node) = reference clock x fmax_rel_n7(node) /
