@@ -34,7 +34,7 @@ COST_ITEMS = ["cost_raw_dies_usd", "cost_defect_scrap_usd", "cost_test_usd", "co
               "cost_nre_per_unit_usd"]
 POWER_ITEMS = ["power_compute_w", "power_sram_w", "power_hbm_w", "power_d2d_w", "power_links_w", "power_leakage_w"]
 TIME_ITEMS = ["time_compute_share", "time_hbm_share", "time_d2d_share", "time_communication_share", "time_bubble_share"]
-PERF_COLUMNS = ["throughput", "latency_s", "mfu", "ttft_s", "tpot_s", "power_w", "power_package_w",
+PERF_COLUMNS = ["throughput", "latency_s", "mfu", "ttft_s", "tpot_s", "batch_sequences", "power_w", "power_package_w",
                 "power_links_w", "power_links_off_package_w", "energy_pj_per_flop", "hbm_tb_per_s", "hbm_reread_fraction", *TIME_ITEMS,
                 "effective_clock_ghz", "cost_usd", "perf_per_w", "perf_per_usd", "tco_usd_per_mtoken", "tj_bound_c",
                 "goodput", "job_mtbf_h"]

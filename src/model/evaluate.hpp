@@ -143,6 +143,8 @@ struct Metrics {
   /// collectives and stage sends, the pipeline bubble.
   double time_compute_share = 0.0, time_hbm_share = 0.0, time_d2d_share = 0.0, time_communication_share = 0.0,
          time_bubble_share = 0.0;
+  double batch_sequences = 0.0;       ///< sequences per micro-batch (training) or per batch in flight per stage
+                                      ///< (inference; with batch_policy = "fill_memory", what this design's HBM holds)
   double hbm_tb_per_s = 0.0;          ///< HBM traffic, average over the step (TB/s, both directions)
   double hbm_reread_fraction = 0.0;   ///< of it: what the matrix products re-read through the on-chip buffer
                                       ///< (sram_tiling.hpp); the rest reads and writes every operand once

@@ -56,7 +56,7 @@ inline double minimised(const ObjectiveDef& o, const Metrics& m) noexcept {
 }
 
 /// Every scalar metric of a result row (/pareto and /points columns, `evaluate --json`), in output order.
-inline constexpr std::array<MetricColumn, 42> kMetricColumns = {{
+inline constexpr std::array<MetricColumn, 43> kMetricColumns = {{
     {"cost_usd", "USD", [](const Metrics& m) noexcept { return m.cost_usd; }},
     {"power_w", "W", [](const Metrics& m) noexcept { return m.power_w; }},
     {"throughput", "tokens/s", [](const Metrics& m) noexcept { return m.throughput_tokens_per_s; }},
@@ -89,6 +89,7 @@ inline constexpr std::array<MetricColumn, 42> kMetricColumns = {{
     {"power_leakage_w", "W", [](const Metrics& m) noexcept { return m.power.leakage_w; }},
     {"power_links_off_package_w", "W", [](const Metrics& m) noexcept { return m.power.links_off_package_w; }},
     {"power_package_w", "W", [](const Metrics& m) noexcept { return m.power.package_w; }},
+    {"batch_sequences", "sequences", [](const Metrics& m) noexcept { return m.batch_sequences; }},
     {"time_compute_share", "fraction", [](const Metrics& m) noexcept { return m.time_compute_share; }},
     {"time_hbm_share", "fraction", [](const Metrics& m) noexcept { return m.time_hbm_share; }},
     {"time_d2d_share", "fraction", [](const Metrics& m) noexcept { return m.time_d2d_share; }},

@@ -60,6 +60,7 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
 
   double flops_per_s = 0.0, executed_flops_per_s = 0.0, hbm_bytes_per_s = 0.0, reread_bytes_per_s = 0.0;
   const double step_s = t.step_s;
+  out.batch_sequences = d.batch_sequences;
   const TimeShares shares = time_shares(t, d, p.overlap);
   out.time_compute_share = shares.compute;
   out.time_hbm_share = shares.hbm;

@@ -516,6 +516,7 @@ TEST_CASE("inference with batch_policy fill_memory runs as many sequences as the
     CHECK(b.sequences == expected);
     CHECK(point_demand(p, 0, HbmGen::hbm3e, n).batch_sequences == expected);
     const Metrics m = evaluate(monolithic(HbmGen::hbm3e, n, 1.83), fill.params);
+    CHECK(m.batch_sequences == expected);  // the result column: the batch this design's HBM holds
     CHECK((m.infeasible & infeasible::workload_memory_short) == 0u);
     CHECK(m.throughput_tokens_per_s > previous);  // more HBM holds more sequences: capacity is throughput
     previous = m.throughput_tokens_per_s;
@@ -528,6 +529,8 @@ TEST_CASE("inference with batch_policy fill_memory runs as many sequences as the
   CHECK(a.throughput_tokens_per_s == b.throughput_tokens_per_s);
   CHECK(a.power_w == b.power_w);
   CHECK(a.tpot_s == b.tpot_s);
+  CHECK(a.batch_sequences == 64.0);
+  CHECK(b.batch_sequences == 64.0);
   // Not one sequence fits (a million-token prompt: ~65 GB of KV cache each in one 36 GB stack): infeasible by memory.
   const Loaded huge = load("kind = \"inference\"\n" + kSmallModel +
                            "precision = \"fp8\"\nsequence_length = 1000000\noutput_tokens = 400\ncluster_packages = 1\n"
