@@ -20,27 +20,10 @@ double bytes_of(const std::string& precision) {
   return 2.0;  // bf16, fp16
 }
 
-// Tile and wave quantisation (NVIDIA Deep Learning Performance Guide, "Matrix Multiplication Background"): an
-// M x N x K product runs ceil(M / Tm) ceil(N / Tn) output tiles, each over ceil(K / Tk) Tk, in ceil(tiles / units)
-// waves of `units` tiles; useful / padded FLOPs over the matrix products of one transformer layer on one TP rank
-// (layer_gemms below).
-struct Tiles {
-  double m = 0.0, n = 0.0, k = 0.0, units = 0.0;  // compute.common.gemm_tile_*, reference.compute_units
-};
 // The GEMM tile shape (compute.common.gemm_tile_*) and the units a wave fills (reference.compute_units).
-Tiles tiles_of(const deck::Deck& deck) {
+GemmTileShape tiles_of(const deck::Deck& deck) {
   return {deck.tech.at("compute.common.gemm_tile_m").value, deck.tech.at("compute.common.gemm_tile_n").value,
           deck.tech.at("compute.common.gemm_tile_k").value, static_cast<double>(deck.reference.compute_units)};
-}
-double padded_flops_with(double M, double N, double K, double tile_m, const Tiles& t) {
-  const double tiles = std::ceil(M / tile_m) * std::ceil(N / t.n);
-  const double waves = std::ceil(tiles / t.units);
-  return 2.0 * waves * t.units * tile_m * t.n * std::ceil(K / t.k) * t.k;
-}
-// The library picks the tile per problem (the guide's cuBLAS heuristics): the better of the full and the half-height
-// tile, so a token count just above a multiple of the half tile does not pay a whole extra row of full tiles.
-double padded_flops(double M, double N, double K, const Tiles& t) {
-  return std::min(padded_flops_with(M, N, K, t.m, t), padded_flops_with(M, N, K, t.m / 2.0, t));
 }
 // The matrix products of one transformer layer on one TP rank (M x N x K, M the tokens): QKV, attention output,
 // gated FFN up + gate, down; the FFN products are expert products in an MoE layer.
@@ -51,19 +34,6 @@ std::array<LayerGemm, 4> layer_gemms(const deck::Workload& w, double tp) {
   const bool moe = w.experts > 1;
   return {LayerGemm{(nq + 2.0 * nkv) * dh / tp, h, false}, LayerGemm{h, nq * dh / tp, false},
           LayerGemm{2.0 * f / tp, h, moe}, LayerGemm{h, f / tp, moe}};
-}
-// (MoE: each expert sees M top_k / E tokens.)
-double layer_tile_efficiency(const deck::Workload& w, double tp, double M, const Tiles& t) {
-  const double e = static_cast<double>(w.experts), k = static_cast<double>(w.top_k);
-  const double m_ffn = e > 1.0 ? std::max(1.0, std::ceil(M * k / e)) : M;
-  const double n_ffn = e > 1.0 ? e : 1.0;  // expert products per layer (each of m_ffn rows)
-  double useful = 0.0, padded = 0.0;
-  for (const LayerGemm& g : layer_gemms(w, tp)) {
-    const double m = g.expert ? m_ffn : M, count = g.expert ? n_ffn : 1.0;
-    useful += count * 2.0 * m * g.n * g.k;
-    padded += count * padded_flops(m, g.n, g.k, t);
-  }
-  return padded > 0.0 ? useful / padded : 1.0;
 }
 
 Tier tier_of(const std::string& t) { return t == "package" ? Tier::package : t == "scale_up" ? Tier::scale_up : Tier::scale_out; }
@@ -117,9 +87,7 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
   const double act_factor = deck.tech.at("compute.common.activation_bytes_factor").value;
   d.output_tokens = static_cast<double>(w.output_tokens);
   const double tokens_mb = b * s;
-  const Tiles tiles = tiles_of(deck);
-  d.tile_efficiency = layer_tile_efficiency(w, d.tp, tokens_mb, tiles);
-  d.decode_tile_efficiency = layer_tile_efficiency(w, d.tp, b, tiles);
+  const GemmTileShape tiles = tiles_of(deck);
   // Forward FLOPs of one micro-batch on one package: 2 N_act per token (dense part) + causal attention
   // 2 x 2 x (s/2) x h per token per layer, split over TP and PP.
   const double fwd = tokens_mb * (2.0 * d.active_params + 2.0 * L * s * h) / (tp_out * d.pp);
@@ -182,6 +150,8 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
   // TP ranks this package holds; an expert product gets top_k / E of the tokens of all ep ranks (balanced routing).
   GemmTiling& g = d.tiling;
   g.gemms = layer_gemms(w, d.tp);
+  g.experts = E;
+  g.top_k = k;
   g.experts_per_package = E > 1.0 ? E / d.ep : 1.0;
   g.expert_tokens_per_token = E > 1.0 ? k * d.ep / E : 1.0;
   g.rank_layers = layers_per_stage * d.tp / tp_out;
@@ -189,6 +159,8 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
   g.passes_training = w.activation_recompute == "full" ? 4.0 : 3.0;
   g.operand_bytes = ab;
   g.min_tile = tiles.m;
+  d.tile_efficiency = layer_tile_efficiency(g, tokens_mb, tiles);
+  d.decode_tile_efficiency = layer_tile_efficiency(g, b, tiles);
   return d;
 }
 
@@ -217,7 +189,7 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   // (a point where not even one fits is infeasible by memory). Tabled for every HBM generation and stack count.
   p.batch_fills_memory = deck.workload.kind == "inference" && deck.workload.batch_policy == "fill_memory";
   if (p.batch_fills_memory) {
-    const Tiles tiles = tiles_of(deck);
+    const GemmTileShape tiles = tiles_of(deck);
     const double b_max = static_cast<double>(deck.workload.micro_batch_sequences);
     const double s = static_cast<double>(deck.workload.sequence_length);
     for (std::size_t i = 0; i < mappings.size(); ++i) {
@@ -230,8 +202,8 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
           const double fits = std::floor(deck.workload.kv_cache_memory_fraction * (capacity_gb - weights_gb) / kv_gb_per_sequence);
           BatchFill& f = p.batch_fill[i][g][n];
           f.sequences = std::clamp(fits, 1.0, b_max);
-          f.tile_efficiency = layer_tile_efficiency(deck.workload, d.tp, f.sequences * s, tiles);
-          f.decode_tile_efficiency = layer_tile_efficiency(deck.workload, d.tp, f.sequences, tiles);
+          f.tile_efficiency = layer_tile_efficiency(d.tiling, f.sequences * s, tiles);
+          f.decode_tile_efficiency = layer_tile_efficiency(d.tiling, f.sequences, tiles);
         }
     }
   }

@@ -43,6 +43,7 @@ struct GemmTiling {
   double tokens_per_sequence = 0.0;     ///< rows per sequence of a micro-batch or prefill (sequence_length)
   double passes_training = 3.0;         ///< forward, input and weight gradient (+ recomputed forward: 4)
   double operand_bytes = 2.0;           ///< a_b
+  double experts = 1.0, top_k = 1.0;    ///< workload.experts and workload.top_k (tile quantisation of expert products)
   double min_tile = 1.0;                ///< compute.common.gemm_tile_m
 };
 
@@ -75,6 +76,43 @@ inline double layer_reread_bytes(const GemmTiling& t, double tokens, double tile
     bytes += count * r;
   }
   return t.rank_layers * bytes;
+}
+
+/// The compute units' GEMM tile and how many tiles a wave runs (compute.common.gemm_tile_*, reference.compute_units).
+struct GemmTileShape {
+  double m = 0.0, n = 0.0, k = 0.0, units = 0.0;
+};
+
+namespace detail {
+inline double padded_flops_with(double M, double N, double K, double tile_m, const GemmTileShape& t) noexcept {
+  const double tiles = std::ceil(M / tile_m) * std::ceil(N / t.n);
+  const double waves = std::ceil(tiles / t.units);
+  return 2.0 * waves * t.units * tile_m * t.n * std::ceil(K / t.k) * t.k;
+}
+}  // namespace detail
+
+/// Tile and wave quantisation (NVIDIA Deep Learning Performance Guide, "Matrix Multiplication Background"): an
+/// M x N x K product runs ceil(M / Tm) ceil(N / Tn) output tiles, each over ceil(K / Tk) Tk, in ceil(tiles / units)
+/// waves of `units` tiles. The library picks the tile per problem (the guide's cuBLAS heuristics): the better of the
+/// full and the half-height tile, so a token count just above a multiple of the half tile does not pay a whole extra
+/// row of full tiles. Returns the padded FLOPs.
+inline double padded_flops(double M, double N, double K, const GemmTileShape& t) noexcept {
+  return std::min(detail::padded_flops_with(M, N, K, t.m, t), detail::padded_flops_with(M, N, K, t.m / 2.0, t));
+}
+
+/// Useful / padded FLOPs over the layer's matrix products on one TP rank with M rows (tokens, or sequences in decode),
+/// in (0, 1]; in an MoE layer each of the E expert products sees ceil(M top_k / E) rows.
+inline double layer_tile_efficiency(const GemmTiling& g, double M, const GemmTileShape& t) noexcept {
+  const double e = g.experts, k = g.top_k;
+  const double m_ffn = e > 1.0 ? std::max(1.0, std::ceil(M * k / e)) : M;
+  const double n_ffn = e > 1.0 ? e : 1.0;  // expert products per layer (each of m_ffn rows)
+  double useful = 0.0, padded = 0.0;
+  for (const LayerGemm& x : g.gemms) {
+    const double m = x.expert ? m_ffn : M, count = x.expert ? n_ffn : 1.0;
+    useful += count * 2.0 * m * x.n * x.k;
+    padded += count * padded_flops(m, x.n, x.k, t);
+  }
+  return padded > 0.0 ? useful / padded : 1.0;
 }
 
 }  // namespace chipdse::model
