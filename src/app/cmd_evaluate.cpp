@@ -198,7 +198,8 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
   const model::Geometry& g = d.geometry;
   // The parallel mapping of this design (the kernel's index into deck_mappings: the axis value, or the fixed one).
   const deck::Mapping mp = deck::deck_mappings(deck).at(choice.mapping);
-  const model::WorkloadDemand demand = model::point_demand(params.perf, choice.mapping, choice.hbm, choice.hbm_stacks);
+  const model::WorkloadDemand demand =
+      model::run_demand(params.perf, choice.mapping, choice.hbm, choice.hbm_stacks, m.batch_sequences);
   const int compute_dies = std::max(1, d.area.compute.count);
   return json{
       {"deck", deck.path},
@@ -310,6 +311,10 @@ void print_table(const json& j) {
   if (j["batch_policy"].get<std::string>() == "fill_memory")
     std::cout << fmt::format("batch: {:.0f} sequences per pipeline stage (fill_memory: what the HBM holds, at most "
                              "micro_batch_sequences)\n", j["batch_sequences"].get<double>());
+  if (j["batch_policy"].get<std::string>() == "slo")
+    std::cout << fmt::format("batch: {:.0f} sequences per pipeline stage (slo: the largest whose TTFT and TPOT meet the "
+                             "SLOs, at most what the HBM holds and micro_batch_sequences)\n",
+                             j["batch_sequences"].get<double>());
   std::cout << "collective step latency (ns; two links per step, package to switch to package)\n";
   for (const auto& [tier, l] : j["collective_step_latency_ns"].items())
     std::cout << fmt::format("  {:<10} {:<18} software {:.0f} + switch {:.0f} + flight {:.0f} + interfaces {:.0f} + FEC {:.1f} + "

@@ -116,9 +116,12 @@ void check_relations(const Deck& d) {
   if (w.top_k > w.experts)
     fail("workload.top_k", "exceeds workload.experts = " + std::to_string(w.experts), std::to_string(w.top_k),
          "1 <= top_k <= experts");
-  if (w.kind == "training" && w.batch_policy == "fill_memory")
-    fail("workload.batch_policy", "fills memory with sequences only for inference (workload.kind = \"training\")",
-         "\"fill_memory\"", "\"fixed\" for training");
+  if (w.kind == "training" && w.batch_policy != "fixed")
+    fail("workload.batch_policy", "chooses the batch only for inference (workload.kind = \"training\")",
+         "\"" + w.batch_policy + "\"", "\"fixed\" for training");
+  if (w.kind == "inference" && w.batch_policy == "slo" && !d.constraints.ttft_slo_s && !d.constraints.tpot_slo_s)
+    fail("workload.batch_policy", "needs an SLO to meet: set constraints.ttft_slo_s or constraints.tpot_slo_s",
+         "\"slo\"", "\"fixed\" or \"fill_memory\", or an SLO in [constraints]");
   if (d.space.mapping.empty()) {
     check_mapping(d, w.mapping(), [](const std::string& k) { return "workload." + k; },
                   [&](const std::string& k) { return v.where("workload." + k); },

@@ -98,6 +98,10 @@ struct PerfParams {
   /// With batch_fills_memory, the batch of each mapping by the design's HBM generation and stack count (all of them,
   /// so any point of the space finds its entry); the demand is then demands[mapping] rescaled to it (at_batch).
   bool batch_fills_memory = false;
+  /// workload.batch_policy = "slo": the batch is the largest, up to what the HBM holds (batch_fill), whose TTFT and
+  /// TPOT meet the SLOs at the design's clock (evaluate_performance searches it; Metrics::batch_sequences).
+  bool batch_meets_slo = false;
+  GemmTileShape gemm_tile;  ///< compute.common.gemm_tile_* and reference.compute_units (tile efficiency at any batch)
   std::array<std::array<std::array<BatchFill, kMaxHbmStacks + 1>, kHbmGenCount>, kMaxMappings> batch_fill{};
   std::size_t mapping_count = 1;
   double reference_peak_flops = 0.0;   ///< reference.peak_dense_tflops x 1e12 (at reference.precision)
@@ -189,12 +193,29 @@ inline WorkloadDemand at_batch(WorkloadDemand d, const BatchFill& f) noexcept {
   return d;
 }
 
-/// The demand of a design point: the deck's for its mapping, or with workload.batch_policy = "fill_memory" the one at
-/// the batch its HBM (generation, stack count) holds.
+/// A demand at `sequences` per batch, with the tile efficiencies at that batch.
+inline WorkloadDemand demand_at_batch(const PerfParams& p, const WorkloadDemand& d, double sequences) noexcept {
+  BatchFill f;
+  f.sequences = sequences;
+  f.tile_efficiency = layer_tile_efficiency(d.tiling, sequences * d.tiling.tokens_per_sequence, p.gemm_tile);
+  f.decode_tile_efficiency = layer_tile_efficiency(d.tiling, sequences, p.gemm_tile);
+  return at_batch(d, f);
+}
+
+/// The demand of a design point: the deck's for its mapping, or with workload.batch_policy = "fill_memory" (and
+/// "slo", as the largest batch it may run) the one at the batch its HBM (generation, stack count) holds.
 inline WorkloadDemand point_demand(const PerfParams& p, std::size_t mapping, HbmGen hbm, std::int32_t hbm_stacks) noexcept {
   if (!p.batch_fills_memory) return p.demands[mapping];
   const auto stacks = static_cast<std::size_t>(std::clamp<std::int32_t>(hbm_stacks, 0, kMaxHbmStacks));
   return at_batch(p.demands[mapping], p.batch_fill[mapping][static_cast<std::size_t>(hbm)][stacks]);
+}
+
+/// The demand a point ran with its batch `sequences` (Metrics::batch_sequences): point_demand, or with
+/// batch_policy = "slo" the demand at the batch the SLO search chose (point_demand when it found none to run).
+inline WorkloadDemand run_demand(const PerfParams& p, std::size_t mapping, HbmGen hbm, std::int32_t hbm_stacks,
+                                 double sequences) noexcept {
+  if (!p.batch_meets_slo || !(sequences > 0.0)) return point_demand(p, mapping, hbm, hbm_stacks);
+  return demand_at_batch(p, p.demands[mapping], sequences);
 }
 
 }  // namespace chipdse::model

@@ -187,7 +187,11 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   // memory the weights leave (TensorRT-LLM kv_cache_free_gpu_mem_fraction) and runs as many sequences as fit, up to
   // its maximum batch (micro_batch_sequences): b = min(b_max, floor(f (C - W) / (PP x KV per sequence))), at least 1
   // (a point where not even one fits is infeasible by memory). Tabled for every HBM generation and stack count.
-  p.batch_fills_memory = deck.workload.kind == "inference" && deck.workload.batch_policy == "fill_memory";
+  // With "slo" the same table bounds the batch from above (evaluate_performance searches below it).
+  p.gemm_tile = tiles_of(deck);
+  p.batch_fills_memory = deck.workload.kind == "inference" &&
+                         (deck.workload.batch_policy == "fill_memory" || deck.workload.batch_policy == "slo");
+  p.batch_meets_slo = deck.workload.kind == "inference" && deck.workload.batch_policy == "slo";
   if (p.batch_fills_memory) {
     const GemmTileShape tiles = tiles_of(deck);
     const double b_max = static_cast<double>(deck.workload.micro_batch_sequences);

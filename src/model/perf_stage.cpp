@@ -48,13 +48,10 @@ void set_leakage_power(const PerfParams& p, const AreaResult& area, double tj_c,
   pw.package_w = pw.total_w - pw.links_off_package_w;
 }
 
-// Time, power and the metrics that follow from them at compute clock `clock` (GHz).
-void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResult& area, double clock, double tj_c,
-                    Metrics& out) noexcept {
+// Time, power and the metrics that follow from them at compute clock `clock` (GHz), running demand `d`.
+void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
+                    double clock, double tj_c, Metrics& out) noexcept {
   const PerfParams& p = k.perf;
-  std::optional<WorkloadDemand> filled;  // only with batch_policy = "fill_memory"; the deck's demand otherwise, by reference
-  const WorkloadDemand& d =
-      p.batch_fills_memory ? filled.emplace(point_demand(p, c.mapping, c.hbm, c.hbm_stacks)) : p.demands[c.mapping];
   const StepTimes t = step_times(c, k, area, d, clock);
   if (!t.valid) return;  // no throughput; stays 0
 
@@ -117,11 +114,9 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
 
 // The constraints and derived objectives of a point whose time and power are set (the tail of evaluate_performance;
 // update_leakage_temperature runs it again after the leakage changed).
-void finish(const DesignChoice& c, const KernelParams& k, const AreaResult& area, Metrics& out) noexcept {
+void finish(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
+            Metrics& out) noexcept {
   const PerfParams& p = k.perf;
-  std::optional<WorkloadDemand> filled;  // only with batch_policy = "fill_memory"; the deck's demand otherwise, by reference
-  const WorkloadDemand& d =
-      p.batch_fills_memory ? filled.emplace(point_demand(p, c.mapping, c.hbm, c.hbm_stacks)) : p.demands[c.mapping];
   const PowerBreakdown& pw = out.power;
   const int kdies = area.compute.count;
 
@@ -148,11 +143,14 @@ void finish(const DesignChoice& c, const KernelParams& k, const AreaResult& area
 
 }  // namespace
 
-void evaluate_performance(const DesignChoice& c, const KernelParams& k, const AreaResult& area, double tj_c,
-                          Metrics& out, bool dvfs) noexcept {
+namespace {
+
+// The time and power of demand `d` at the design's clock, lowered under a DVFS clamp, and the constraints.
+void run_demand_at_clock(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
+                         double tj_c, Metrics& out, bool dvfs) noexcept {
   const PerfParams& p = k.perf;
   double clock = c.clock_ghz > 0.0 ? c.clock_ghz : p.reference_clock_ghz;
-  performance_at(c, k, area, clock, tj_c, out);
+  performance_at(c, k, area, d, clock, tj_c, out);
   // TDP clamp (perf_models.md §6.4): the clock-scaled power (compute: FLOP rate x energy per FLOP ~ f^gamma when
   // compute-bound) is brought down to what the limit leaves after the rest, f' = f ((TDP - P_rest) / P_compute)^(1 /
   // gamma). Memory-bound work loses less power than f^gamma predicts, so a few fixed-point steps are taken; the
@@ -165,11 +163,52 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
       if (!(target_w > rest) || !(out.power.compute_w > 0.0)) break;  // even a stopped datapath is over the limit
       clock *= std::pow((target_w - rest) / out.power.compute_w, 1.0 / p.dvfs_exponent);
       out.infeasible &= ~infeasible::slo_missed;  // re-decided at the new clock
-      performance_at(c, k, area, clock, tj_c, out);
+      performance_at(c, k, area, d, clock, tj_c, out);
     }
   }
   out.effective_clock_ghz = clock;
-  finish(c, k, area, out);
+  finish(c, k, area, d, out);
+}
+
+}  // namespace
+
+void evaluate_performance(const DesignChoice& c, const KernelParams& k, const AreaResult& area, double tj_c,
+                          Metrics& out, bool dvfs) noexcept {
+  const PerfParams& p = k.perf;
+  std::optional<WorkloadDemand> filled;  // only with batch_policy = "fill_memory" or "slo"; the deck's otherwise
+  const WorkloadDemand& d =
+      p.batch_fills_memory ? filled.emplace(point_demand(p, c.mapping, c.hbm, c.hbm_stacks)) : p.demands[c.mapping];
+  if (!p.batch_meets_slo) {
+    run_demand_at_clock(c, k, area, d, tj_c, out, dvfs);
+    return;
+  }
+  // batch_policy = "slo" (perf_models.md §6.3: SLO-constrained throughput = the largest batch whose TTFT and TPOT meet
+  // the SLOs): both rise with the batch (more work and KV cache per step, and under a power limit a lower clock), so
+  // the largest batch up to what the HBM holds that meets them is found by bisection over whole sequences. A design
+  // that misses them even with one sequence runs one, infeasible (slo_missed).
+  const Metrics before = out;
+  const auto run = [&](double sequences, Metrics& m) noexcept {
+    m = before;
+    run_demand_at_clock(c, k, area, demand_at_batch(p, p.demands[c.mapping], sequences), tj_c, m, dvfs);
+    return (m.infeasible & infeasible::slo_missed) == 0u && m.throughput_tokens_per_s > 0.0;
+  };
+  const double most = d.batch_sequences;
+  if (run(most, out) || most <= 1.0) return;
+  Metrics probe;
+  if (!run(1.0, probe)) {
+    out = probe;
+    return;
+  }
+  double meets = 1.0, misses = most;  // invariant: `meets` meets the SLOs, `misses` does not
+  while (misses - meets > 1.0) {
+    const double mid = std::floor((meets + misses) / 2.0);
+    if (run(mid, probe)) {
+      meets = mid;
+    } else {
+      misses = mid;
+    }
+  }
+  run(meets, out);
 }
 
 void update_leakage_temperature(const DesignChoice& c, const KernelParams& k, const AreaResult& area, double tj_c,
@@ -179,7 +218,11 @@ void update_leakage_temperature(const DesignChoice& c, const KernelParams& k, co
   out.power_w = pw.total_w;
   out.energy_pj_per_flop = out.achieved_flops_per_s > 0.0 ? pw.total_w / out.achieved_flops_per_s * 1e12 : 0.0;
   out.infeasible &= ~(infeasible::power_over_tdp | infeasible::heat_flux_over_limit);  // re-decided by finish
-  finish(c, k, area, out);
+  std::optional<WorkloadDemand> filled;  // only with batch_policy = "fill_memory" or "slo"; the deck's otherwise
+  const WorkloadDemand& d = k.perf.batch_fills_memory
+                                ? filled.emplace(run_demand(k.perf, c.mapping, c.hbm, c.hbm_stacks, out.batch_sequences))
+                                : k.perf.demands[c.mapping];
+  finish(c, k, area, d, out);
 }
 
 }  // namespace chipdse::model

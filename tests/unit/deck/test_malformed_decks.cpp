@@ -297,6 +297,15 @@ TEST_CASE("relations between keys", "[deck][malformed]") {
     expect_bad(DeckText().set("workload", "batch_policy", "\"fill_memory\""), "batch_policy", "workload.batch_policy",
                {"only for inference", "got \"fill_memory\"", "\"fixed\" for training"});
   }
+  SECTION("batch_policy slo without an SLO to meet") {
+    expect_bad(DeckText().set("workload", "kind", "\"inference\"").set("workload", "batch_policy", "\"slo\""),
+               "batch_policy", "workload.batch_policy",
+               {"needs an SLO to meet", "constraints.tpot_slo_s", "got \"slo\""});
+  }
+  SECTION("batch_policy slo on a training workload") {
+    expect_bad(DeckText().set("workload", "batch_policy", "\"slo\""), "batch_policy", "workload.batch_policy",
+               {"only for inference", "got \"slo\"", "\"fixed\" for training"});
+  }
   SECTION("batch_policy not a policy") {
     expect_bad(DeckText().set("workload", "batch_policy", "\"max\""), "batch_policy", "workload.batch_policy",
                {"fixed", "fill_memory"});
