@@ -1,0 +1,46 @@
+#!/usr/bin/python3
+"""inputs/examples/inference_slo.toml (workload.batch_policy = "slo"): each design runs the largest batch whose TPOT
+meets the deck's 40 ms limit, at most what its HBM holds. Checked against inference_hbm_capacity.toml, the same
+package and workload with the batch filling the HBM (a separate deck, evaluated the same way): the SLO batch never
+exceeds the memory batch, meets the limit where the memory batch misses it, and the designs stay feasible."""
+import os
+import tomllib
+
+from example_check import arguments, evaluate, finish
+
+
+def main():
+    a = arguments()
+    with open(a.deck, "rb") as fh:
+        deck = tomllib.load(fh)
+    tpot_slo = deck["constraints"]["tpot_slo_s"]
+    capacity_deck = os.path.join(os.path.dirname(a.deck), "inference_hbm_capacity.toml")
+    fails = []
+    below = 0
+    for hbm in deck["space"]["hbm"]:
+        for stacks in deck["space"]["hbm_stacks"]:
+            s = evaluate(a.chipdse, a.deck, hbm=hbm, hbm_stacks=stacks)
+            f = evaluate(a.chipdse, capacity_deck, hbm=hbm, hbm_stacks=stacks)
+            ms, mf = s["metrics"], f["metrics"]
+            print(f"{hbm} x{stacks}: SLO batch {ms['batch_sequences']:.0f} (TPOT {1e3 * ms['tpot_s']:.1f} ms, "
+                  f"{ms['throughput']:.0f} tokens/s) | memory batch {mf['batch_sequences']:.0f} "
+                  f"(TPOT {1e3 * mf['tpot_s']:.1f} ms, {mf['throughput']:.0f} tokens/s)")
+            if s["infeasible"]:
+                fails.append(f"{hbm} x{stacks}: infeasible {s['infeasible']}")
+            if not ms["tpot_s"] <= tpot_slo:
+                fails.append(f"{hbm} x{stacks}: TPOT {ms['tpot_s']} s over the SLO {tpot_slo} s")
+            if not 1 <= ms["batch_sequences"] <= mf["batch_sequences"]:
+                fails.append(f"{hbm} x{stacks}: SLO batch {ms['batch_sequences']} not in [1, {mf['batch_sequences']}]")
+            if s["batch_sequences"] != ms["batch_sequences"]:
+                fails.append(f"{hbm} x{stacks}: the reported batch and the batch_sequences column differ")
+            if mf["tpot_s"] > tpot_slo:
+                below += 1
+                if not ms["batch_sequences"] < mf["batch_sequences"]:
+                    fails.append(f"{hbm} x{stacks}: the memory batch misses the SLO, so the SLO batch must be smaller")
+    if below == 0:
+        fails.append("the SLO must bind somewhere: every memory batch met it")
+    finish(fails)
+
+
+if __name__ == "__main__":
+    main()
