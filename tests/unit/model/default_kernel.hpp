@@ -35,6 +35,21 @@ scale_out_gbps = 400.0
 )";
 }
 
+/// A deck from its text and its resolved kernel parameters (`name`: the file name errors would cite, under inputs/).
+struct LoadedDeck {
+  deck::Deck deck;
+  model::KernelParams params;
+};
+inline LoadedDeck load_deck_text(const std::string& text, const std::string& name) {
+  LoadedDeck l{deck::load_deck_text(text, std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / name), {}};
+  l.params = model::kernel_params_from_deck(l.deck);
+  return l;
+}
+
+/// Llama-3-8B-like [workload] shape lines (fits one package), for single-package inference and MoE decks.
+inline const std::string kSmallModel =
+    "layers = 32\nd_model = 4096\nheads = 32\nkv_heads = 8\nffn_hidden = 14336\nvocab = 32000\n";
+
 /// A monolithic N5 design on CoWoS-S (the H100 class) with the given memory, clock and link technologies.
 inline model::DesignChoice monolithic_n5(model::HbmGen hbm, int stacks, double clock_ghz, model::LinkTech scale_up,
                                          model::LinkTech scale_out) {

@@ -20,18 +20,13 @@ using namespace chipdse::model;
 
 namespace {
 
-struct Loaded {
-  deck::Deck deck;
-  KernelParams params;
-};
+using Loaded = test::LoadedDeck;
+using test::kSmallModel;
 
 // A deck with the H100 reference and the given [workload] body (registry defaults for every other key).
 Loaded load(const std::string& workload, const std::string& reference_extra = "") {
-  const std::string text = test::h100_deck_head("perf_features") + reference_extra + "[workload]\n" + workload + "\n";
-  Loaded l{deck::load_deck_text(text, std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "perf_features_test.toml"),
-           {}};
-  l.params = kernel_params_from_deck(l.deck);
-  return l;
+  return test::load_deck_text(test::h100_deck_head("perf_features") + reference_extra + "[workload]\n" + workload + "\n",
+                              "perf_features_test.toml");
 }
 
 // Useful / padded FLOPs of the layer's four matrix products on one rank (NVIDIA DL Performance Guide, tile and wave
@@ -70,9 +65,6 @@ double reread_bytes(const deck::Deck& d, double M, double ab) {
   return d.workload.layers * bytes;
 }
 
-// Llama-3-8B-like shape (fits one package), for single-package decode and MoE decks.
-const std::string kSmallModel =
-    "layers = 32\nd_model = 4096\nheads = 32\nkv_heads = 8\nffn_hidden = 14336\nvocab = 32000\n";
 
 DesignChoice monolithic(HbmGen hbm, int stacks, double clock_ghz) {
   return test::monolithic_n5(hbm, stacks, clock_ghz, LinkTech::copper, LinkTech::cpo);

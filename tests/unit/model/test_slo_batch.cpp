@@ -4,10 +4,8 @@
 // sequence above; a loose SLO gives fill_memory's result bit for bit; an SLO no batch meets is infeasible.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <string>
 
-#include "chipdse/deck/deck.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/objectives.hpp"
 #include "default_kernel.hpp"
@@ -17,31 +15,14 @@ using namespace chipdse::model;
 
 namespace {
 
-struct Loaded {
-  deck::Deck deck;
-  KernelParams params;
-};
-
 // Llama-3-8B-like, FP8, 1000 prompt + 400 output tokens on one package; the engine's largest batch 4096.
-Loaded load(const std::string& policy, const std::string& constraints, int batch = 4096) {
-  const std::string text = test::h100_deck_head("slo_batch") + R"([workload]
-kind = "inference"
-layers = 32
-d_model = 4096
-heads = 32
-kv_heads = 8
-ffn_hidden = 14336
-vocab = 32000
-precision = "fp8"
-sequence_length = 1000
-output_tokens = 400
-cluster_packages = 1
-tensor_parallel = 1
-pipeline_parallel = 1
-micro_batch_sequences = )" + std::to_string(batch) + "\nbatch_policy = \"" + policy + "\"\n[constraints]\n" + constraints + "\n";
-  Loaded l{deck::load_deck_text(text, std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "slo_batch_test.toml"), {}};
-  l.params = kernel_params_from_deck(l.deck);
-  return l;
+test::LoadedDeck load(const std::string& policy, const std::string& constraints, int batch = 4096) {
+  return test::load_deck_text(test::h100_deck_head("slo_batch") + "[workload]\nkind = \"inference\"\n" + test::kSmallModel +
+                                  "precision = \"fp8\"\nsequence_length = 1000\noutput_tokens = 400\ncluster_packages = 1\n"
+                                  "tensor_parallel = 1\npipeline_parallel = 1\nmicro_batch_sequences = " +
+                                  std::to_string(batch) + "\nbatch_policy = \"" + policy + "\"\n[constraints]\n" +
+                                  constraints + "\n",
+                              "slo_batch_test.toml");
 }
 
 DesignChoice design(int stacks) {
@@ -53,8 +34,8 @@ DesignChoice design(int stacks) {
 TEST_CASE("batch_policy slo runs the largest batch whose TPOT and TTFT meet the SLOs", "[perf][inference][slo]") {
   const double tpot_slo = 0.02, ttft_slo = 10.0;  // MLPerf Llama-2-70B Interactive's 40 ms TPOT halved for this model
   const std::string slos = "tpot_slo_s = 0.02\nttft_slo_s = 10.0";
-  const Loaded slo = load("slo", slos);
-  const Loaded fill = load("fill_memory", "");
+  const test::LoadedDeck slo = load("slo", slos);
+  const test::LoadedDeck fill = load("fill_memory", "");
   int below_memory = 0;
   for (int stacks : {2, 4, 6, 8}) {
     const Metrics m = evaluate(design(stacks), slo.params);
@@ -81,9 +62,9 @@ TEST_CASE("batch_policy slo runs the largest batch whose TPOT and TTFT meet the 
 
 TEST_CASE("batch_policy slo: a loose SLO is fill_memory bit for bit, and one no batch meets is infeasible",
           "[perf][inference][slo]") {
-  const Loaded loose = load("slo", "tpot_slo_s = 1000.0");
-  const Loaded fill = load("fill_memory", "");
-  const Loaded tight = load("slo", "tpot_slo_s = 0.00001");
+  const test::LoadedDeck loose = load("slo", "tpot_slo_s = 1000.0");
+  const test::LoadedDeck fill = load("fill_memory", "");
+  const test::LoadedDeck tight = load("slo", "tpot_slo_s = 0.00001");
   for (int stacks : {2, 6}) {
     INFO(stacks << " stacks");
     const Metrics a = evaluate(design(stacks), loose.params), b = evaluate(design(stacks), fill.params);

@@ -3,10 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <filesystem>
 #include <string>
 
-#include "chipdse/deck/deck.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/step_time.hpp"
 #include "default_kernel.hpp"
@@ -73,15 +71,7 @@ TEST_CASE("training step time, itemised: the items add up to the kernel's step",
 
 TEST_CASE("inference time, itemised: TTFT and TPOT are the stages' operators and collectives plus the sends",
           "[perf][time]") {
-  const std::string text = test::h100_deck_head("step_time") + R"([workload]
-kind = "inference"
-layers = 32
-d_model = 4096
-heads = 32
-kv_heads = 8
-ffn_hidden = 14336
-vocab = 32000
-precision = "fp8"
+  const std::string text = test::h100_deck_head("step_time") + "[workload]\nkind = \"inference\"\n" + test::kSmallModel + R"(precision = "fp8"
 sequence_length = 1000
 output_tokens = 400
 micro_batch_sequences = 64
@@ -90,8 +80,8 @@ tensor_parallel = 2
 pipeline_parallel = 2
 pipeline_tier = "scale_up"
 )";
-  const deck::Deck dk = deck::load_deck_text(text, std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "step_time_test.toml");
-  const KernelParams k = kernel_params_from_deck(dk);
+  const test::LoadedDeck loaded = test::load_deck_text(text, "step_time_test.toml");
+  const KernelParams& k = loaded.params;
   const WorkloadDemand& d = k.perf.demands[0];
   for (int stacks : {2, 8}) {
     const DesignChoice c = test::monolithic_n5(HbmGen::hbm3e, stacks, 1.83, LinkTech::copper, LinkTech::cpo);
