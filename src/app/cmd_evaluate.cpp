@@ -175,7 +175,9 @@ json time_json(const model::StepTimes& t, const model::WorkloadDemand& d) {
                  {{"micro_batches", t.micro_batches_s}, {"pipeline_bubble", t.bubble_s}, {"dp_exposed", t.dp_exposed_s},
                   {"optimizer", t.optimizer_s}, {"total", t.step_s}}}};
   return json{{"prefill_per_stage", {{"local", operator_json(t.local)}, {"tp", t.tp_s}, {"ep", t.ep_s}}},
-              {"ttft", {{"stages", d.pp}, {"sends", t.prefill_sends_s}, {"total", t.ttft_s}}},
+              {"batch_prefill", {{"stages", d.pp}, {"sends", t.prefill_sends_s}, {"total", t.batch_prefill_s}}},
+              {"ttft", {{"request_prefill", t.request_prefill_s}, {"request_local", operator_json(t.request_local)},
+                        {"decode_step", t.tpot_s}, {"total", t.ttft_s}}},
               {"decode_step_per_stage",
                {{"matrix_products", operator_json(t.decode_gemm)}, {"attention", operator_json(t.decode_attention)},
                 {"tp", t.decode_tp_s}, {"ep", t.decode_ep_s}}},
@@ -283,13 +285,18 @@ void print_time(const json& t) {
   const json& ds = t["decode_step_per_stage"];
   std::cout << fmt::format("  prefill (one stage)      local {} + TP {:.4g} + EP {:.4g}\n", operator_text(pf["local"]),
                            pf["tp"].get<double>(), pf["ep"].get<double>());
-  std::cout << fmt::format("  TTFT                     {:.4g} = {} stage(s) + sends {:.4g}\n", t["ttft"]["total"].get<double>(),
-                           t["ttft"]["stages"].get<double>(), t["ttft"]["sends"].get<double>());
+  std::cout << fmt::format("  batch prefill            {:.4g} = {} stage(s) + sends {:.4g}\n",
+                           t["batch_prefill"]["total"].get<double>(), t["batch_prefill"]["stages"].get<double>(),
+                           t["batch_prefill"]["sends"].get<double>());
   std::cout << fmt::format("  decode step (one stage)  matrix products {} + attention {} + TP {:.4g} + EP {:.4g}\n",
                            operator_text(ds["matrix_products"]), operator_text(ds["attention"]), ds["tp"].get<double>(),
                            ds["ep"].get<double>());
   std::cout << fmt::format("  TPOT                     {:.4g} = {} stage(s) + sends {:.4g}\n", t["tpot"]["total"].get<double>(),
                            t["tpot"]["stages"].get<double>(), t["tpot"]["sends"].get<double>());
+  std::cout << fmt::format("  TTFT (one request)       {:.4g} = its prompt through the stages {:.4g} (local {}) + the decode "
+                           "step it joins {:.4g}\n",
+                           t["ttft"]["total"].get<double>(), t["ttft"]["request_prefill"].get<double>(),
+                           operator_text(t["ttft"]["request_local"]), t["ttft"]["decode_step"].get<double>());
 }
 
 void print_table(const json& j) {

@@ -48,6 +48,7 @@ struct WorkloadDemand {
   /// micro-batch's tokens (training, prefill) or the sequences in flight (decode); applied to the compute ceiling.
   double tile_efficiency = 1.0;
   double decode_tile_efficiency = 1.0;
+  double request_tile_efficiency = 1.0;  ///< inference: one request's prompt alone (M = sequence_length), for its TTFT
   double hbm_bytes_per_micro_batch = 0.0;
   double backward_share = 2.0 / 3.0;       ///< of executed FLOPs: the backward pass (incl. recomputation), what
                                            ///< the DP gradient sync may hide under

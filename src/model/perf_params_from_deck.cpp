@@ -161,6 +161,7 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
   g.min_tile = tiles.m;
   d.tile_efficiency = layer_tile_efficiency(g, tokens_mb, tiles);
   d.decode_tile_efficiency = layer_tile_efficiency(g, b, tiles);
+  d.request_tile_efficiency = layer_tile_efficiency(g, s, tiles);
   return d;
 }
 

@@ -14,11 +14,12 @@
 // Training step (1F1B): T = (m + PP - 1) t_mb + max(0, T_DP - backward time) + optimizer pass over HBM; with full
 //   activation recomputation the executed FLOPs are 4/3 of the model's; T_DP is hierarchical inside a scale-up
 //   domain (dp_all_reduce_s).
-// Inference: TTFT = PP (prefill of the prompt); TPOT = PP (decode step = matrix products over the weights + attention
-//   over the KV cache, each at its own roofline; the KV stream at kv_cache_bandwidth_efficiency of the HBM ceiling);
-//   both + (PP - 1) point-to-point sends of the batch's activations (prompt: tokens x d_model; decode: one token each);
-//   with PP stages the pipeline holds PP batches in flight, so tokens/s per package = batch / (TTFT / output_tokens +
-//   TPOT) / TP.
+// Inference: batch prefill = PP (prefill of the batch's prompts); TPOT = PP (decode step = matrix products over the
+//   weights + attention over the KV cache, each at its own roofline; the KV stream at kv_cache_bandwidth_efficiency of
+//   the HBM ceiling); both + (PP - 1) point-to-point sends of the batch's activations (prompt: tokens x d_model;
+//   decode: one token each); with PP stages the pipeline holds PP batches in flight, so tokens/s per package = batch /
+//   (batch prefill / output_tokens + TPOT) / TP. A request's TTFT: its own prompt through every stage + one TPOT
+//   (in-flight batching: it is prefilled in the iteration it joins, beside the running batch's decode step).
 // HBM traffic: the demand's (every operand once) + what the matrix products re-read through one compute die's share of
 //   the SRAM (tiling bound, model/sram_tiling.hpp), in every phase.
 // Tiers: package = the D2D fabric among the package's compute dies, which are then the tensor-parallel ranks (alpha =
@@ -143,14 +144,25 @@ StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaRes
   t.tp_s = d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes, d.tp);
   t.ep_s = d.ep_alltoalls_per_micro_batch * all_to_all(d.ep_message_bytes);
   t.prefill_sends_s = (d.pp - 1.0) * pp_send(d.pp_message_bytes);
-  t.ttft_s = d.pp * (t.local.time_s + t.tp_s + t.ep_s) + t.prefill_sends_s;
+  t.batch_prefill_s = d.pp * (t.local.time_s + t.tp_s + t.ep_s) + t.prefill_sends_s;
+  // One request: its share of the batch's prefill work and messages, the stage's weights read once, its own tiling.
+  const double one = 1.0 / d.batch_sequences;
+  const double request_bytes = d.weight_bytes + (d.hbm_bytes_per_micro_batch - d.weight_bytes) * one +
+                               layer_reread_bytes(d.tiling, d.tiling.tokens_per_sequence, tile, false);
+  t.request_local = local(d.flops_per_micro_batch * one, request_bytes, d.request_tile_efficiency);
+  t.request_prefill_s =
+      d.pp * (t.request_local.time_s +
+              d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes * one, d.tp) +
+              d.ep_alltoalls_per_micro_batch * all_to_all(d.ep_message_bytes * one)) +
+      (d.pp - 1.0) * pp_send(d.pp_message_bytes * one);
   t.decode_gemm = local(d.decode_flops, t.hbm_decode_bytes, d.decode_tile_efficiency);
   t.decode_attention = local(d.decode_attention_flops, d.decode_attention_hbm_bytes / p.kv_cache_bandwidth_efficiency, 1.0);
   t.decode_tp_s = d.decode_tp_allreduces * collective(d.tensor_tier, d.decode_tp_message_bytes, d.tp);
   t.decode_ep_s = d.decode_ep_alltoalls * all_to_all(d.decode_ep_message_bytes);
   t.decode_sends_s = (d.pp - 1.0) * pp_send(d.decode_pp_message_bytes);
   t.tpot_s = d.pp * (t.decode_gemm.time_s + t.decode_attention.time_s + t.decode_tp_s + t.decode_ep_s) + t.decode_sends_s;
-  t.step_s = t.ttft_s + d.output_tokens * t.tpot_s;  // one request batch, prompt to last token
+  t.step_s = t.batch_prefill_s + d.output_tokens * t.tpot_s;  // one request batch, prompt to last token
+  t.ttft_s = t.request_prefill_s + t.tpot_s;
   return t;
 }
 

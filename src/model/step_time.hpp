@@ -19,10 +19,11 @@ struct OperatorTime {
 };
 
 /// Where the time of a step goes (s). Training: one micro-batch of one stage, then the 1F1B step. Inference: the
-/// prefill of one batch on one stage (TTFT = PP of them + the stage sends) and one decode step (TPOT, likewise).
+/// prefill of one batch on one stage and one decode step (TPOT = PP of them + the stage sends); a request's TTFT.
 /// Invariants (tested): micro_batch_s = local + tp + pp + ep; step_s = micro_batches x micro_batch_s + bubble +
-/// dp_exposed + optimizer (training); ttft_s = PP (prefill local + tp + ep) + prefill_sends, tpot_s = PP (gemm +
-/// attention + decode tp + decode ep) + decode_sends, step_s = ttft_s + output tokens x tpot_s (inference).
+/// dp_exposed + optimizer (training); batch_prefill_s = PP (prefill local + tp + ep) + prefill_sends, tpot_s = PP
+/// (gemm + attention + decode tp + decode ep) + decode_sends, step_s = batch_prefill_s + output tokens x tpot_s,
+/// ttft_s = request_prefill_s + tpot_s (inference).
 struct StepTimes {
   bool valid = false;  ///< false when the design has no compute, HBM or needed D2D bandwidth (no throughput)
   OperatorTime local;  ///< training micro-batch (executed FLOPs) or inference prefill
@@ -35,6 +36,12 @@ struct StepTimes {
   double optimizer_s = 0.0;
   // Inference (one stage of the pipeline; the sends are all the stage boundaries')
   double prefill_sends_s = 0.0;
+  double batch_prefill_s = 0.0;  ///< the batch's prompts through every stage: the step's share for prefill
+  /// One request's prompt alone through every stage (its own ceilings, collectives and sends). With in-flight
+  /// batching a request is prefilled in the iteration it joins, beside the running batch's decode step (Yu et al.,
+  /// Orca, OSDI 2022: iteration-level scheduling), so its TTFT is this plus one TPOT.
+  OperatorTime request_local;
+  double request_prefill_s = 0.0;
   OperatorTime decode_gemm, decode_attention;  ///< per decode step
   double decode_tp_s = 0.0, decode_ep_s = 0.0, decode_sends_s = 0.0;
   double ttft_s = 0.0, tpot_s = 0.0;

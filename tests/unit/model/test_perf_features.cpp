@@ -13,6 +13,7 @@
 
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/model/evaluate.hpp"
+#include "chipdse/model/step_time.hpp"
 #include "default_kernel.hpp"
 
 using namespace chipdse;
@@ -299,7 +300,8 @@ TEST_CASE("a lower KV-cache bandwidth efficiency never raises inference throughp
   const Metrics mh = evaluate(c, half);
   CHECK(mh.throughput_tokens_per_s <= base.throughput_tokens_per_s);
   CHECK(mh.tpot_s >= base.tpot_s);
-  CHECK(mh.ttft_s == base.ttft_s);  // prefill reads no KV cache
+  // The prefill reads no KV cache: a request's TTFT changes only by the decode step it joins.
+  CHECK(mh.ttft_s - base.ttft_s == Approx(mh.tpot_s - base.tpot_s).epsilon(1e-12));
   // With a long context the decode attention is memory-bound: halving the efficiency doubles its KV time, so TPOT
   // grows by exactly the attention operator's HBM time at the base efficiency.
   const double kv_time = l.params.perf.demands[0].decode_attention_hbm_bytes /
@@ -479,10 +481,19 @@ TEST_CASE("inference through a pipeline keeps one batch per stage in flight: PP 
   // The activations a stage hands on are BF16 (2 bytes) although the products run in FP8: an FP8 product's output is
   // 16-bit.
   CHECK(m2.tpot_s - m1.tpot_s == Approx(alpha + 64.0 * h * 2.0 / beta).epsilon(1e-9));
-  CHECK(m2.ttft_s - m1.ttft_s == Approx(alpha + 64.0 * 1000.0 * h * 2.0 / beta).epsilon(1e-9));
-  // Tokens per second per package x (TTFT / output + TPOT) is the batch in both: 2 batches over 2 packages.
-  CHECK(m1.throughput_tokens_per_s * (m1.ttft_s / 400.0 + m1.tpot_s) == Approx(64.0).epsilon(1e-12));
-  CHECK(m2.throughput_tokens_per_s * (m2.ttft_s / 400.0 + m2.tpot_s) == Approx(64.0).epsilon(1e-12));
+  // A request's TTFT: its own prompt's send (1,000 tokens) and the decode step it joins (which has the batch's send).
+  CHECK(m2.ttft_s - m1.ttft_s == Approx(alpha + 1000.0 * h * 2.0 / beta + alpha + 64.0 * h * 2.0 / beta).epsilon(1e-9));
+  // Tokens per second per package x (batch prefill / output + TPOT) is the batch in both: 2 batches over 2 packages;
+  // the batch prefill has the batch's prompt send.
+  const auto batch_prefill_s = [&](const Loaded& l) {
+    EvaluationDetail detail;
+    const Metrics m = evaluate(c, l.params, &detail);
+    return step_times(c, l.params, detail.area, l.params.perf.demands[0], m.effective_clock_ghz).batch_prefill_s;
+  };
+  const double bp1 = batch_prefill_s(one), bp2 = batch_prefill_s(two);
+  CHECK(bp2 - bp1 == Approx(alpha + 64.0 * 1000.0 * h * 2.0 / beta).epsilon(1e-9));
+  CHECK(m1.throughput_tokens_per_s * (bp1 / 400.0 + m1.tpot_s) == Approx(64.0).epsilon(1e-12));
+  CHECK(m2.throughput_tokens_per_s * (bp2 / 400.0 + m2.tpot_s) == Approx(64.0).epsilon(1e-12));
   CHECK(m2.throughput_tokens_per_s < m1.throughput_tokens_per_s);
   CHECK(m2.throughput_tokens_per_s > 0.99 * m1.throughput_tokens_per_s);  // the sends are microseconds per token
 }

@@ -89,11 +89,21 @@ pipeline_tier = "scale_up"
     INFO(stacks << " stacks");
     REQUIRE(t.valid);
     CHECK(t.ttft_s == m.ttft_s);
+    const double bw = stacks * k.perf.hbm_bytes_per_s[static_cast<std::size_t>(HbmGen::hbm3e)] * k.perf.hbm_efficiency;
     CHECK(t.tpot_s == m.tpot_s);
     for (const OperatorTime* o : {&t.local, &t.decode_gemm, &t.decode_attention}) check_operator(*o);
-    CHECK(t.ttft_s == 2.0 * (t.local.time_s + t.tp_s + t.ep_s) + t.prefill_sends_s);
+    CHECK(t.batch_prefill_s == 2.0 * (t.local.time_s + t.tp_s + t.ep_s) + t.prefill_sends_s);
+    // A request's TTFT: its own prompt through both stages (a 64th of the batch's work, the weights read once, one
+    // prompt's messages and send) and the decode step it joins.
+    check_operator(t.request_local);
+    CHECK(t.ttft_s == t.request_prefill_s + t.tpot_s);
+    CHECK(t.request_prefill_s < t.batch_prefill_s);
+    const double peak = k.perf.reference_peak_flops * k.perf.demands[0].precision_rate_vs_reference;
+    CHECK(t.request_local.compute_s ==
+          Approx(d.flops_per_micro_batch / 64.0 / (peak * k.perf.gemm_efficiency * d.request_tile_efficiency)).epsilon(1e-14));
+    CHECK(t.request_local.hbm_s >= d.weight_bytes / bw);  // every weight of the stage, once
     CHECK(t.tpot_s == 2.0 * (t.decode_gemm.time_s + t.decode_attention.time_s + t.decode_tp_s + t.decode_ep_s) + t.decode_sends_s);
-    CHECK(t.step_s == t.ttft_s + 400.0 * t.tpot_s);
+    CHECK(t.step_s == t.batch_prefill_s + 400.0 * t.tpot_s);
     CHECK(t.tp_s > 0.0);  // TP 2 over scale-up
     CHECK(t.decode_sends_s > 0.0);  // PP 2: one stage boundary
     // Shares: no bubble (a batch per stage in flight), communication from TP 2 and the sends, adding up to 1.
@@ -102,7 +112,6 @@ pipeline_tier = "scale_up"
     CHECK(m.time_compute_share + m.time_hbm_share + m.time_d2d_share + m.time_communication_share ==
           Approx(1.0).epsilon(1e-14));
     // Attention's HBM ceiling: the KV cache of the batch at the fitted share of the stacks' bandwidth.
-    const double bw = stacks * k.perf.hbm_bytes_per_s[static_cast<std::size_t>(HbmGen::hbm3e)] * k.perf.hbm_efficiency;
     CHECK(t.decode_attention.hbm_s == Approx(d.decode_attention_hbm_bytes / k.perf.kv_cache_bandwidth_efficiency / bw).epsilon(1e-14));
   }
 }
