@@ -203,6 +203,7 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
   const model::WorkloadDemand demand =
       model::run_demand(params.perf, choice.mapping, choice.hbm, choice.hbm_stacks, m.batch_sequences);
   const int compute_dies = std::max(1, d.area.compute.count);
+  const double sram_mb = model::package_sram_mb(choice, params);
   return json{
       {"deck", deck.path},
       {"index", index},
@@ -218,8 +219,8 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
         {"pipeline_tier", mp.pipeline_tier}, {"data_tier", mp.data_tier}, {"expert_tier", mp.expert_tier}}},
       {"batch_sequences", demand.batch_sequences},
       {"on_chip_buffer",
-       {{"sram_mb_per_compute_die", model::package_sram_mb(choice, params) / compute_dies},
-        {"output_tile", model::buffer_tile(demand.tiling, model::package_sram_mb(choice, params), compute_dies)},
+       {{"sram_mb_per_compute_die", sram_mb / compute_dies},
+        {"output_tile", model::buffer_tile(demand.tiling, sram_mb, compute_dies)},
         {"hbm_tb_per_s", m.hbm_tb_per_s},
         {"reread_fraction", m.hbm_reread_fraction}}},
       {"batch_policy", deck.workload.batch_policy},

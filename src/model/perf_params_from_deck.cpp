@@ -156,7 +156,7 @@ WorkloadDemand demand_of(const deck::Deck& deck, const deck::Mapping& m) {
   g.expert_tokens_per_token = E > 1.0 ? k * d.ep / E : 1.0;
   g.rank_layers = layers_per_stage * d.tp / tp_out;
   g.tokens_per_sequence = s;
-  g.passes_training = w.activation_recompute == "full" ? 4.0 : 3.0;
+  g.recomputed_forwards = w.activation_recompute == "full" ? 1.0 : 0.0;
   g.operand_bytes = ab;
   g.min_tile = tiles.m;
   d.tile_efficiency = layer_tile_efficiency(g, tokens_mb, tiles);

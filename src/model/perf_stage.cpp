@@ -48,22 +48,17 @@ void set_leakage_power(const PerfParams& p, const AreaResult& area, double tj_c,
   pw.package_w = pw.total_w - pw.links_off_package_w;
 }
 
-// Time, power and the metrics that follow from them at compute clock `clock` (GHz), running demand `d`.
-void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
+// Time, power and the metrics that follow from them at compute clock `clock` (GHz), running demand `d`; returns the
+// itemised time it used.
+StepTimes performance_at(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
                     double clock, double tj_c, Metrics& out) noexcept {
   const PerfParams& p = k.perf;
   const StepTimes t = step_times(c, k, area, d, clock);
-  if (!t.valid) return;  // no throughput; stays 0
+  if (!t.valid) return t;  // no throughput; stays 0
 
   double flops_per_s = 0.0, executed_flops_per_s = 0.0, hbm_bytes_per_s = 0.0, reread_bytes_per_s = 0.0;
   const double step_s = t.step_s;
   out.batch_sequences = d.batch_sequences;
-  const TimeShares shares = time_shares(t, d, p.overlap);
-  out.time_compute_share = shares.compute;
-  out.time_hbm_share = shares.hbm;
-  out.time_d2d_share = shares.d2d;
-  out.time_communication_share = shares.communication;
-  out.time_bubble_share = shares.bubble;
   if (d.training) {
     flops_per_s = d.micro_batches * d.flops_per_micro_batch / step_s;
     executed_flops_per_s = d.micro_batches * d.executed_flops_per_micro_batch / step_s;
@@ -110,6 +105,7 @@ void performance_at(const DesignChoice& c, const KernelParams& k, const AreaResu
   out.hbm_tb_per_s = hbm_bytes_per_s * 1e-12;
   out.hbm_reread_fraction = hbm_bytes_per_s > 0.0 ? reread_bytes_per_s / hbm_bytes_per_s : 0.0;
   out.energy_pj_per_flop = flops_per_s > 0.0 ? pw.total_w / flops_per_s * 1e12 : 0.0;
+  return t;
 }
 
 // The constraints and derived objectives of a point whose time and power are set (the tail of evaluate_performance;
@@ -150,7 +146,7 @@ void run_demand_at_clock(const DesignChoice& c, const KernelParams& k, const Are
                          double tj_c, Metrics& out, bool dvfs) noexcept {
   const PerfParams& p = k.perf;
   double clock = c.clock_ghz > 0.0 ? c.clock_ghz : p.reference_clock_ghz;
-  performance_at(c, k, area, d, clock, tj_c, out);
+  StepTimes t = performance_at(c, k, area, d, clock, tj_c, out);
   // TDP clamp (perf_models.md §6.4): the clock-scaled power (compute: FLOP rate x energy per FLOP ~ f^gamma when
   // compute-bound) is brought down to what the limit leaves after the rest, f' = f ((TDP - P_rest) / P_compute)^(1 /
   // gamma). Memory-bound work loses less power than f^gamma predicts, so a few fixed-point steps are taken; the
@@ -163,10 +159,17 @@ void run_demand_at_clock(const DesignChoice& c, const KernelParams& k, const Are
       if (!(target_w > rest) || !(out.power.compute_w > 0.0)) break;  // even a stopped datapath is over the limit
       clock *= std::pow((target_w - rest) / out.power.compute_w, 1.0 / p.dvfs_exponent);
       out.infeasible &= ~infeasible::slo_missed;  // re-decided at the new clock
-      performance_at(c, k, area, d, clock, tj_c, out);
+      t = performance_at(c, k, area, d, clock, tj_c, out);
     }
   }
   out.effective_clock_ghz = clock;
+  // What the step waits on, at the clock it settled on (not at every clamp step).
+  const TimeShares shares = time_shares(t, d, p.overlap);
+  out.time_compute_share = shares.compute;
+  out.time_hbm_share = shares.hbm;
+  out.time_d2d_share = shares.d2d;
+  out.time_communication_share = shares.communication;
+  out.time_bubble_share = shares.bubble;
   finish(c, k, area, d, out);
 }
 

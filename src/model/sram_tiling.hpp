@@ -36,12 +36,11 @@ struct LayerGemm {
 /// What the tiling bound needs of a workload (set once per mapping; WorkloadDemand::tiling).
 struct GemmTiling {
   std::array<LayerGemm, 4> gemms{};  ///< QKV, attention output, FFN up + gate, FFN down
-  double dense_gemms_per_layer = 1.0;   ///< products of each non-expert shape (1)
   double experts_per_package = 1.0;     ///< expert products of each expert shape on this package (E / ep; 1 dense)
   double expert_tokens_per_token = 1.0; ///< rows an expert product gets per token of the phase (top_k ep / E; 1 dense)
   double rank_layers = 0.0;             ///< layers of the stage x tensor-parallel ranks on this package
   double tokens_per_sequence = 0.0;     ///< rows per sequence of a micro-batch or prefill (sequence_length)
-  double passes_training = 3.0;         ///< forward, input and weight gradient (+ recomputed forward: 4)
+  double recomputed_forwards = 0.0;     ///< training: forward passes run again in the backward (full recomputation: 1)
   double operand_bytes = 2.0;           ///< a_b
   double experts = 1.0, top_k = 1.0;    ///< workload.experts and workload.top_k (tile quantisation of expert products)
   double min_tile = 1.0;                ///< compute.common.gemm_tile_m
@@ -69,10 +68,10 @@ inline double layer_reread_bytes(const GemmTiling& t, double tokens, double tile
   double bytes = 0.0;
   for (const LayerGemm& g : t.gemms) {
     const double m = g.expert ? std::max(1.0, std::ceil(tokens * t.expert_tokens_per_token)) : tokens;
-    const double count = g.expert ? t.experts_per_package : t.dense_gemms_per_layer;
+    const double count = g.expert ? t.experts_per_package : 1.0;
     double r = gemm_reread_bytes(m, g.n, g.k, tile, ab);
     if (training)
-      r = (t.passes_training - 2.0) * r + gemm_reread_bytes(m, g.k, g.n, tile, ab) + gemm_reread_bytes(g.k, g.n, m, tile, ab);
+      r = (1.0 + t.recomputed_forwards) * r + gemm_reread_bytes(m, g.k, g.n, tile, ab) + gemm_reread_bytes(g.k, g.n, m, tile, ab);
     bytes += count * r;
   }
   return t.rank_layers * bytes;
