@@ -176,12 +176,15 @@ json time_json(const model::StepTimes& t, const model::WorkloadDemand& d) {
                   {"optimizer", t.optimizer_s}, {"total", t.step_s}}}};
   return json{{"prefill_per_stage", {{"local", operator_json(t.local)}, {"tp", t.tp_s}, {"ep", t.ep_s}}},
               {"batch_prefill", {{"stages", d.pp}, {"sends", t.prefill_sends_s}, {"total", t.batch_prefill_s}}},
-              {"ttft", {{"request_prefill", t.request_prefill_s}, {"request_local", operator_json(t.request_local)},
-                        {"decode_step", t.tpot_s}, {"total", t.ttft_s}}},
               {"decode_step_per_stage",
                {{"matrix_products", operator_json(t.decode_gemm)}, {"attention", operator_json(t.decode_attention)},
                 {"tp", t.decode_tp_s}, {"ep", t.decode_ep_s}}},
-              {"tpot", {{"stages", d.pp}, {"sends", t.decode_sends_s}, {"total", t.tpot_s}}},
+              {"decode_step", {{"stages", d.pp}, {"sends", t.decode_sends_s}, {"total", t.decode_step_s}}},
+              {"tpot", {{"decode_step", t.decode_step_s}, {"prefill_per_iteration", t.prefill_per_iteration_s},
+                        {"total", t.tpot_s}}},
+              {"ttft", {{"decode_step", t.decode_step_s}, {"request_prefill", t.request_prefill_s},
+                        {"request_local", operator_json(t.request_local)},
+                        {"prefill_per_iteration", t.prefill_per_iteration_s}, {"total", t.ttft_s}}},
               {"request_batch", {{"output_tokens", d.output_tokens}, {"total", t.step_s}}}};
 }
 
@@ -292,12 +295,19 @@ void print_time(const json& t) {
   std::cout << fmt::format("  decode step (one stage)  matrix products {} + attention {} + TP {:.4g} + EP {:.4g}\n",
                            operator_text(ds["matrix_products"]), operator_text(ds["attention"]), ds["tp"].get<double>(),
                            ds["ep"].get<double>());
-  std::cout << fmt::format("  TPOT                     {:.4g} = {} stage(s) + sends {:.4g}\n", t["tpot"]["total"].get<double>(),
-                           t["tpot"]["stages"].get<double>(), t["tpot"]["sends"].get<double>());
-  std::cout << fmt::format("  TTFT (one request)       {:.4g} = its prompt through the stages {:.4g} (local {}) + the decode "
-                           "step it joins {:.4g}\n",
-                           t["ttft"]["total"].get<double>(), t["ttft"]["request_prefill"].get<double>(),
-                           operator_text(t["ttft"]["request_local"]), t["ttft"]["decode_step"].get<double>());
+  std::cout << fmt::format("  decode step              {:.4g} = {} stage(s) + sends {:.4g}\n",
+                           t["decode_step"]["total"].get<double>(), t["decode_step"]["stages"].get<double>(),
+                           t["decode_step"]["sends"].get<double>());
+  const json& tp = t["tpot"];
+  std::cout << fmt::format("  TPOT (in-flight)         {:.4g} = decode step {:.4g} + the prompts interleaved per step {:.4g} "
+                           "(batch prefill / output tokens)\n",
+                           tp["total"].get<double>(), tp["decode_step"].get<double>(),
+                           tp["prefill_per_iteration"].get<double>());
+  const json& tf = t["ttft"];
+  std::cout << fmt::format("  TTFT (one request)       {:.4g} = decode step {:.4g} + the larger of its prompt through the stages "
+                           "{:.4g} (local {}) and the prompts per step {:.4g}\n",
+                           tf["total"].get<double>(), tf["decode_step"].get<double>(), tf["request_prefill"].get<double>(),
+                           operator_text(tf["request_local"]), tf["prefill_per_iteration"].get<double>());
 }
 
 void print_table(const json& j) {

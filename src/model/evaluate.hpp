@@ -135,9 +135,10 @@ struct Metrics {
   double goodput_tokens_per_s = 0.0;  ///< throughput x (1 - checkpoint and failure waste) (goodput.hpp)
   double job_mtbf_h = 0.0;            ///< mean time between failures of the job (goodput.hpp); 0: none
   double mfu = 0.0;                   ///< model FLOPs per second / the design's peak at the workload precision
-  double ttft_s = 0.0;                ///< inference: a request's time to first token (its prompt + the decode step it
-                                      ///< joins, model/step_time.hpp); 0 for training
-  double tpot_s = 0.0;                ///< inference: time per output token (one decode step); 0 for training
+  double ttft_s = 0.0;                ///< inference: a request's time to first token (the iteration it joins: the
+                                      ///< decode step + the prompts joining, at least its own; model/step_time.hpp)
+  double tpot_s = 0.0;                ///< inference: time per output token under in-flight batching (a decode step +
+                                      ///< the prompts interleaved per step); 0 for training
   double energy_pj_per_flop = 0.0;    ///< package power / model FLOPs per second (achieved, all power sources)
   double effective_clock_ghz = 0.0;   ///< the compute clock the design runs at (below its own under a DVFS clamp)
   /// What the step waits on, shares adding up to 1 (model/step_time.hpp TimeShares): compute, HBM, D2D, the

@@ -141,27 +141,77 @@ void finish(const DesignChoice& c, const KernelParams& k, const AreaResult& area
 
 namespace {
 
+// TDP clamp (perf_models.md §6.4): the clock falls until the package draws the limit. The first step is the proposal's,
+// f' = f ((TDP - P_rest) / P_compute)^(1 / gamma) (compute power ~ FLOP rate x energy per FLOP ~ f^gamma when
+// compute-bound). Memory-bound work loses less than f^gamma predicts (its FLOP rate barely follows the clock, only the
+// energy per FLOP, ~ f^(gamma - 1)), so that step alone would close about a quarter of the excess each time, and where
+// the binding ceiling changes with the clock the power has kinks. So the clock is found as the root of package power -
+// limit in ln f: secant steps while every clock tried is over the limit, then Illinois regula falsi inside the bracket
+// (Dowell & Jarratt, BIT 11, 1971), ending at the highest clock found within kBand below the limit. Deterministic:
+// the same steps for the same point. A point whose power stays over the limit (even a stopped datapath is over it) is
+// infeasible in finish().
+StepTimes clamp_to_power_limit(const DesignChoice& c, const KernelParams& k, const AreaResult& area,
+                               const WorkloadDemand& d, double tj_c, double& clock, Metrics& out) noexcept {
+  constexpr int kMaxSteps = 24;
+  constexpr double kBand = 1e-7;  // stop within this share of the limit below it
+  const PerfParams& p = k.perf;
+  const double limit_w = p.tdp_w, target_w = p.tdp_w * (1.0 - 0.5 * kBand);
+  StepTimes t{};
+  double hi_x = std::log(clock), hi_g = out.power.package_w - target_w;  // lowest clock seen over the limit
+  double prev_x = hi_x, prev_g = hi_g;
+  bool bracketed = false;
+  double lo_x = 0.0, lo_g = 0.0;  // highest clock seen at or under the limit
+  Metrics lo_m{};
+  StepTimes lo_t{};
+  int retained = 0;  // Illinois: +1 when the last clock tried was at or under the limit, -1 over it
+  for (int step = 0; step < kMaxSteps; ++step) {
+    double x;
+    if (!bracketed) {
+      const double rest = out.power.package_w - out.power.compute_w;
+      if (!(target_w > rest) || !(out.power.compute_w > 0.0)) break;  // even a stopped datapath is over the limit
+      x = hi_x + std::log((target_w - rest) / out.power.compute_w) / p.dvfs_exponent;
+      if (step > 0) {
+        const double slope = (hi_g - prev_g) / (hi_x - prev_x);  // W per unit of ln f
+        const double secant = hi_x - hi_g / slope;
+        if (slope > 0.0 && std::isfinite(secant) && secant < hi_x) x = secant;
+      }
+    } else {
+      x = hi_x - hi_g * (hi_x - lo_x) / (hi_g - lo_g);
+      if (!(x > lo_x && x < hi_x)) x = 0.5 * (lo_x + hi_x);
+    }
+    clock = std::exp(x);
+    out.infeasible &= ~infeasible::slo_missed;  // re-decided at the new clock
+    t = performance_at(c, k, area, d, clock, tj_c, out);
+    const double g = out.power.package_w - target_w;
+    if (out.power.package_w <= limit_w) {
+      lo_x = x, lo_g = g, lo_m = out, lo_t = t;
+      if (bracketed && retained == 1) hi_g *= 0.5;
+      retained = bracketed ? 1 : 0;
+      bracketed = true;
+      if (out.power.package_w >= limit_w * (1.0 - kBand)) break;
+    } else {
+      prev_x = hi_x, prev_g = hi_g;
+      hi_x = x, hi_g = g;
+      if (bracketed && retained == -1) lo_g *= 0.5;
+      retained = bracketed ? -1 : 0;
+    }
+    if (bracketed && hi_x - lo_x < 1e-12) break;
+  }
+  if (bracketed && out.power.package_w > limit_w) {  // end at the feasible side
+    out = lo_m;
+    t = lo_t;
+    clock = std::exp(lo_x);
+  }
+  return t;
+}
+
 // The time and power of demand `d` at the design's clock, lowered under a DVFS clamp, and the constraints.
 void run_demand_at_clock(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
                          double tj_c, Metrics& out, bool dvfs) noexcept {
   const PerfParams& p = k.perf;
   double clock = c.clock_ghz > 0.0 ? c.clock_ghz : p.reference_clock_ghz;
   StepTimes t = performance_at(c, k, area, d, clock, tj_c, out);
-  // TDP clamp (perf_models.md §6.4): the clock-scaled power (compute: FLOP rate x energy per FLOP ~ f^gamma when
-  // compute-bound) is brought down to what the limit leaves after the rest, f' = f ((TDP - P_rest) / P_compute)^(1 /
-  // gamma). Memory-bound work loses less power than f^gamma predicts, so a few fixed-point steps are taken; the
-  // result is deterministic and, when it still exceeds the limit, the point is infeasible below.
-  if (dvfs && p.tdp_dvfs && p.tdp_w > 0.0) {
-    constexpr int kMaxSteps = 16;
-    const double target_w = p.tdp_w * (1.0 - 1e-9);  // aim just below: rounding must not leave it a hair over
-    for (int step = 0; step < kMaxSteps && out.power.package_w > p.tdp_w; ++step) {
-      const double rest = out.power.package_w - out.power.compute_w;
-      if (!(target_w > rest) || !(out.power.compute_w > 0.0)) break;  // even a stopped datapath is over the limit
-      clock *= std::pow((target_w - rest) / out.power.compute_w, 1.0 / p.dvfs_exponent);
-      out.infeasible &= ~infeasible::slo_missed;  // re-decided at the new clock
-      t = performance_at(c, k, area, d, clock, tj_c, out);
-    }
-  }
+  if (dvfs && p.tdp_dvfs && p.tdp_w > 0.0 && out.power.package_w > p.tdp_w) t = clamp_to_power_limit(c, k, area, d, tj_c, clock, out);
   out.effective_clock_ghz = clock;
   // What the step waits on, at the clock it settled on (not at every clamp step).
   const TimeShares shares = time_shares(t, d, p.overlap);
@@ -188,7 +238,11 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
   // batch_policy = "slo" (perf_models.md §6.3: SLO-constrained throughput = the largest batch whose TTFT and TPOT meet
   // the SLOs): both rise with the batch (more work and KV cache per step, and under a power limit a lower clock), so
   // the largest batch up to what the HBM holds that meets them is found by bisection over whole sequences. A design
-  // that misses them even with one sequence runs one, infeasible (slo_missed).
+  // that misses them even with one sequence runs one, infeasible (slo_missed). Tile quantisation makes throughput
+  // saw-toothed in the batch: a decode step of q j + 1 sequences pays a whole extra row of tiles (q = the half tile
+  // height, sram_tiling.hpp), while inside (q j, q (j + 1)] the padded rows are fixed and throughput = batch / TPOT
+  // rises with the batch. So the best batch meeting the SLOs is the largest one or the largest multiple of q below it;
+  // an operator tuning the engine's batch to the SLO picks the better of the two (ties: the larger).
   const Metrics before = out;
   const auto run = [&](double sequences, Metrics& m) noexcept {
     m = before;
@@ -212,6 +266,11 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
     }
   }
   run(meets, out);
+  const double q = p.gemm_tile.m / 2.0;
+  const double aligned = q >= 1.0 ? std::floor(meets / q) * q : 0.0;
+  if (aligned >= 1.0 && aligned < meets && run(aligned, probe) &&
+      probe.throughput_tokens_per_s > out.throughput_tokens_per_s)
+    out = probe;
 }
 
 void update_leakage_temperature(const DesignChoice& c, const KernelParams& k, const AreaResult& area, double tj_c,

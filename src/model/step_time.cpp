@@ -17,9 +17,12 @@
 // Inference: batch prefill = PP (prefill of the batch's prompts); TPOT = PP (decode step = matrix products over the
 //   weights + attention over the KV cache, each at its own roofline; the KV stream at kv_cache_bandwidth_efficiency of
 //   the HBM ceiling); both + (PP - 1) point-to-point sends of the batch's activations (prompt: tokens x d_model;
-//   decode: one token each); with PP stages the pipeline holds PP batches in flight, so tokens/s per package = batch /
-//   (batch prefill / output_tokens + TPOT) / TP. A request's TTFT: its own prompt through every stage + one TPOT
-//   (in-flight batching: it is prefilled in the iteration it joins, beside the running batch's decode step).
+//   decode: one token each); with PP stages the pipeline holds PP batches in flight. In-flight batching (Yu et al.,
+//   Orca, OSDI 2022) interleaves the joining requests' prompts with the decode steps: per iteration batch /
+//   output_tokens prompts join, so a user's TPOT = decode step + batch prefill / output_tokens (Agrawal et al.,
+//   Sarathi-Serve, OSDI 2024: prefills stall the decodes they share an iteration with), and tokens/s per package =
+//   batch / TPOT / TP. A request's TTFT: the iteration it joins = the decode step + the prompts joining with it, at
+//   least its own prompt through every stage (queueing before it joins is not modelled).
 // HBM traffic: the demand's (every operand once) + what the matrix products re-read through one compute die's share of
 //   the SRAM (tiling bound, model/sram_tiling.hpp), in every phase.
 // Tiers: package = the D2D fabric among the package's compute dies, which are then the tensor-parallel ranks (alpha =
@@ -160,9 +163,12 @@ StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaRes
   t.decode_tp_s = d.decode_tp_allreduces * collective(d.tensor_tier, d.decode_tp_message_bytes, d.tp);
   t.decode_ep_s = d.decode_ep_alltoalls * all_to_all(d.decode_ep_message_bytes);
   t.decode_sends_s = (d.pp - 1.0) * pp_send(d.decode_pp_message_bytes);
-  t.tpot_s = d.pp * (t.decode_gemm.time_s + t.decode_attention.time_s + t.decode_tp_s + t.decode_ep_s) + t.decode_sends_s;
-  t.step_s = t.batch_prefill_s + d.output_tokens * t.tpot_s;  // one request batch, prompt to last token
-  t.ttft_s = t.request_prefill_s + t.tpot_s;
+  t.decode_step_s =
+      d.pp * (t.decode_gemm.time_s + t.decode_attention.time_s + t.decode_tp_s + t.decode_ep_s) + t.decode_sends_s;
+  t.step_s = t.batch_prefill_s + d.output_tokens * t.decode_step_s;  // one request batch, prompt to last token
+  t.prefill_per_iteration_s = t.batch_prefill_s / d.output_tokens;
+  t.tpot_s = t.decode_step_s + t.prefill_per_iteration_s;
+  t.ttft_s = t.decode_step_s + std::max(t.request_prefill_s, t.prefill_per_iteration_s);
   return t;
 }
 

@@ -21,9 +21,10 @@ struct OperatorTime {
 /// Where the time of a step goes (s). Training: one micro-batch of one stage, then the 1F1B step. Inference: the
 /// prefill of one batch on one stage and one decode step (TPOT = PP of them + the stage sends); a request's TTFT.
 /// Invariants (tested): micro_batch_s = local + tp + pp + ep; step_s = micro_batches x micro_batch_s + bubble +
-/// dp_exposed + optimizer (training); batch_prefill_s = PP (prefill local + tp + ep) + prefill_sends, tpot_s = PP
-/// (gemm + attention + decode tp + decode ep) + decode_sends, step_s = batch_prefill_s + output tokens x tpot_s,
-/// ttft_s = request_prefill_s + tpot_s (inference).
+/// dp_exposed + optimizer (training); batch_prefill_s = PP (prefill local + tp + ep) + prefill_sends, decode_step_s =
+/// PP (gemm + attention + decode tp + decode ep) + decode_sends, step_s = batch_prefill_s + output tokens x
+/// decode_step_s, tpot_s = decode_step_s + prefill_per_iteration_s = step_s / output tokens, ttft_s = decode_step_s +
+/// max(request_prefill_s, prefill_per_iteration_s) (inference).
 struct StepTimes {
   bool valid = false;  ///< false when the design has no compute, HBM or needed D2D bandwidth (no throughput)
   OperatorTime local;  ///< training micro-batch (executed FLOPs) or inference prefill
@@ -44,6 +45,15 @@ struct StepTimes {
   double request_prefill_s = 0.0;
   OperatorTime decode_gemm, decode_attention;  ///< per decode step
   double decode_tp_s = 0.0, decode_ep_s = 0.0, decode_sends_s = 0.0;
+  double decode_step_s = 0.0;  ///< one decode iteration of the running batch through every stage, without prompts
+  /// In-flight batching interleaves the prompts of the requests that join with the running batch's decode steps: in
+  /// steady state each of the batch's sequences lives output_tokens iterations, so batch / output_tokens prompts join
+  /// per iteration and each iteration also carries batch_prefill_s / output_tokens of prefill (the "generation
+  /// stalls" of Agrawal et al., Sarathi-Serve, OSDI 2024; chunked prefill spreads them evenly but keeps the work).
+  double prefill_per_iteration_s = 0.0;
+  /// What a user sees between tokens: decode_step_s + prefill_per_iteration_s (= step_s / output tokens; MLPerf's TPOT
+  /// is a request's (latency - TTFT) / (tokens - 1)). A request's TTFT: the iteration it joins, the running batch's
+  /// decode step plus the prompts joining with it, at least its own.
   double ttft_s = 0.0, tpot_s = 0.0;
   double step_s = 0.0;  ///< training step, or one request batch from prompt to last token
   // HBM bytes (for the power stage)

@@ -39,6 +39,13 @@ double padded(double M, double N, double K, double tm, double tn, double tk, dou
   };
   return std::min(one(tm), one(tm / 2.0));
 }
+
+// The itemised step of design c at the clock it settles on.
+StepTimes steps_of(const DesignChoice& c, const KernelParams& k) {
+  EvaluationDetail detail;
+  const Metrics m = evaluate(c, k, &detail);
+  return step_times(c, k, detail.area, k.perf.demands[0], m.effective_clock_ghz);
+}
 // The layer's four matrix products on one rank, {M, N, K}: QKV, attention output, FFN up + gate, down (Megatron).
 std::array<std::array<double, 3>, 4> layer_shapes(const deck::Deck& d, double M) {
   const auto& w = d.workload;
@@ -159,7 +166,8 @@ TEST_CASE("decode time per token is the sum of the per-operator rooflines",
           ++(gemm_flops / (peak * u * ut) > weight_bytes / bw ? gemm_compute_bound : gemm_memory_bound);
           const Metrics m = evaluate(c, l.params);
           INFO(prec << " batch " << b << " stacks " << stacks << " clock " << clock);
-          CHECK(m.tpot_s == Approx(gemm + attn).epsilon(1e-12));
+          CHECK(steps_of(c, l.params).decode_step_s == Approx(gemm + attn).epsilon(1e-12));
+          CHECK(m.tpot_s > gemm + attn);  // and the prompts interleaved with each step
           CHECK(m.tpot_s >= gemm);
           CHECK(m.tpot_s >= attn);
         }
@@ -404,6 +412,40 @@ TEST_CASE("DVFS clamp: power at most the limit or the point is infeasible, the c
   CHECK(met == bound);  // every binding point reached the limit (compute power can always be lowered here)
 }
 
+TEST_CASE("DVFS clamp on memory-bound decode: the clock lands where the unclamped power crosses the limit",
+          "[perf][dvfs]") {
+  // Decode over a long context is HBM-bound: lowering the clock saves only the energy per FLOP (~ f^(gamma - 1)), not
+  // FLOP rate, so a step that assumes P ~ f^gamma closes a fraction of the excess. The clamp must still reach the limit
+  // rather than leave the point a hair over it (infeasible). Independent check: the design evaluated without a limit
+  // just above the clamped clock draws more than the limit, and just below it less.
+  const std::string wl = "kind = \"inference\"\n" + kSmallModel +
+                         "cluster_packages = 1\ntensor_parallel = 1\npipeline_parallel = 1\nsequence_length = 8192\n"
+                         "output_tokens = 1024\nmicro_batch_sequences = 16\n";
+  const Loaded free = load(wl);
+  int memory_bound = 0;
+  for (int stacks : {4, 8}) {
+    const double clock = 1.98;
+    const Metrics f = evaluate(monolithic(HbmGen::hbm3, stacks, clock), free.params);
+    if (f.time_hbm_share > 0.5) ++memory_bound;
+    for (double share : {0.97, 0.9}) {
+      const double limit = share * f.power.package_w;
+      const Loaded clamped = load(wl, "[constraints]\ntdp_w = " + std::to_string(limit) + "\ntdp_policy = \"dvfs\"\n");
+      const Metrics m = evaluate(monolithic(HbmGen::hbm3, stacks, clock), clamped.params);
+      const double tdp = clamped.params.perf.tdp_w;
+      INFO(stacks << " stacks, limit " << tdp << " W: clamped to " << m.effective_clock_ghz << " GHz, " << m.power.package_w
+                  << " W");
+      CHECK((m.infeasible & infeasible::power_over_tdp) == 0u);
+      CHECK(m.power.package_w <= tdp);
+      CHECK(m.power.package_w >= tdp * (1.0 - 1e-6));  // at the limit: the clock falls no further than it must
+      CHECK(m.effective_clock_ghz < clock);
+      const auto unclamped_w = [&](double ghz) { return evaluate(monolithic(HbmGen::hbm3, stacks, ghz), free.params).power.package_w; };
+      CHECK(unclamped_w(m.effective_clock_ghz * (1.0 + 1e-4)) > tdp);
+      CHECK(unclamped_w(m.effective_clock_ghz * (1.0 - 1e-4)) < tdp);
+    }
+  }
+  CHECK(memory_bound > 0);
+}
+
 TEST_CASE("DP gradient all-reduce: hierarchical inside a scale-up domain, flat when TP fills the domain", "[perf][dp]") {
   // TP 2 in a domain of 8: 4 replicas of a stage share a domain and reduce over scale-up first.
   const std::string wl = "kind = \"training\"\ncluster_packages = 64\ntensor_parallel = 2\npipeline_parallel = 1\n"
@@ -480,20 +522,21 @@ TEST_CASE("inference through a pipeline keeps one batch per stage in flight: PP 
   const double beta = two.deck.reference.scale_up_gb_per_s * 1e9 / 2.0 * row("link.cluster.protocol_efficiency");
   // The activations a stage hands on are BF16 (2 bytes) although the products run in FP8: an FP8 product's output is
   // 16-bit.
-  CHECK(m2.tpot_s - m1.tpot_s == Approx(alpha + 64.0 * h * 2.0 / beta).epsilon(1e-9));
-  // A request's TTFT: its own prompt's send (1,000 tokens) and the decode step it joins (which has the batch's send).
+  const StepTimes t1 = steps_of(c, one.params), t2 = steps_of(c, two.params);
+  CHECK(t2.decode_step_s - t1.decode_step_s == Approx(alpha + 64.0 * h * 2.0 / beta).epsilon(1e-9));
+  // The batch prefill has the batch's prompt send (64 x 1,000 tokens).
+  CHECK(t2.batch_prefill_s - t1.batch_prefill_s == Approx(alpha + 64.0 * 1000.0 * h * 2.0 / beta).epsilon(1e-9));
+  // A user's TPOT also carries the prompts interleaved with each decode step: 64 / 400 of a prompt per step, so the
+  // batch prefill's send over 400 steps.
+  CHECK(m2.tpot_s - m1.tpot_s ==
+        Approx(alpha + 64.0 * h * 2.0 / beta + (alpha + 64.0 * 1000.0 * h * 2.0 / beta) / 400.0).epsilon(1e-9));
+  // A request's TTFT: 0.16 prompts join per step, fewer than its own, so it is its own prompt's send (1,000 tokens)
+  // and the decode step it joins (which has the batch's send).
   CHECK(m2.ttft_s - m1.ttft_s == Approx(alpha + 1000.0 * h * 2.0 / beta + alpha + 64.0 * h * 2.0 / beta).epsilon(1e-9));
-  // Tokens per second per package x (batch prefill / output + TPOT) is the batch in both: 2 batches over 2 packages;
-  // the batch prefill has the batch's prompt send.
-  const auto batch_prefill_s = [&](const Loaded& l) {
-    EvaluationDetail detail;
-    const Metrics m = evaluate(c, l.params, &detail);
-    return step_times(c, l.params, detail.area, l.params.perf.demands[0], m.effective_clock_ghz).batch_prefill_s;
-  };
-  const double bp1 = batch_prefill_s(one), bp2 = batch_prefill_s(two);
-  CHECK(bp2 - bp1 == Approx(alpha + 64.0 * 1000.0 * h * 2.0 / beta).epsilon(1e-9));
-  CHECK(m1.throughput_tokens_per_s * (bp1 / 400.0 + m1.tpot_s) == Approx(64.0).epsilon(1e-12));
-  CHECK(m2.throughput_tokens_per_s * (bp2 / 400.0 + m2.tpot_s) == Approx(64.0).epsilon(1e-12));
+  // Tokens per second per package x TPOT is the batch in both (perf_models.md §6.3: tokens/s per replica = b / TPOT):
+  // 2 batches over 2 packages.
+  CHECK(m1.throughput_tokens_per_s * m1.tpot_s == Approx(64.0).epsilon(1e-12));
+  CHECK(m2.throughput_tokens_per_s * m2.tpot_s == Approx(64.0).epsilon(1e-12));
   CHECK(m2.throughput_tokens_per_s < m1.throughput_tokens_per_s);
   CHECK(m2.throughput_tokens_per_s > 0.99 * m1.throughput_tokens_per_s);  // the sends are microseconds per token
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/step_time.hpp"
@@ -91,19 +92,27 @@ pipeline_tier = "scale_up"
     CHECK(t.ttft_s == m.ttft_s);
     const double bw = stacks * k.perf.hbm_bytes_per_s[static_cast<std::size_t>(HbmGen::hbm3e)] * k.perf.hbm_efficiency;
     CHECK(t.tpot_s == m.tpot_s);
+    CHECK(m.latency_s == m.tpot_s);
     for (const OperatorTime* o : {&t.local, &t.decode_gemm, &t.decode_attention}) check_operator(*o);
     CHECK(t.batch_prefill_s == 2.0 * (t.local.time_s + t.tp_s + t.ep_s) + t.prefill_sends_s);
     // A request's TTFT: its own prompt through both stages (a 64th of the batch's work, the weights read once, one
-    // prompt's messages and send) and the decode step it joins.
+    // prompt's messages and send) and the decode step it joins; 64 / 400 prompts join per step, fewer than one, so
+    // its own prompt is the iteration's prefill.
     check_operator(t.request_local);
-    CHECK(t.ttft_s == t.request_prefill_s + t.tpot_s);
+    CHECK(t.request_prefill_s > t.batch_prefill_s / 400.0);
+    CHECK(t.ttft_s == t.request_prefill_s + t.decode_step_s);
     CHECK(t.request_prefill_s < t.batch_prefill_s);
     const double peak = k.perf.reference_peak_flops * k.perf.demands[0].precision_rate_vs_reference;
     CHECK(t.request_local.compute_s ==
           Approx(d.flops_per_micro_batch / 64.0 / (peak * k.perf.gemm_efficiency * d.request_tile_efficiency)).epsilon(1e-14));
     CHECK(t.request_local.hbm_s >= d.weight_bytes / bw);  // every weight of the stage, once
-    CHECK(t.tpot_s == 2.0 * (t.decode_gemm.time_s + t.decode_attention.time_s + t.decode_tp_s + t.decode_ep_s) + t.decode_sends_s);
-    CHECK(t.step_s == t.batch_prefill_s + 400.0 * t.tpot_s);
+    CHECK(t.decode_step_s ==
+          2.0 * (t.decode_gemm.time_s + t.decode_attention.time_s + t.decode_tp_s + t.decode_ep_s) + t.decode_sends_s);
+    CHECK(t.step_s == t.batch_prefill_s + 400.0 * t.decode_step_s);
+    // In-flight batching: a user's tokens come one step apart, each step also carrying 64 / 400 of a prompt; 400
+    // tokens at TPOT are the request batch from prompt to last token.
+    CHECK(t.tpot_s == Approx(t.decode_step_s + t.batch_prefill_s / 400.0).epsilon(1e-15));
+    CHECK(400.0 * t.tpot_s == Approx(t.step_s).epsilon(1e-14));
     CHECK(t.tp_s > 0.0);  // TP 2 over scale-up
     CHECK(t.decode_sends_s > 0.0);  // PP 2: one stage boundary
     // Shares: no bubble (a batch per stage in flight), communication from TP 2 and the sends, adding up to 1.
@@ -113,6 +122,39 @@ pipeline_tier = "scale_up"
           Approx(1.0).epsilon(1e-14));
     // Attention's HBM ceiling: the KV cache of the batch at the fitted share of the stacks' bandwidth.
     CHECK(t.decode_attention.hbm_s == Approx(d.decode_attention_hbm_bytes / k.perf.kv_cache_bandwidth_efficiency / bw).epsilon(1e-14));
+  }
+}
+
+TEST_CASE("in-flight batching: when several prompts join per step, a request's TTFT is the step they share",
+          "[perf][time]") {
+  // 64 sequences of 16 output tokens: 4 prompts join the running batch per decode step (64 / 16).
+  const auto at = [](int output_tokens) {
+    const std::string text = test::h100_deck_head("step_time") + "[workload]\nkind = \"inference\"\n" + test::kSmallModel +
+                             "precision = \"fp8\"\nsequence_length = 1000\noutput_tokens = " + std::to_string(output_tokens) +
+                             "\nmicro_batch_sequences = 64\ncluster_packages = 1\ntensor_parallel = 1\npipeline_parallel = 1\n";
+    const test::LoadedDeck loaded = test::load_deck_text(text, "step_time_test.toml");
+    return std::pair{timed(test::monolithic_n5(HbmGen::hbm3e, 6, 1.83, LinkTech::copper, LinkTech::cpo), loaded.params).t,
+                     loaded.params.perf.demands[0]};
+  };
+  const auto [t, d] = at(16);
+  REQUIRE(t.valid);
+  // Each step carries 4 prompts, more than the request's own: its first token waits for the step they share.
+  CHECK(t.prefill_per_iteration_s == Approx(t.batch_prefill_s / 16.0).epsilon(1e-15));
+  CHECK(t.prefill_per_iteration_s > t.request_prefill_s);
+  CHECK(t.ttft_s == t.decode_step_s + t.prefill_per_iteration_s);
+  CHECK(t.ttft_s == t.tpot_s);
+  // Four prompts' work is at least their FLOPs at the compute ceiling with no tile lost (a 16th of the batch's).
+  CHECK(t.prefill_per_iteration_s >= d.flops_per_micro_batch / 16.0 / (t.peak_flops * test::default_params().perf.gemm_efficiency) * (1.0 - 1e-12));
+  // Longer outputs spread the same prompts over more steps: TPOT falls towards the bare decode step, TTFT to one prompt.
+  double last = t.prefill_per_iteration_s;
+  for (int out : {64, 256, 1024, 4096}) {
+    const StepTimes u = at(out).first;
+    INFO(out << " output tokens");
+    CHECK(u.batch_prefill_s == t.batch_prefill_s);  // the prompts are the same
+    CHECK(u.prefill_per_iteration_s < last);
+    last = u.prefill_per_iteration_s;
+    CHECK(u.tpot_s - u.decode_step_s == Approx(u.prefill_per_iteration_s).epsilon(1e-9));
+    if (out >= 256) CHECK(u.ttft_s == u.decode_step_s + u.request_prefill_s);  // under one prompt per step
   }
 }
 
