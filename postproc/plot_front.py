@@ -7,8 +7,9 @@ Per file it writes, into --out:
   <stem>_front_pairs.png     every pair of the run's objectives, front points coloured by partitioning
   <stem>_cost_breakdown.png  the itemised cost of the front designs (cheapest first)
   <stem>_power_breakdown.png the power of the front designs by source (lowest first)
-  <stem>_time_breakdown.png  what each front design's step waits on: compute, HBM, D2D, communication, pipeline
-                             bubble, as shares of the step (shortest step first)
+  <stem>_time_breakdown.png  what each front design's step waits on: compute, HBM, D2D (with the package tier's
+                             collectives), the scale-up and the scale-out tier's collectives, pipeline bubble, as
+                             shares of the step (shortest step first)
   <stem>_links.png           CPO versus pluggable: the front designs by link technology (scale-up / scale-out pair):
                              throughput against system power, and TCO per million tokens against cost
   <stem>_front.csv           the front: index, design variables, objectives, then the performance, power,
@@ -33,7 +34,8 @@ COST_ITEMS = ["cost_raw_dies_usd", "cost_defect_scrap_usd", "cost_test_usd", "co
               "cost_package_scrap_usd", "cost_assembly_scrap_usd", "cost_hbm_usd", "cost_optics_usd",
               "cost_nre_per_unit_usd"]
 POWER_ITEMS = ["power_compute_w", "power_sram_w", "power_hbm_w", "power_d2d_w", "power_links_w", "power_leakage_w"]
-TIME_ITEMS = ["time_compute_share", "time_hbm_share", "time_d2d_share", "time_communication_share", "time_bubble_share"]
+TIME_ITEMS = ["time_compute_share", "time_hbm_share", "time_d2d_share", "time_scale_up_share", "time_scale_out_share",
+              "time_bubble_share"]
 PERF_COLUMNS = ["throughput", "latency_s", "mfu", "ttft_s", "tpot_s", "batch_sequences", "power_w", "power_package_w",
                 "power_links_w", "power_links_off_package_w", "energy_pj_per_flop", "hbm_tb_per_s", "hbm_reread_fraction", *TIME_ITEMS,
                 "effective_clock_ghz", "cost_usd", "perf_per_w", "perf_per_usd", "tco_usd_per_mtoken", "tj_bound_c",

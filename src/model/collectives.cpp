@@ -55,6 +55,13 @@ double hierarchical_all_reduce_s(double bytes, int p1, const LinkAlphaBeta& l1, 
   return reduce_scatter_s(bytes, p1, l1) + ring_all_reduce_s(shard, p2, l2) + all_gather_s(bytes, p1, l1);
 }
 
+HierarchicalAllReduce hierarchical_all_reduce(double bytes, int p1, const LinkAlphaBeta& l1, int p2,
+                                              const LinkAlphaBeta& l2) noexcept {
+  if (!(bytes > 0.0)) return {};
+  const double shard = p1 > 1 ? bytes / static_cast<double>(p1) : bytes;
+  return {reduce_scatter_s(bytes, p1, l1) + all_gather_s(bytes, p1, l1), ring_all_reduce_s(shard, p2, l2)};
+}
+
 double algorithm_bandwidth(double bytes, double time_s) noexcept {
   if (!(bytes > 0.0) || !(time_s > 0.0)) return 0.0;
   return bytes / time_s;

@@ -68,6 +68,14 @@ double tree_all_reduce_s(double bytes, int p, const LinkAlphaBeta& link) noexcep
 double hierarchical_all_reduce_s(double bytes, int p1, const LinkAlphaBeta& l1, int p2,
                                  const LinkAlphaBeta& l2) noexcept;
 
+/// The same all-reduce by tier: tier 1 (RS_1 + AG_1 on l1) and tier 2 (AR_2 on l2); they add up to
+/// hierarchical_all_reduce_s up to rounding (what a step waits on, by tier).
+struct HierarchicalAllReduce {
+  double tier1_s = 0.0, tier2_s = 0.0;
+};
+HierarchicalAllReduce hierarchical_all_reduce(double bytes, int p1, const LinkAlphaBeta& l1, int p2,
+                                              const LinkAlphaBeta& l2) noexcept;
+
 /// Algorithm bandwidth M / T (nccl-tests doc/PERFORMANCE.md); 0 for M <= 0 or T <= 0.
 double algorithm_bandwidth(double bytes, double time_s) noexcept;
 

@@ -141,10 +141,10 @@ struct Metrics {
                                       ///< the prompts interleaved per step); 0 for training
   double energy_pj_per_flop = 0.0;    ///< package power / model FLOPs per second (achieved, all power sources)
   double effective_clock_ghz = 0.0;   ///< the compute clock the design runs at (below its own under a DVFS clamp)
-  /// What the step waits on, shares adding up to 1 (model/step_time.hpp TimeShares): compute, HBM, D2D, the
-  /// collectives and stage sends, the pipeline bubble.
-  double time_compute_share = 0.0, time_hbm_share = 0.0, time_d2d_share = 0.0, time_communication_share = 0.0,
-         time_bubble_share = 0.0;
+  /// What the step waits on, shares adding up to 1 (model/step_time.hpp TimeShares): compute, HBM, D2D (with the
+  /// package tier's collectives), the scale-up and scale-out tiers' collectives and sends, the pipeline bubble.
+  double time_compute_share = 0.0, time_hbm_share = 0.0, time_d2d_share = 0.0, time_scale_up_share = 0.0,
+         time_scale_out_share = 0.0, time_bubble_share = 0.0;
   double batch_sequences = 0.0;       ///< sequences per micro-batch (training) or per batch in flight per stage
                                       ///< (inference; with batch_policy = "fill_memory", what this design's HBM holds)
   double hbm_tb_per_s = 0.0;          ///< HBM traffic, average over the step (TB/s, both directions)

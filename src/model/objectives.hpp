@@ -56,7 +56,7 @@ inline double minimised(const ObjectiveDef& o, const Metrics& m) noexcept {
 }
 
 /// Every scalar metric of a result row (/pareto and /points columns, `evaluate --json`), in output order.
-inline constexpr std::array<MetricColumn, 43> kMetricColumns = {{
+inline constexpr std::array<MetricColumn, 44> kMetricColumns = {{
     {"cost_usd", "USD", [](const Metrics& m) noexcept { return m.cost_usd; }},
     {"power_w", "W", [](const Metrics& m) noexcept { return m.power_w; }},
     {"throughput", "tokens/s", [](const Metrics& m) noexcept { return m.throughput_tokens_per_s; }},
@@ -93,7 +93,8 @@ inline constexpr std::array<MetricColumn, 43> kMetricColumns = {{
     {"time_compute_share", "fraction", [](const Metrics& m) noexcept { return m.time_compute_share; }},
     {"time_hbm_share", "fraction", [](const Metrics& m) noexcept { return m.time_hbm_share; }},
     {"time_d2d_share", "fraction", [](const Metrics& m) noexcept { return m.time_d2d_share; }},
-    {"time_communication_share", "fraction", [](const Metrics& m) noexcept { return m.time_communication_share; }},
+    {"time_scale_up_share", "fraction", [](const Metrics& m) noexcept { return m.time_scale_up_share; }},
+    {"time_scale_out_share", "fraction", [](const Metrics& m) noexcept { return m.time_scale_out_share; }},
     {"time_bubble_share", "fraction", [](const Metrics& m) noexcept { return m.time_bubble_share; }},
     {"hbm_tb_per_s", "TB/s", [](const Metrics& m) noexcept { return m.hbm_tb_per_s; }},
     {"hbm_reread_fraction", "fraction", [](const Metrics& m) noexcept { return m.hbm_reread_fraction; }},

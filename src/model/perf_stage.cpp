@@ -218,7 +218,8 @@ void run_demand_at_clock(const DesignChoice& c, const KernelParams& k, const Are
   out.time_compute_share = shares.compute;
   out.time_hbm_share = shares.hbm;
   out.time_d2d_share = shares.d2d;
-  out.time_communication_share = shares.communication;
+  out.time_scale_up_share = shares.scale_up;
+  out.time_scale_out_share = shares.scale_out;
   out.time_bubble_share = shares.bubble;
   finish(c, k, area, d, out);
 }

@@ -36,6 +36,7 @@
 #include "chipdse/model/step_time.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "chipdse/model/collectives.hpp"
 
@@ -87,15 +88,23 @@ StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaRes
   // al., SC21, §3), so a scale-up domain of D packages holds D / TP replicas of a stage when TP runs over scale-up: over
   // scale-out those reduce hierarchically (reduce-scatter over scale-up, all-reduce of 1/p1 over scale-out,
   // all-gather over scale-up; model/collectives.hpp), p1 = the largest divisor of DP not above D / TP.
-  const auto dp_all_reduce_s = [&]() noexcept {
-    if (d.data_tier != Tier::scale_out || d.tensor_tier == Tier::scale_out || d.dp <= 1.0)
-      return collective(d.data_tier, d.dp_allreduce_bytes, d.dp);
+  // Returns the whole time; `by_tier` gets its parts by tier (package, scale_up, scale_out).
+  const auto dp_all_reduce_s = [&](std::array<double, 3>& by_tier) noexcept {
+    const auto flat = [&]() noexcept {
+      by_tier[idx(d.data_tier)] = collective(d.data_tier, d.dp_allreduce_bytes, d.dp);
+      return by_tier[idx(d.data_tier)];
+    };
+    if (d.data_tier != Tier::scale_out || d.tensor_tier == Tier::scale_out || d.dp <= 1.0) return flat();
     const int dp = static_cast<int>(d.dp);
     const double tp_packages = d.tensor_tier == Tier::scale_up ? d.tp : 1.0;  // package tier: TP inside one package
     int p1 = std::min(dp, static_cast<int>(p.scale_up_domain / tp_packages));
     while (p1 > 1 && dp % p1 != 0) --p1;
-    if (p1 <= 1) return collective(d.data_tier, d.dp_allreduce_bytes, d.dp);
-    return hierarchical_all_reduce_s(d.dp_allreduce_bytes, p1, link_of(Tier::scale_up), dp / p1, link_of(Tier::scale_out));
+    if (p1 <= 1) return flat();
+    const LinkAlphaBeta up = link_of(Tier::scale_up), out = link_of(Tier::scale_out);
+    const HierarchicalAllReduce h = hierarchical_all_reduce(d.dp_allreduce_bytes, p1, up, dp / p1, out);
+    by_tier[idx(Tier::scale_up)] = h.tier1_s;
+    by_tier[idx(Tier::scale_out)] = h.tier2_s;
+    return hierarchical_all_reduce_s(d.dp_allreduce_bytes, p1, up, dp / p1, out);
   };
   // MoE token dispatch and combine: all-to-all among the expert-parallel ranks (switched, full bisection).
   const auto all_to_all = [&](double bytes) noexcept {
@@ -127,7 +136,7 @@ StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaRes
     t.pp_s = d.pp > 1.0 ? 2.0 * (pp.alpha_s + d.pp_message_bytes / pp.beta_bytes_per_s) : 0.0;
     t.ep_s = d.ep_alltoalls_per_micro_batch * all_to_all(d.ep_message_bytes);
     t.micro_batch_s = t.local.time_s + t.tp_s + t.pp_s + t.ep_s;
-    const double t_dp = dp_all_reduce_s();
+    const double t_dp = dp_all_reduce_s(t.dp_by_tier_s);
     const double backward = d.micro_batches * t.local.time_s * d.backward_share;
     t.optimizer_s = d.optimizer_hbm_bytes / hbm_bw;
     t.dp_exposed_s = std::max(0.0, t_dp - backward);
@@ -196,12 +205,18 @@ CeilingSplit split(const OperatorTime& o, double overlap) noexcept {
 TimeShares time_shares(const StepTimes& t, const WorkloadDemand& d, double overlap) noexcept {
   TimeShares s;
   if (!t.valid || !(t.step_s > 0.0)) return s;
+  std::array<double, 3> comm{};  // communication by tier: package, scale_up, scale_out
   if (d.training) {
     const CeilingSplit l = split(t.local, overlap);
     s.compute = d.micro_batches * l.compute;
     s.hbm = d.micro_batches * l.hbm + t.optimizer_s;
     s.d2d = d.micro_batches * l.d2d;
-    s.communication = d.micro_batches * (t.tp_s + t.pp_s + t.ep_s) + t.dp_exposed_s;
+    comm[idx(d.tensor_tier)] += d.micro_batches * t.tp_s;
+    comm[idx(d.pipeline_tier)] += d.micro_batches * t.pp_s;
+    comm[idx(d.expert_tier)] += d.micro_batches * t.ep_s;
+    const double dp = t.dp_by_tier_s[0] + t.dp_by_tier_s[1] + t.dp_by_tier_s[2];
+    if (t.dp_exposed_s > 0.0 && dp > 0.0)
+      for (std::size_t i = 0; i < comm.size(); ++i) comm[i] += t.dp_exposed_s * t.dp_by_tier_s[i] / dp;
     s.bubble = t.bubble_s;
   } else {
     const CeilingSplit pf = split(t.local, overlap), g = split(t.decode_gemm, overlap), a = split(t.decode_attention, overlap);
@@ -209,16 +224,21 @@ TimeShares time_shares(const StepTimes& t, const WorkloadDemand& d, double overl
     s.compute = d.pp * pf.compute + per_step * (g.compute + a.compute);
     s.hbm = d.pp * pf.hbm + per_step * (g.hbm + a.hbm);
     s.d2d = d.pp * pf.d2d + per_step * (g.d2d + a.d2d);
-    s.communication = d.pp * (t.tp_s + t.ep_s) + t.prefill_sends_s +
-                      d.output_tokens * (d.pp * (t.decode_tp_s + t.decode_ep_s) + t.decode_sends_s);
+    comm[idx(d.tensor_tier)] += d.pp * t.tp_s + per_step * t.decode_tp_s;
+    comm[idx(d.expert_tier)] += d.pp * t.ep_s + per_step * t.decode_ep_s;
+    comm[idx(d.pipeline_tier)] += t.prefill_sends_s + d.output_tokens * t.decode_sends_s;
   }
+  s.d2d += comm[idx(Tier::package)];
+  s.scale_up = comm[idx(Tier::scale_up)];
+  s.scale_out = comm[idx(Tier::scale_out)];
   // Shares of their own sum (= the step up to rounding), so they add up to 1.
-  const double total = s.compute + s.hbm + s.d2d + s.communication + s.bubble;
+  const double total = s.compute + s.hbm + s.d2d + s.scale_up + s.scale_out + s.bubble;
   if (!(total > 0.0)) return TimeShares{};
   s.compute /= total;
   s.hbm /= total;
   s.d2d /= total;
-  s.communication /= total;
+  s.scale_up /= total;
+  s.scale_out /= total;
   s.bubble /= total;
   return s;
 }

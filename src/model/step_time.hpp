@@ -4,6 +4,8 @@
 // step_time.cpp. model/: pure, noexcept, no allocation.
 #pragma once
 
+#include <array>
+
 #include "chipdse/model/area.hpp"
 #include "chipdse/model/design_choice.hpp"
 #include "chipdse/model/kernel_params.hpp"
@@ -34,6 +36,9 @@ struct StepTimes {
   double micro_batches_s = 0.0;  ///< m x micro_batch_s
   double bubble_s = 0.0;         ///< (PP - 1) x micro_batch_s
   double dp_exposed_s = 0.0;     ///< the DP gradient sync not hidden under the backward pass
+  /// The DP gradient sync by the tier it runs on (package, scale_up, scale_out; a hierarchical all-reduce has a
+  /// scale-up and a scale-out part); they add up to the whole sync up to rounding; dp_exposed_s is its unhidden part.
+  std::array<double, 3> dp_by_tier_s{};
   double optimizer_s = 0.0;
   // Inference (one stage of the pipeline; the sends are all the stage boundaries')
   double prefill_sends_s = 0.0;
@@ -65,10 +70,12 @@ struct StepTimes {
 
 /// What the step waits on, as shares of it (they add up to 1; all 0 without a step). Each operator's time goes to its
 /// binding ceiling, and what the overlap leaves unhidden, (1 - omega) (sum - max), to the other two in proportion to
-/// theirs; the optimizer pass is HBM time; communication is the TP, PP and EP collectives, the stage sends and the
-/// exposed DP sync; the bubble is the 1F1B pipeline's fill and drain, (PP - 1) micro-batches (training only).
+/// theirs; the optimizer pass is HBM time; the TP, PP and EP collectives, the stage sends and the exposed DP sync go
+/// to the tier they run on: the package tier's to D2D (they ride the D2D fabric), scale-up's and scale-out's to
+/// their own (the exposed part of a hierarchical DP all-reduce in proportion to its two parts); the bubble is the
+/// 1F1B pipeline's fill and drain, (PP - 1) micro-batches (training only).
 struct TimeShares {
-  double compute = 0.0, hbm = 0.0, d2d = 0.0, communication = 0.0, bubble = 0.0;
+  double compute = 0.0, hbm = 0.0, d2d = 0.0, scale_up = 0.0, scale_out = 0.0, bubble = 0.0;
 };
 TimeShares time_shares(const StepTimes& t, const WorkloadDemand& d, double overlap) noexcept;
 

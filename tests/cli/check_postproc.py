@@ -60,7 +60,8 @@ def main():
         if f"  - {label}: {n} designs," not in report:
             sys.exit(f"report lacks '{label}: {n} designs' in its link-technology summary")
     # What bounds the front: every design counted once, under its largest time share (as in the CSV).
-    shares = ["time_compute_share", "time_hbm_share", "time_d2d_share", "time_communication_share", "time_bubble_share"]
+    shares = ["time_compute_share", "time_hbm_share", "time_d2d_share", "time_scale_up_share", "time_scale_out_share",
+              "time_bubble_share"]
     by = {s: 0 for s in shares}
     for row in table[1:]:
         v = [float(row[head.index(s)]) for s in shares]

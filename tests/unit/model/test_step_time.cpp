@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "chipdse/model/collectives.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/step_time.hpp"
 #include "default_kernel.hpp"
@@ -115,11 +116,12 @@ pipeline_tier = "scale_up"
     CHECK(400.0 * t.tpot_s == Approx(t.step_s).epsilon(1e-14));
     CHECK(t.tp_s > 0.0);  // TP 2 over scale-up
     CHECK(t.decode_sends_s > 0.0);  // PP 2: one stage boundary
-    // Shares: no bubble (a batch per stage in flight), communication from TP 2 and the sends, adding up to 1.
+    // Shares: no bubble (a batch per stage in flight); TP 2 and the stage sends both on scale-up, none on scale-out;
+    // adding up to 1.
     CHECK(m.time_bubble_share == 0.0);
-    CHECK(m.time_communication_share > 0.0);
-    CHECK(m.time_compute_share + m.time_hbm_share + m.time_d2d_share + m.time_communication_share ==
-          Approx(1.0).epsilon(1e-14));
+    CHECK(m.time_scale_up_share > 0.0);
+    CHECK(m.time_scale_out_share == 0.0);
+    CHECK(m.time_compute_share + m.time_hbm_share + m.time_d2d_share + m.time_scale_up_share == Approx(1.0).epsilon(1e-14));
     // Attention's HBM ceiling: the KV cache of the batch at the fitted share of the stacks' bandwidth.
     CHECK(t.decode_attention.hbm_s == Approx(d.decode_attention_hbm_bytes / k.perf.kv_cache_bandwidth_efficiency / bw).epsilon(1e-14));
   }
@@ -180,28 +182,78 @@ TEST_CASE("time shares: what the step waits on adds up to 1 and follows the bind
       c.d2d_tbps_per_direction = d2d_tbps;
       const auto [m, t] = timed(c, k);
       INFO("overlap " << overlap << ", " << d2d_tbps << " Tbps");
-      const double sum = m.time_compute_share + m.time_hbm_share + m.time_d2d_share + m.time_communication_share +
-                         m.time_bubble_share;
+      const double sum = m.time_compute_share + m.time_hbm_share + m.time_d2d_share + m.time_scale_up_share +
+                         m.time_scale_out_share + m.time_bubble_share;
       CHECK(sum == Approx(1.0).epsilon(1e-14));
       // Written out from the items: the micro-batch's binding ceiling gets its time, the unhidden rest of the other
-      // two in proportion; the optimizer pass is HBM time; the collectives per micro-batch and the DP sync are
-      // communication; (PP - 1) micro-batches are the bubble.
+      // two in proportion; the optimizer pass is HBM time; the collectives per micro-batch and the DP sync are their
+      // tier's (the registry workload: TP over scale-up, PP and DP over scale-out); (PP - 1) micro-batches are the
+      // bubble.
       const OperatorTime& o = t.local;
       const double mx = std::max({o.compute_s, o.hbm_s, o.d2d_s}), rest = o.compute_s + o.hbm_s + o.d2d_s - mx;
       const auto part = [&](double x) { return x == mx ? mx : (1.0 - overlap) * rest * x / rest; };
       const double compute = d.micro_batches * part(o.compute_s);
       const double hbm = d.micro_batches * part(o.hbm_s) + t.optimizer_s;
       const double d2d = d.micro_batches * part(o.d2d_s);
-      const double comm = d.micro_batches * (t.tp_s + t.pp_s + t.ep_s) + t.dp_exposed_s;
-      const double total = compute + hbm + d2d + comm + t.bubble_s;
+      REQUIRE(d.tensor_tier == Tier::scale_up);
+      REQUIRE(d.pipeline_tier == Tier::scale_out);
+      REQUIRE(d.data_tier == Tier::scale_out);
+      REQUIRE(d.ep == 1.0);
+      const double up = d.micro_batches * t.tp_s;
+      const double out = d.micro_batches * t.pp_s + t.dp_exposed_s;
+      const double total = compute + hbm + d2d + up + out + t.bubble_s;
       CHECK(total == Approx(t.step_s).epsilon(1e-12));
       CHECK(m.time_compute_share == Approx(compute / total).epsilon(1e-12));
       CHECK(m.time_hbm_share == Approx(hbm / total).epsilon(1e-12));
       CHECK(m.time_d2d_share == Approx(d2d / total).epsilon(1e-12));
-      CHECK(m.time_communication_share == Approx(comm / total).epsilon(1e-12));
+      CHECK(m.time_scale_up_share == Approx(up / total).epsilon(1e-12));
+      CHECK(m.time_scale_out_share == Approx(out / total).epsilon(1e-12));
       CHECK(m.time_bubble_share == Approx(t.bubble_s / total).epsilon(1e-12));
       if (d2d_tbps == 0.25) CHECK(m.time_d2d_share > m.time_compute_share);  // a narrow fabric behind an IO die binds
       if (overlap == 1.0 && d2d_tbps == 8.0) CHECK(m.time_d2d_share == 0.0);  // hidden under compute
     }
   }
+}
+
+TEST_CASE("time shares by tier: a hierarchical DP sync's exposed part splits between scale-up and scale-out",
+          "[perf][time]") {
+  // TP 2 over scale-up in a domain of 8 packages: 4 replicas of a stage share a domain, so the DP all-reduce is
+  // reduce-scatter over scale-up, all-reduce of a quarter over scale-out, all-gather over scale-up. One sequence per
+  // replica of 256 tokens: the backward pass is too short to hide the sync.
+  const std::string text = test::h100_deck_head("step_time") + "scale_up_domain_packages = 8\n[workload]\nkind = \"training\"\n" +
+                           test::kSmallModel +
+                           "cluster_packages = 64\ntensor_parallel = 2\npipeline_parallel = 1\nglobal_batch_sequences = 32\nsequence_length = 256\n"
+                           "micro_batch_sequences = 1\ntensor_tier = \"scale_up\"\ndata_tier = \"scale_out\"\n";
+  const test::LoadedDeck loaded = test::load_deck_text(text, "step_time_test.toml");
+  const KernelParams& k = loaded.params;
+  const WorkloadDemand& d = k.perf.demands[0];
+  REQUIRE(d.dp == 32.0);
+  const auto [m, t] = timed(test::monolithic_n5(HbmGen::hbm3e, 6, 1.83, LinkTech::copper, LinkTech::cpo), k);
+  REQUIRE(t.valid);
+  REQUIRE(t.dp_exposed_s > 0.0);
+  const double up = t.dp_by_tier_s[static_cast<std::size_t>(Tier::scale_up)];
+  const double out = t.dp_by_tier_s[static_cast<std::size_t>(Tier::scale_out)];
+  CHECK(t.dp_by_tier_s[static_cast<std::size_t>(Tier::package)] == 0.0);
+  CHECK(up > 0.0);
+  CHECK(out > 0.0);
+  // The parts add up to the whole sync: the backward time it was not hidden under plus what is exposed.
+  const double backward = d.micro_batches * t.local.time_s * d.backward_share;
+  CHECK(up + out == Approx(t.dp_exposed_s + backward).epsilon(1e-12));
+  // Shares: TP's all-reduces and the DP sync's exposed part in proportion to its parts, over the step.
+  const double step = t.step_s;
+  CHECK(m.time_scale_up_share * step == Approx(d.micro_batches * t.tp_s + t.dp_exposed_s * up / (up + out)).epsilon(1e-9));
+  CHECK(m.time_scale_out_share * step == Approx(t.dp_exposed_s * out / (up + out)).epsilon(1e-9));
+  CHECK(m.time_bubble_share == 0.0);
+  // A flat DP all-reduce (a domain of one package) runs on scale-out alone.
+  const test::LoadedDeck flat = test::load_deck_text(
+      [&] {
+        std::string x = text;
+        x.replace(x.find("scale_up_domain_packages = 8"), 28, "scale_up_domain_packages = 1");
+        return x;
+      }(),
+      "step_time_test.toml");
+  const auto [mf, tf] = timed(test::monolithic_n5(HbmGen::hbm3e, 6, 1.83, LinkTech::copper, LinkTech::cpo), flat.params);
+  CHECK(tf.dp_by_tier_s[static_cast<std::size_t>(Tier::scale_up)] == 0.0);
+  CHECK(tf.dp_exposed_s > t.dp_exposed_s);  // the slow tier carries the whole gradient
+  CHECK(mf.time_scale_out_share * tf.step_s == Approx(tf.dp_exposed_s).epsilon(1e-9));
 }
