@@ -188,6 +188,24 @@ json time_json(const model::StepTimes& t, const model::WorkloadDemand& d) {
               {"request_batch", {{"output_tokens", d.output_tokens}, {"total", t.step_s}}}};
 }
 
+// The step (and TPOT) at the two ends of the overlap knob, at the same clock (perf_models.md §6.3: "report both
+// bounds"): omega = 1 hides every operator's smaller ceilings under its largest (the roofline), omega = 0 runs them one
+// after the other.
+json overlap_bounds_json(const model::DesignChoice& choice, const model::KernelParams& params,
+                         const model::AreaResult& area, const model::WorkloadDemand& demand, double clock_ghz) {
+  model::KernelParams k = params;
+  k.perf.overlap = 1.0;
+  const model::StepTimes hidden = model::step_times(choice, k, area, demand, clock_ghz);
+  k.perf.overlap = 0.0;
+  const model::StepTimes serial = model::step_times(choice, k, area, demand, clock_ghz);
+  json j{{"omega", params.perf.overlap}, {"step_all_hidden", hidden.step_s}, {"step_serial", serial.step_s}};
+  if (!demand.training) {
+    j["tpot_all_hidden"] = hidden.tpot_s;
+    j["tpot_serial"] = serial.tpot_s;
+  }
+  return j;
+}
+
 json to_json(const deck::Deck& deck, const search::DesignSpace& space, const search::DesignPoint& point,
              std::uint64_t index, const std::vector<std::string>& defaulted, const model::DesignChoice& choice,
              const model::Metrics& m, const model::EvaluationDetail& d, const model::KernelParams& params) {
@@ -231,6 +249,7 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
        {{"scale_up", step_latency_json(params.perf, true, choice.scale_up_link)},
         {"scale_out", step_latency_json(params.perf, false, choice.scale_out_link)}}},
       {"time_breakdown_s", time_json(model::step_times(choice, params, d.area, demand, m.effective_clock_ghz), demand)},
+      {"overlap_bounds_s", overlap_bounds_json(choice, params, d.area, demand, m.effective_clock_ghz)},
       {"leakage_junction_c", m.power.leakage_tj_c},
       {"power_breakdown_w",
        {{"compute", m.power.compute_w}, {"sram", m.power.sram_w}, {"hbm", m.power.hbm_w}, {"d2d", m.power.d2d_w},
@@ -341,6 +360,13 @@ void print_table(const json& j) {
                              l["time_of_flight"].get<double>(), l["interfaces"].get<double>(), l["fec"].get<double>(),
                              l["dsp_retimer"].get<double>(), l["total"].get<double>());
   print_time(j["time_breakdown_s"]);
+  const json& ob = j["overlap_bounds_s"];
+  std::cout << fmt::format("  overlap bounds           step {:.4g} with each operator's smaller ceilings hidden under its "
+                           "largest (omega = 1) to {:.4g} with none hidden (omega = 0); this deck's omega {:.3g}\n",
+                           ob["step_all_hidden"].get<double>(), ob["step_serial"].get<double>(), ob["omega"].get<double>());
+  if (ob.contains("tpot_serial"))
+    std::cout << fmt::format("                           TPOT {:.4g} to {:.4g}\n", ob["tpot_all_hidden"].get<double>(),
+                             ob["tpot_serial"].get<double>());
   std::cout << fmt::format("power per package (W; leakage at a junction of {:.1f} C)\n", j["leakage_junction_c"].get<double>());
   for (const auto& [k, v] : j["power_breakdown_w"].items())
     std::cout << fmt::format("  {:<20} {:>14.2f}\n", k, v.get<double>());

@@ -104,17 +104,20 @@ namespace {
 // keeps its last evaluation; the leakage is capped in temperature (perf_stage.cpp), so the numbers stay finite and
 // such a point is far over any junction limit.
 void settle(const DesignChoice& choice, const KernelParams& p, const AreaResult& area, const Geometry& g,
-            const PreparedThermalBound& bound, const Metrics& before, double t0, bool dvfs, Metrics& m) noexcept {
+            const PreparedThermalBound& bound, const Metrics& before, double t0, bool dvfs, double hint_sequences,
+            Metrics& m) noexcept {
   constexpr int kMaxSteps = 12;
   constexpr double kToleranceK = 0.05;  // 0.2 % of the leakage at k = 0.035 per K
   // Without the clamp the time does not depend on the temperature: after the first full evaluation only the leakage
   // and what follows from the power are redone (update_leakage_temperature, the same bits as a full evaluation).
   Metrics timed;
   bool have_timed = false;
+  double batch_hint = hint_sequences;  // batch_policy = "slo": the batch found at the previous temperature
   const auto at = [&](double tj_c) noexcept {
     if (dvfs || !have_timed) {
       m = before;
-      evaluate_performance(choice, p, area, tj_c, m, dvfs);
+      evaluate_performance(choice, p, area, tj_c, m, dvfs, batch_hint);
+      batch_hint = m.batch_sequences;
       if (!dvfs) timed = m, have_timed = true;
     } else {
       m = timed;
@@ -165,9 +168,9 @@ void settle_leakage_temperature(const DesignChoice& choice, const KernelParams& 
                                 const Geometry& g, Metrics& m) noexcept {
   const Metrics before = m;
   const PreparedThermalBound bound = prepare_thermal_bound(g, p.thermal_bound);  // the placement's part, once
-  settle(choice, p, area, g, bound, before, p.perf.leakage_reference_c, false, m);
+  settle(choice, p, area, g, bound, before, p.perf.leakage_reference_c, false, 0.0, m);
   if (p.perf.tdp_dvfs && p.perf.tdp_w > 0.0 && m.power.package_w > p.perf.tdp_w)
-    settle(choice, p, area, g, bound, before, p.perf.leakage_reference_c, true, m);
+    settle(choice, p, area, g, bound, before, p.perf.leakage_reference_c, true, m.batch_sequences, m);
 }
 
 }  // namespace

@@ -164,9 +164,12 @@ Metrics evaluate(const DesignChoice& choice, const KernelParams& params, Evaluat
 /// perf_params.hpp and perf_stage.cpp). Fills the performance and power members of `out`, its derived objectives
 /// (perf/W, perf/USD, TCO; needs out.cost_usd) and the infeasible bits it finds. Leakage is evaluated at junction
 /// temperature `tj_c` (C); evaluate() finds the temperature consistent with the thermal bound. With `dvfs` false the
-/// clock is never lowered (constraints.tdp_policy = "dvfs" applies only when it is true).
+/// clock is never lowered (constraints.tdp_policy = "dvfs" applies only when it is true). With batch_policy = "slo",
+/// `batch_hint` (sequences; 0 = none) is where the search for the batch looks first: the batch the same point found at
+/// a nearby temperature. Whether a batch meets the SLOs is monotone in the batch, so the hint changes only how many
+/// batches are tried, not the one found.
 void evaluate_performance(const DesignChoice& choice, const KernelParams& params, const AreaResult& area, double tj_c,
-                          Metrics& out, bool dvfs = true) noexcept;
+                          Metrics& out, bool dvfs = true, double batch_hint = 0.0) noexcept;
 
 /// Re-evaluates what depends on the junction temperature (the leakage, the total power and every constraint and
 /// objective computed from it) on a point evaluate_performance filled WITHOUT a DVFS clamp, whose time does not depend

@@ -227,7 +227,7 @@ void run_demand_at_clock(const DesignChoice& c, const KernelParams& k, const Are
 }  // namespace
 
 void evaluate_performance(const DesignChoice& c, const KernelParams& k, const AreaResult& area, double tj_c,
-                          Metrics& out, bool dvfs) noexcept {
+                          Metrics& out, bool dvfs, double batch_hint) noexcept {
   const PerfParams& p = k.perf;
   std::optional<WorkloadDemand> filled;  // only with batch_policy = "fill_memory" or "slo"; the deck's otherwise
   const WorkloadDemand& d =
@@ -252,21 +252,34 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
   };
   const double most = d.batch_sequences;
   if (run(most, out) || most <= 1.0) return;
-  Metrics probe;
-  if (!run(1.0, probe)) {
-    out = probe;
-    return;
-  }
-  double meets = 1.0, misses = most;  // invariant: `meets` meets the SLOs, `misses` does not
-  while (misses - meets > 1.0) {
-    const double mid = std::floor((meets + misses) / 2.0);
-    if (run(mid, probe)) {
-      meets = mid;
+  // Invariant: `meets` meets the SLOs (its result in `found`), `misses` does not; 0 = not known yet. A hint inside
+  // (1, most) is tried with its neighbour first: at a nearby temperature the boundary moves by a sequence or none.
+  Metrics probe, found;
+  double meets = 0.0, misses = most;
+  const auto record = [&](double sequences) noexcept {
+    if (run(sequences, probe)) {
+      meets = sequences;
+      found = probe;
     } else {
-      misses = mid;
+      misses = sequences;
     }
+  };
+  const double hint = std::floor(batch_hint);
+  if (hint > 1.0 && hint < most) {
+    record(hint);
+    const double next = meets == hint ? hint + 1.0 : hint - 1.0;
+    if (next < misses && next > meets) record(next);
   }
-  run(meets, out);
+  if (meets == 0.0) {
+    if (!run(1.0, probe)) {
+      out = probe;
+      return;
+    }
+    meets = 1.0;
+    found = probe;
+  }
+  while (misses - meets > 1.0) record(std::floor((meets + misses) / 2.0));
+  out = found;
   const double q = p.gemm_tile.m / 2.0;
   const double aligned = q >= 1.0 ? std::floor(meets / q) * q : 0.0;
   if (aligned >= 1.0 && aligned < meets && run(aligned, probe) &&

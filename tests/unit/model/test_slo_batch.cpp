@@ -90,3 +90,29 @@ TEST_CASE("batch_policy slo: a loose SLO is fill_memory bit for bit, and one no 
     CHECK(t.batch_sequences == 1.0);
   }
 }
+
+TEST_CASE("batch_policy slo: where the batch search starts changes nothing in the result", "[perf][inference][slo]") {
+  // evaluate() hands the search the batch it found at the previous temperature of the leakage fixed point; any hint,
+  // good or bad, must give the batch and the metrics of the search without one, bit for bit.
+  const test::LoadedDeck slo = load("slo", "tpot_slo_s = 0.02\nttft_slo_s = 10.0");
+  for (int stacks : {2, 6}) {
+    const DesignChoice c = design(stacks);
+    EvaluationDetail detail;
+    const Metrics full = evaluate(c, slo.params, &detail);
+    const double tj = full.power.leakage_tj_c;
+    Metrics cold = full;
+    evaluate_performance(c, slo.params, detail.area, tj, cold, true, 0.0);
+    const double b = cold.batch_sequences;
+    REQUIRE(b > 2.0);
+    for (double hint : {1.0, 2.0, b - 1.0, b, b + 1.0, b + 2.0, 2.0 * b, 4095.0, 4096.0, 1e9}) {
+      Metrics warm = full;
+      evaluate_performance(c, slo.params, detail.area, tj, warm, true, hint);
+      INFO(stacks << " stacks, hint " << hint << ": batch " << warm.batch_sequences << " (without a hint " << b << ")");
+      CHECK(warm.infeasible == cold.infeasible);
+      for (const auto& col : kMetricColumns) {
+        INFO(col.name);
+        CHECK(col.get(warm) == col.get(cold));
+      }
+    }
+  }
+}
