@@ -11,10 +11,10 @@
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/objectives.hpp"
-#include "chipdse/model/step_time.hpp"
 #include "chipdse/search/choice_decoder.hpp"
 #include "chipdse/search/space_from_deck.hpp"
 #include "commands.hpp"
+#include "evaluate_time.hpp"
 
 namespace chipdse::app {
 
@@ -162,50 +162,6 @@ json step_latency_json(const model::PerfParams& p, bool scale_up, model::LinkTec
               {"total", s.total_s * 1e9}};
 }
 
-json operator_json(const model::OperatorTime& o) {
-  return json{{"compute", o.compute_s}, {"hbm", o.hbm_s}, {"d2d", o.d2d_s}, {"time", o.time_s}};
-}
-
-// Where the step goes (model/step_time.hpp), at the clock the design runs at.
-json time_json(const model::StepTimes& t, const model::WorkloadDemand& d) {
-  if (d.training)
-    return json{{"micro_batch",
-                 {{"local", operator_json(t.local)}, {"tp", t.tp_s}, {"pp", t.pp_s}, {"ep", t.ep_s}, {"total", t.micro_batch_s}}},
-                {"step",
-                 {{"micro_batches", t.micro_batches_s}, {"pipeline_bubble", t.bubble_s}, {"dp_exposed", t.dp_exposed_s},
-                  {"optimizer", t.optimizer_s}, {"total", t.step_s}}}};
-  return json{{"prefill_per_stage", {{"local", operator_json(t.local)}, {"tp", t.tp_s}, {"ep", t.ep_s}}},
-              {"batch_prefill", {{"stages", d.pp}, {"sends", t.prefill_sends_s}, {"total", t.batch_prefill_s}}},
-              {"decode_step_per_stage",
-               {{"matrix_products", operator_json(t.decode_gemm)}, {"attention", operator_json(t.decode_attention)},
-                {"tp", t.decode_tp_s}, {"ep", t.decode_ep_s}}},
-              {"decode_step", {{"stages", d.pp}, {"sends", t.decode_sends_s}, {"total", t.decode_step_s}}},
-              {"tpot", {{"decode_step", t.decode_step_s}, {"prefill_per_iteration", t.prefill_per_iteration_s},
-                        {"total", t.tpot_s}}},
-              {"ttft", {{"decode_step", t.decode_step_s}, {"request_prefill", t.request_prefill_s},
-                        {"request_local", operator_json(t.request_local)},
-                        {"prefill_per_iteration", t.prefill_per_iteration_s}, {"total", t.ttft_s}}},
-              {"request_batch", {{"output_tokens", d.output_tokens}, {"total", t.step_s}}}};
-}
-
-// The step (and TPOT) at the two ends of the overlap knob, at the same clock (perf_models.md §6.3: "report both
-// bounds"): omega = 1 hides every operator's smaller ceilings under its largest (the roofline), omega = 0 runs them one
-// after the other.
-json overlap_bounds_json(const model::DesignChoice& choice, const model::KernelParams& params,
-                         const model::AreaResult& area, const model::WorkloadDemand& demand, double clock_ghz) {
-  model::KernelParams k = params;
-  k.perf.overlap = 1.0;
-  const model::StepTimes hidden = model::step_times(choice, k, area, demand, clock_ghz);
-  k.perf.overlap = 0.0;
-  const model::StepTimes serial = model::step_times(choice, k, area, demand, clock_ghz);
-  json j{{"omega", params.perf.overlap}, {"step_all_hidden", hidden.step_s}, {"step_serial", serial.step_s}};
-  if (!demand.training) {
-    j["tpot_all_hidden"] = hidden.tpot_s;
-    j["tpot_serial"] = serial.tpot_s;
-  }
-  return j;
-}
-
 json to_json(const deck::Deck& deck, const search::DesignSpace& space, const search::DesignPoint& point,
              std::uint64_t index, const std::vector<std::string>& defaulted, const model::DesignChoice& choice,
              const model::Metrics& m, const model::EvaluationDetail& d, const model::KernelParams& params) {
@@ -285,50 +241,6 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
         {"key", fmt::format("{:016x}", g.key)}}}};
 }
 
-std::string operator_text(const json& o) {
-  return fmt::format("{:.4g} (ceilings: compute {:.4g}, HBM {:.4g}, D2D {:.4g})", o["time"].get<double>(),
-                     o["compute"].get<double>(), o["hbm"].get<double>(), o["d2d"].get<double>());
-}
-
-void print_time(const json& t) {
-  std::cout << "time (s; at the clock the design runs at)\n";
-  if (t.contains("step")) {
-    const json& mb = t["micro_batch"];
-    const json& st = t["step"];
-    std::cout << fmt::format("  micro-batch (one stage)  {:.4g} = local {} + TP {:.4g} + PP {:.4g} + EP {:.4g}\n",
-                             mb["total"].get<double>(), operator_text(mb["local"]), mb["tp"].get<double>(),
-                             mb["pp"].get<double>(), mb["ep"].get<double>());
-    std::cout << fmt::format("  step                     {:.4g} = micro-batches {:.4g} + pipeline bubble {:.4g} + DP sync "
-                             "exposed {:.4g} + optimizer {:.4g}\n",
-                             st["total"].get<double>(), st["micro_batches"].get<double>(), st["pipeline_bubble"].get<double>(),
-                             st["dp_exposed"].get<double>(), st["optimizer"].get<double>());
-    return;
-  }
-  const json& pf = t["prefill_per_stage"];
-  const json& ds = t["decode_step_per_stage"];
-  std::cout << fmt::format("  prefill (one stage)      local {} + TP {:.4g} + EP {:.4g}\n", operator_text(pf["local"]),
-                           pf["tp"].get<double>(), pf["ep"].get<double>());
-  std::cout << fmt::format("  batch prefill            {:.4g} = {} stage(s) + sends {:.4g}\n",
-                           t["batch_prefill"]["total"].get<double>(), t["batch_prefill"]["stages"].get<double>(),
-                           t["batch_prefill"]["sends"].get<double>());
-  std::cout << fmt::format("  decode step (one stage)  matrix products {} + attention {} + TP {:.4g} + EP {:.4g}\n",
-                           operator_text(ds["matrix_products"]), operator_text(ds["attention"]), ds["tp"].get<double>(),
-                           ds["ep"].get<double>());
-  std::cout << fmt::format("  decode step              {:.4g} = {} stage(s) + sends {:.4g}\n",
-                           t["decode_step"]["total"].get<double>(), t["decode_step"]["stages"].get<double>(),
-                           t["decode_step"]["sends"].get<double>());
-  const json& tp = t["tpot"];
-  std::cout << fmt::format("  TPOT (in-flight)         {:.4g} = decode step {:.4g} + the prompts interleaved per step {:.4g} "
-                           "(batch prefill / output tokens)\n",
-                           tp["total"].get<double>(), tp["decode_step"].get<double>(),
-                           tp["prefill_per_iteration"].get<double>());
-  const json& tf = t["ttft"];
-  std::cout << fmt::format("  TTFT (one request)       {:.4g} = decode step {:.4g} + the larger of its prompt through the stages "
-                           "{:.4g} (local {}) and the prompts per step {:.4g}\n",
-                           tf["total"].get<double>(), tf["decode_step"].get<double>(), tf["request_prefill"].get<double>(),
-                           operator_text(tf["request_local"]), tf["prefill_per_iteration"].get<double>());
-}
-
 void print_table(const json& j) {
   std::cout << "design " << j["index"].get<std::uint64_t>() << " of " << j["deck"].get<std::string>() << '\n';
   for (const auto& [k, v] : j["design"].items()) std::cout << fmt::format("  {:<20} {}\n", k, v.get<std::string>());
@@ -359,14 +271,7 @@ void print_table(const json& j) {
                              tier, l["link"].get<std::string>(), l["software"].get<double>(), l["switch"].get<double>(),
                              l["time_of_flight"].get<double>(), l["interfaces"].get<double>(), l["fec"].get<double>(),
                              l["dsp_retimer"].get<double>(), l["total"].get<double>());
-  print_time(j["time_breakdown_s"]);
-  const json& ob = j["overlap_bounds_s"];
-  std::cout << fmt::format("  overlap bounds           step {:.4g} with each operator's smaller ceilings hidden under its "
-                           "largest (omega = 1) to {:.4g} with none hidden (omega = 0); this deck's omega {:.3g}\n",
-                           ob["step_all_hidden"].get<double>(), ob["step_serial"].get<double>(), ob["omega"].get<double>());
-  if (ob.contains("tpot_serial"))
-    std::cout << fmt::format("                           TPOT {:.4g} to {:.4g}\n", ob["tpot_all_hidden"].get<double>(),
-                             ob["tpot_serial"].get<double>());
+  print_time(j["time_breakdown_s"], j["overlap_bounds_s"]);
   std::cout << fmt::format("power per package (W; leakage at a junction of {:.1f} C)\n", j["leakage_junction_c"].get<double>());
   for (const auto& [k, v] : j["power_breakdown_w"].items())
     std::cout << fmt::format("  {:<20} {:>14.2f}\n", k, v.get<double>());
