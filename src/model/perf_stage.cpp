@@ -211,7 +211,8 @@ void run_demand_at_clock(const DesignChoice& c, const KernelParams& k, const Are
   const PerfParams& p = k.perf;
   double clock = c.clock_ghz > 0.0 ? c.clock_ghz : p.reference_clock_ghz;
   StepTimes t = performance_at(c, k, area, d, clock, tj_c, out);
-  if (dvfs && p.tdp_dvfs && p.tdp_w > 0.0 && out.power.package_w > p.tdp_w) t = clamp_to_power_limit(c, k, area, d, tj_c, clock, out);
+  if (dvfs && p.tdp_dvfs && p.tdp_w > 0.0 && out.power.package_w > p.tdp_w)
+    t = clamp_to_power_limit(c, k, area, d, tj_c, clock, out);
   out.effective_clock_ghz = clock;
   // What the step waits on, at the clock it settled on (not at every clamp step).
   const TimeShares shares = time_shares(t, d, p.overlap);
