@@ -57,6 +57,7 @@ constexpr std::array kUnits = {
     UnitInfo{"TFLOPS/mm2", "10^12 floating-point operations per second per square millimetre"},
     UnitInfo{"MB", "megabytes (10^6 bytes)"},
     UnitInfo{"fraction", "a share between 0 and 1"},
+    UnitInfo{"%", "percent"},
     UnitInfo{"x", "a dimensionless ratio"},
     UnitInfo{"-", "a dimensionless count or parameter"},
     UnitInfo{"year", "calendar year"},

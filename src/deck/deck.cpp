@@ -254,7 +254,8 @@ Deck resolve_deck(TomlDocument doc, const std::filesystem::path& path, const std
 
   d.constraints = {dv.real("constraints.tj_max_c"), dv.text("constraints.cooling"), optional_real(dv, "constraints.tdp_w"),
                    dv.real("constraints.max_die_area_mm2"), optional_real(dv, "constraints.ttft_slo_s"),
-                   optional_real(dv, "constraints.tpot_slo_s"), dv.text("constraints.tdp_policy")};
+                   optional_real(dv, "constraints.tpot_slo_s"), dv.text("constraints.tdp_policy"),
+                   optional_real(dv, "constraints.slo_percentile")};
   d.economics = {dv.real("economics.volume_units"), dv.integer("economics.reuse_products"),
                  dv.real("economics.lifetime_years"), dv.real("economics.electricity_usd_per_kwh"),
                  dv.real("economics.pue")};

@@ -86,6 +86,7 @@ struct Constraints {
   double max_die_area_mm2 = 0;
   std::optional<double> ttft_slo_s, tpot_slo_s;
   std::string tdp_policy;  ///< "infeasible" | "dvfs" (lower the clock until the package meets tdp_w)
+  std::optional<double> slo_percentile;  ///< the percentile the SLOs bind (unset: the means)
 };
 
 /// [economics]

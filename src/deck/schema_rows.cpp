@@ -77,6 +77,7 @@ constexpr SchemaRow kRows[] = {
   {"constraints.max_die_area_mm2", K::real, "mm2", 1, 1e4, "858.0", false, "", "Largest die (reticle field, low-NA EUV: 26 x 33 mm).", "node.reticle_field_low_na", ""},
   {"constraints.ttft_slo_s", K::real, "s", 1e-4, 1e4, "", false, "", "Inference: time-to-first-token limit.", "cite: MLPerf Inference Llama-2-70B interactive scenario (450 ms TTFT)", ""},
   {"constraints.tpot_slo_s", K::real, "s", 1e-5, 1e3, "", false, "", "Inference: time-per-output-token limit.", "cite: MLPerf Inference Llama-2-70B interactive scenario (40 ms TPOT)", ""},
+  {"constraints.slo_percentile", K::real, "%", 50.0, 99.99, "", false, "", "Inference: the percentile the TTFT and TPOT limits bind, under Poisson arrivals (unset: the means). The requests in flight are then Poisson distributed (M/G/infinity): TPOT is checked at the batch's percentile averaged over a request's life, mean + z sqrt(2 mean / 3), TTFT at its instantaneous percentile, mean + z sqrt(mean); the batch is the mean number in flight.", "cite: MLPerf Inference rules: Llama-2-70B Interactive limits are 99th-percentile TTFT and TPOT under Poisson arrivals", ""},
 
   {"economics.volume_units", K::real, "-", 1, 1e10, "500000.0", false, "", "Packages produced; NRE is amortised over it.", "cite: Feng & Ma, Chiplet Actuary, DAC 2022 (500k-unit case)", ""},
   {"economics.reuse_products", K::integer, "-", 1, 1000, "1", false, "", "Products of the family sharing each chiplet design (its NRE is paid once).", "cite: Feng & Ma, Chiplet Actuary, DAC 2022 (reuse across systems)", ""},

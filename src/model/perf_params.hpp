@@ -109,6 +109,7 @@ struct PerfParams {
   double reference_clock_ghz = 0.0;
   double gemm_efficiency = 1.0;
   double kv_cache_bandwidth_efficiency = 1.0;  ///< decode attention: achieved share of the HBM ceiling (fitted)
+  double decode_weight_bandwidth_efficiency = 1.0;  ///< decode matrix products: achieved share of it (fitted)
   double overlap = 1.0;                ///< omega
   double hbm_efficiency = 1.0;
   std::array<double, kHbmGenCount> hbm_bytes_per_s{};      ///< per stack
@@ -148,6 +149,11 @@ struct PerfParams {
   bool tdp_dvfs = false;               ///< constraints.tdp_policy = "dvfs": lower the clock to meet tdp_w
   double ttft_slo_s = 0.0;             ///< constraints.ttft_slo_s (inference), 0 = none
   double tpot_slo_s = 0.0;             ///< constraints.tpot_slo_s (inference), 0 = none
+  /// Standard normal quantile of constraints.slo_percentile (0: the SLOs bind the means). Under Poisson arrivals the
+  /// sequences in flight are Poisson distributed (M/G/infinity, mean n = the batch): a request's TPOT is checked at
+  /// the batch n + z sqrt(2 n / 3) (the variance of the number in flight averaged over a request's life is 2/3 of
+  /// its own for a lifetime of fixed length), its TTFT at n + z sqrt(n).
+  double slo_z = 0.0;
   // TCO
   double lifetime_s = 0.0;
   double electricity_usd_per_j = 0.0;  ///< incl. PUE

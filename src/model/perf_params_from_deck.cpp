@@ -14,6 +14,18 @@ namespace chipdse::model {
 
 namespace {
 
+// The standard normal quantile: the z with Phi(z) = q, Phi(z) = erfc(-z / sqrt 2) / 2, by bisection to the last bit
+// (once per deck; <cmath> has no inverse).
+double standard_normal_quantile(double q) {
+  double lo = -40.0, hi = 40.0;
+  for (int i = 0; i < 200 && hi - lo > 0.0; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    if (mid == lo || mid == hi) break;
+    (0.5 * std::erfc(-mid / std::sqrt(2.0)) < q ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
 double bytes_of(const std::string& precision) {
   if (precision == "fp8") return 1.0;
   if (precision == "fp32") return 4.0;
@@ -216,6 +228,7 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   p.reference_clock_ghz = deck.reference.clock_ghz;
   p.gemm_efficiency = v("compute.common.gemm_efficiency");
   p.kv_cache_bandwidth_efficiency = v("memory.common.kv_cache_bandwidth_efficiency");
+  p.decode_weight_bandwidth_efficiency = v("memory.common.decode_weight_bandwidth_efficiency");
   p.overlap = v("compute.common.compute_memory_overlap");
   p.hbm_efficiency = v("memory.common.hbm_bandwidth_efficiency");
   for (std::size_t i = 0; i < kHbmGenCount; ++i) {
@@ -309,6 +322,7 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   p.tdp_dvfs = deck.constraints.tdp_policy == "dvfs";
   p.ttft_slo_s = deck.constraints.ttft_slo_s.value_or(0.0);
   p.tpot_slo_s = deck.constraints.tpot_slo_s.value_or(0.0);
+  if (deck.constraints.slo_percentile) p.slo_z = standard_normal_quantile(*deck.constraints.slo_percentile / 100.0);
   p.lifetime_s = deck.economics.lifetime_years * 365.25 * 86400.0;
   p.electricity_usd_per_j = deck.economics.electricity_usd_per_kwh * deck.economics.pue / 3.6e6;
 }

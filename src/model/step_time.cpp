@@ -111,11 +111,12 @@ StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaRes
     if (d.expert_tier == Tier::package && c.partitioning == Partitioning::monolithic) return 0.0;
     return all_to_all_s(bytes, static_cast<int>(d.ep), link_of(d.expert_tier));
   };
-  // One operator's ceilings and its time (flops: executed).
-  const auto local = [&](double flops, double hbm_bytes, double tile_efficiency) noexcept {
+  // One operator's ceilings and its time (flops: executed; hbm_share: the share of the HBM ceiling its access pattern
+  // reaches, which does not slow the D2D crossing of the same bytes).
+  const auto local = [&](double flops, double hbm_bytes, double tile_efficiency, double hbm_share = 1.0) noexcept {
     OperatorTime o;
     o.compute_s = flops / (peak * p.gemm_efficiency * tile_efficiency);
-    o.hbm_s = hbm_bytes / hbm_bw;
+    o.hbm_s = hbm_bytes / (hbm_bw * hbm_share);
     o.d2d_s = cross > 0.0 ? hbm_bytes * cross / d2d_bw : 0.0;
     o.time_s = overlapped(o.compute_s, o.hbm_s, o.d2d_s, p.overlap);
     return o;
@@ -147,7 +148,10 @@ StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaRes
   }
   // Decode attention streams every sequence's KV cache from paged blocks: it reaches only a share of the HBM ceiling
   // (memory.common.kv_cache_bandwidth_efficiency, fitted on H100's MLPerf Llama-2-70B Offline result, so it also
-  // carries what the serving engine loses elsewhere). Each stage hands its batch's activations to the next (one
+  // carries what the serving engine loses elsewhere). The decode step's matrix products stream the weights once per
+  // step; at the small batches of interactive serving they are HBM-bound and reach their own share
+  // (memory.common.decode_weight_bandwidth_efficiency, fitted on H100's MLPerf Interactive TPOT at its measured
+  // concurrency); at offline batches they are compute-bound. Each stage hands its batch's activations to the next (one
   // point-to-point send per stage boundary).
   const auto pp_send = [&](double bytes) noexcept { return d.pp > 1.0 ? pp.alpha_s + bytes / pp.beta_bytes_per_s : 0.0; };
   t.reread_decode_bytes = layer_reread_bytes(d.tiling, d.batch_sequences, tile, false);
@@ -167,8 +171,8 @@ StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaRes
               d.tp_allreduces_per_micro_batch * collective(d.tensor_tier, d.tp_message_bytes * one, d.tp) +
               d.ep_alltoalls_per_micro_batch * all_to_all(d.ep_message_bytes * one)) +
       (d.pp - 1.0) * pp_send(d.pp_message_bytes * one);
-  t.decode_gemm = local(d.decode_flops, t.hbm_decode_bytes, d.decode_tile_efficiency);
-  t.decode_attention = local(d.decode_attention_flops, d.decode_attention_hbm_bytes / p.kv_cache_bandwidth_efficiency, 1.0);
+  t.decode_gemm = local(d.decode_flops, t.hbm_decode_bytes, d.decode_tile_efficiency, p.decode_weight_bandwidth_efficiency);
+  t.decode_attention = local(d.decode_attention_flops, d.decode_attention_hbm_bytes, 1.0, p.kv_cache_bandwidth_efficiency);
   t.decode_tp_s = d.decode_tp_allreduces * collective(d.tensor_tier, d.decode_tp_message_bytes, d.tp);
   t.decode_ep_s = d.decode_ep_alltoalls * all_to_all(d.decode_ep_message_bytes);
   t.decode_sends_s = (d.pp - 1.0) * pp_send(d.decode_pp_message_bytes);

@@ -302,6 +302,10 @@ TEST_CASE("relations between keys", "[deck][malformed]") {
                "batch_policy", "workload.batch_policy",
                {"needs an SLO to meet", "constraints.tpot_slo_s", "got \"slo\""});
   }
+  SECTION("slo_percentile below the median") {
+    expect_bad(DeckText().set("constraints", "slo_percentile", "30.0"), "slo_percentile", "constraints.slo_percentile",
+               {"got 30", "50"});
+  }
   SECTION("batch_policy slo on a training workload") {
     expect_bad(DeckText().set("workload", "batch_policy", "\"slo\""), "batch_policy", "workload.batch_policy",
                {"only for inference", "got \"slo\"", "\"fixed\" for training"});

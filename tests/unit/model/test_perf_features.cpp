@@ -156,14 +156,15 @@ TEST_CASE("decode time per token is the sum of the per-operator rooflines",
       const double attn_flops = b * 4.0 * L * ctx * h, kv_bytes = b * ctx * L * 2.0 * nkv * dh * ab;
       const double u = tv(l.deck, "compute.common.gemm_efficiency");
       const double kv_eff = tv(l.deck, "memory.common.kv_cache_bandwidth_efficiency");
+      const double w_eff = tv(l.deck, "memory.common.decode_weight_bandwidth_efficiency");
       for (int stacks : {2, 5, 8})
         for (double clock : {1.5, 1.98}) {
           const DesignChoice c = monolithic(HbmGen::hbm3e, stacks, clock);
           const double peak = peak_of(l.deck, clock), bw = hbm_bw_of(l.deck, c);
           const double ut = layer_tile_eff(l.deck, b);
-          const double gemm = std::max(gemm_flops / (peak * u * ut), weight_bytes / bw);
+          const double gemm = std::max(gemm_flops / (peak * u * ut), weight_bytes / (bw * w_eff));
           const double attn = std::max(attn_flops / (peak * u), kv_bytes / (bw * kv_eff));
-          ++(gemm_flops / (peak * u * ut) > weight_bytes / bw ? gemm_compute_bound : gemm_memory_bound);
+          ++(gemm_flops / (peak * u * ut) > weight_bytes / (bw * w_eff) ? gemm_compute_bound : gemm_memory_bound);
           const Metrics m = evaluate(c, l.params);
           INFO(prec << " batch " << b << " stacks " << stacks << " clock " << clock);
           CHECK(steps_of(c, l.params).decode_step_s == Approx(gemm + attn).epsilon(1e-12));

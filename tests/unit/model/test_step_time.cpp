@@ -127,6 +127,35 @@ pipeline_tier = "scale_up"
   }
 }
 
+TEST_CASE("decode operators: their bandwidth shares slow the HBM ceiling, not the D2D crossing of the same bytes",
+          "[perf][time]") {
+  const std::string text = test::h100_deck_head("step_time") + "[workload]\nkind = \"inference\"\n" + test::kSmallModel +
+                           "precision = \"fp8\"\nsequence_length = 4096\noutput_tokens = 256\nmicro_batch_sequences = 32\n"
+                           "cluster_packages = 1\ntensor_parallel = 1\npipeline_parallel = 1\n";
+  const test::LoadedDeck loaded = test::load_deck_text(text, "step_time_test.toml");
+  const KernelParams& k = loaded.params;
+  const WorkloadDemand& d = k.perf.demands[0];
+  REQUIRE(k.perf.decode_weight_bandwidth_efficiency < 1.0);
+  REQUIRE(k.perf.kv_cache_bandwidth_efficiency < 1.0);
+  // Four interleaved chiplets: 3/4 of every HBM byte crosses the D2D fabric.
+  DesignChoice c = test::monolithic_n5(HbmGen::hbm3e, 6, 1.83, LinkTech::copper, LinkTech::cpo);
+  c.partitioning = Partitioning::chiplets;
+  c.packaging = Packaging::cowos_l;
+  c.compute_count = 4;
+  c.d2d_tbps_per_direction = 2.0;
+  const auto [m, t] = timed(c, k);
+  REQUIRE(t.valid);
+  const double bw = 6.0 * k.perf.hbm_bytes_per_s[static_cast<std::size_t>(HbmGen::hbm3e)] * k.perf.hbm_efficiency;
+  const double d2d_bw = 4.0 * 2.0e12 / 8.0;
+  CHECK(t.decode_gemm.hbm_s == Approx(t.hbm_decode_bytes / (bw * k.perf.decode_weight_bandwidth_efficiency)).epsilon(1e-14));
+  CHECK(t.decode_gemm.d2d_s == Approx(0.75 * t.hbm_decode_bytes / d2d_bw).epsilon(1e-14));
+  CHECK(t.decode_attention.hbm_s ==
+        Approx(d.decode_attention_hbm_bytes / (bw * k.perf.kv_cache_bandwidth_efficiency)).epsilon(1e-14));
+  CHECK(t.decode_attention.d2d_s == Approx(0.75 * d.decode_attention_hbm_bytes / d2d_bw).epsilon(1e-14));
+  // The prefill's products are compute-bound streams of their own: the plain HBM ceiling.
+  CHECK(t.local.hbm_s == Approx(t.hbm_micro_batch_bytes / bw).epsilon(1e-14));
+}
+
 TEST_CASE("in-flight batching: when several prompts join per step, a request's TTFT is the step they share",
           "[perf][time]") {
   // 64 sequences of 16 output tokens: 4 prompts join the running batch per decode step (64 / 16).
