@@ -97,7 +97,6 @@ StepTimes performance_at(const DesignChoice& c, const KernelParams& k, const Are
     out.ttft_s = t.ttft_s;
     out.tpot_s = t.tpot_s;
     out.throughput_tokens_per_s = d.tokens_per_step / step_s / d.packages;
-    if (!slo_met(c, k, area, d, clock, t)) out.infeasible |= infeasible::slo_missed;
   }
 
   // Power.
@@ -198,7 +197,6 @@ StepTimes clamp_to_power_limit(const DesignChoice& c, const KernelParams& k, con
       if (!(x > lo_x && x < hi_x)) x = 0.5 * (lo_x + hi_x);
     }
     clock = std::exp(x);
-    out.infeasible &= ~infeasible::slo_missed;  // re-decided at the new clock
     t = performance_at(c, k, area, d, clock, tj_c, out);
     const double g = out.power.package_w - target_w;
     if (out.power.package_w <= limit_w) {
@@ -232,7 +230,8 @@ void run_demand_at_clock(const DesignChoice& c, const KernelParams& k, const Are
   if (dvfs && p.tdp_dvfs && p.tdp_w > 0.0 && out.power.package_w > p.tdp_w)
     t = clamp_to_power_limit(c, k, area, d, tj_c, clock, out);
   out.effective_clock_ghz = clock;
-  // What the step waits on, at the clock it settled on (not at every clamp step).
+  // The SLOs and what the step waits on, at the clock it settled on (not at every clamp step).
+  if (!d.training && t.valid && !slo_met(c, k, area, d, clock, t)) out.infeasible |= infeasible::slo_missed;
   const TimeShares shares = time_shares(t, d, p.overlap);
   out.time_compute_share = shares.compute;
   out.time_hbm_share = shares.hbm;
