@@ -181,6 +181,7 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
       model::run_demand(params.perf, choice.mapping, choice.hbm, choice.hbm_stacks, m.batch_sequences);
   const int compute_dies = std::max(1, d.area.compute.count);
   const double sram_mb = model::package_sram_mb(choice, params);
+  const model::StepTimes steps = model::step_times(choice, params, d.area, demand, m.effective_clock_ghz);
   return json{
       {"deck", deck.path},
       {"index", index},
@@ -204,7 +205,8 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
       {"collective_step_latency_ns",
        {{"scale_up", step_latency_json(params.perf, true, choice.scale_up_link)},
         {"scale_out", step_latency_json(params.perf, false, choice.scale_out_link)}}},
-      {"time_breakdown_s", time_json(model::step_times(choice, params, d.area, demand, m.effective_clock_ghz), demand)},
+      {"time_breakdown_s", time_json(steps, demand)},
+      {"slo", slo_json(choice, params, d.area, demand, m.effective_clock_ghz, steps)},
       {"overlap_bounds_s", overlap_bounds_json(choice, params, d.area, demand, m.effective_clock_ghz)},
       {"leakage_junction_c", m.power.leakage_tj_c},
       {"power_breakdown_w",
@@ -261,8 +263,8 @@ void print_table(const json& j) {
     std::cout << fmt::format("batch: {:.0f} sequences per pipeline stage (fill_memory: what the HBM holds, at most "
                              "micro_batch_sequences)\n", j["batch_sequences"].get<double>());
   if (j["batch_policy"].get<std::string>() == "slo")
-    std::cout << fmt::format("batch: {:.0f} sequences per pipeline stage (slo: the largest whose TTFT and TPOT meet the "
-                             "SLOs, at most what the HBM holds and micro_batch_sequences)\n",
+    std::cout << fmt::format("batch: {:.0f} sequences per pipeline stage (slo: the one with the most throughput whose TTFT "
+                             "and TPOT meet the SLOs, at most what the HBM holds and micro_batch_sequences)\n",
                              j["batch_sequences"].get<double>());
   std::cout << "collective step latency (ns; two links per step, package to switch to package)\n";
   for (const auto& [tier, l] : j["collective_step_latency_ns"].items())
@@ -272,6 +274,7 @@ void print_table(const json& j) {
                              l["time_of_flight"].get<double>(), l["interfaces"].get<double>(), l["fec"].get<double>(),
                              l["dsp_retimer"].get<double>(), l["total"].get<double>());
   print_time(j["time_breakdown_s"], j["overlap_bounds_s"]);
+  print_slo(j["slo"]);
   std::cout << fmt::format("power per package (W; leakage at a junction of {:.1f} C)\n", j["leakage_junction_c"].get<double>());
   for (const auto& [k, v] : j["power_breakdown_w"].items())
     std::cout << fmt::format("  {:<20} {:>14.2f}\n", k, v.get<double>());

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <iostream>
 #include <string>
 
@@ -100,6 +101,34 @@ json overlap_bounds_json(const model::DesignChoice& choice, const model::KernelP
     j["tpot_serial"] = serial.tpot_s;
   }
   return j;
+}
+
+json slo_json(const model::DesignChoice& choice, const model::KernelParams& params, const model::AreaResult& area,
+              const model::WorkloadDemand& demand, double clock_ghz, const model::StepTimes& t) {
+  const model::PerfParams& p = params.perf;
+  if (demand.training || !t.valid || (!(p.ttft_slo_s > 0.0) && !(p.tpot_slo_s > 0.0))) return nullptr;
+  const model::SloCheck r = model::slo_check(choice, params, area, demand, clock_ghz, t);
+  return json{{"met", r.met},
+              {"percentile", p.slo_z > 0.0 ? json(100.0 * 0.5 * std::erfc(-p.slo_z / std::sqrt(2.0))) : json(nullptr)},
+              {"mean_batch", demand.batch_sequences},
+              {"tpot", {{"limit", p.tpot_slo_s}, {"batch", r.tpot_batch}, {"time", r.tpot_s}}},
+              {"ttft", {{"limit", p.ttft_slo_s}, {"batch", r.ttft_batch}, {"time", r.ttft_s}}}};
+}
+
+void print_slo(const json& slo) {
+  if (slo.is_null()) return;
+  const bool pct = !slo["percentile"].is_null();
+  std::cout << fmt::format("SLOs ({}; {})\n", pct ? fmt::format("at the {:.4g}th percentile under Poisson arrivals",
+                                                                  slo["percentile"].get<double>())
+                                                  : std::string("on the means"),
+                           slo["met"].get<bool>() ? "met" : "MISSED");
+  for (const char* key : {"tpot", "ttft"}) {
+    const json& x = slo[key];
+    if (!(x["limit"].get<double>() > 0.0)) continue;
+    std::cout << fmt::format("  {}  {:.4g} s against {:.4g} s, at {:.1f} sequences in flight (mean {:.0f})\n",
+                             key == std::string("tpot") ? "TPOT" : "TTFT", x["time"].get<double>(),
+                             x["limit"].get<double>(), x["batch"].get<double>(), slo["mean_batch"].get<double>());
+  }
 }
 
 void print_time(const json& t, const json& ob) {

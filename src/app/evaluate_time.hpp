@@ -20,6 +20,13 @@ nlohmann::ordered_json overlap_bounds_json(const model::DesignChoice& choice, co
                                            const model::AreaResult& area, const model::WorkloadDemand& demand,
                                            double clock_ghz);
 
+/// The TTFT and TPOT limits against the step (model::slo_check): the limits, the percentile, the batch each time is
+/// checked at and the time there; null without limits or for training.
+nlohmann::ordered_json slo_json(const model::DesignChoice& choice, const model::KernelParams& params,
+                                const model::AreaResult& area, const model::WorkloadDemand& demand, double clock_ghz,
+                                const model::StepTimes& t);
+void print_slo(const nlohmann::ordered_json& slo);
+
 /// Prints the two as evaluate's text report does.
 void print_time(const nlohmann::ordered_json& time, const nlohmann::ordered_json& overlap_bounds);
 

@@ -50,25 +50,6 @@ void set_leakage_power(const PerfParams& p, const AreaResult& area, double tj_c,
 
 // Time, power and the metrics that follow from them at compute clock `clock` (GHz), running demand `d`; returns the
 // itemised time it used.
-// Whether the step `t` of demand `d` at `clock` meets the TTFT and TPOT limits: its means, or with a percentile
-// (PerfParams::slo_z) the step at the percentile's batch, mean n = d.batch_sequences: TPOT at n + z sqrt(2 n / 3),
-// TTFT at n + z sqrt(n) (perf_params.hpp).
-bool slo_met(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d, double clock,
-             const StepTimes& t) noexcept {
-  const PerfParams& p = k.perf;
-  if (!(p.ttft_slo_s > 0.0) && !(p.tpot_slo_s > 0.0)) return true;
-  double ttft = t.ttft_s, tpot = t.tpot_s;
-  if (p.slo_z > 0.0) {
-    const double n = d.batch_sequences;
-    const WorkloadDemand& base = p.demands[c.mapping];
-    if (p.tpot_slo_s > 0.0)
-      tpot = step_times(c, k, area, demand_at_batch(p, base, n + p.slo_z * std::sqrt(2.0 * n / 3.0)), clock).tpot_s;
-    if (p.ttft_slo_s > 0.0)
-      ttft = step_times(c, k, area, demand_at_batch(p, base, n + p.slo_z * std::sqrt(n)), clock).ttft_s;
-  }
-  return !((p.ttft_slo_s > 0.0 && ttft > p.ttft_slo_s) || (p.tpot_slo_s > 0.0 && tpot > p.tpot_slo_s));
-}
-
 StepTimes performance_at(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
                     double clock, double tj_c, Metrics& out) noexcept {
   const PerfParams& p = k.perf;
@@ -231,7 +212,7 @@ void run_demand_at_clock(const DesignChoice& c, const KernelParams& k, const Are
     t = clamp_to_power_limit(c, k, area, d, tj_c, clock, out);
   out.effective_clock_ghz = clock;
   // The SLOs and what the step waits on, at the clock it settled on (not at every clamp step).
-  if (!d.training && t.valid && !slo_met(c, k, area, d, clock, t)) out.infeasible |= infeasible::slo_missed;
+  if (!d.training && t.valid && !slo_check(c, k, area, d, clock, t).met) out.infeasible |= infeasible::slo_missed;
   const TimeShares shares = time_shares(t, d, p.overlap);
   out.time_compute_share = shares.compute;
   out.time_hbm_share = shares.hbm;

@@ -37,6 +37,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 #include "chipdse/model/collectives.hpp"
 
@@ -183,6 +184,27 @@ StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaRes
   t.tpot_s = t.decode_step_s + t.prefill_per_iteration_s;
   t.ttft_s = t.decode_step_s + std::max(t.request_prefill_s, t.prefill_per_iteration_s);
   return t;
+}
+
+SloCheck slo_check(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
+                   double clock, const StepTimes& t) noexcept {
+  const PerfParams& p = k.perf;
+  const double n = d.batch_sequences;
+  SloCheck r{true, n, t.tpot_s, n, t.ttft_s};
+  if (!(p.ttft_slo_s > 0.0) && !(p.tpot_slo_s > 0.0)) return r;
+  if (p.slo_z > 0.0) {
+    const WorkloadDemand& base = p.demands[c.mapping];
+    if (p.tpot_slo_s > 0.0) {
+      r.tpot_batch = n + p.slo_z * std::sqrt(2.0 * n / 3.0);
+      r.tpot_s = step_times(c, k, area, demand_at_batch(p, base, r.tpot_batch), clock).tpot_s;
+    }
+    if (p.ttft_slo_s > 0.0) {
+      r.ttft_batch = n + p.slo_z * std::sqrt(n);
+      r.ttft_s = step_times(c, k, area, demand_at_batch(p, base, r.ttft_batch), clock).ttft_s;
+    }
+  }
+  r.met = !((p.ttft_slo_s > 0.0 && r.ttft_s > p.ttft_slo_s) || (p.tpot_slo_s > 0.0 && r.tpot_s > p.tpot_slo_s));
+  return r;
 }
 
 namespace {

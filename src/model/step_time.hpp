@@ -79,6 +79,17 @@ struct TimeShares {
 };
 TimeShares time_shares(const StepTimes& t, const WorkloadDemand& d, double overlap) noexcept;
 
+/// The TTFT and TPOT limits against step `t` of demand `d` at `clock_ghz`: the means, or with a percentile
+/// (PerfParams::slo_z) the steps at the percentile's batch, mean n = d.batch_sequences: TPOT at n + z sqrt(2 n / 3),
+/// TTFT at n + z sqrt(n) (perf_params.hpp). Without limits, met.
+struct SloCheck {
+  bool met = true;
+  double tpot_batch = 0.0, tpot_s = 0.0;  ///< the batch TPOT is checked at, and the TPOT there
+  double ttft_batch = 0.0, ttft_s = 0.0;
+};
+SloCheck slo_check(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
+                   double clock_ghz, const StepTimes& t) noexcept;
+
 /// The step of design `c` running demand `d` (point_demand(c)) at compute clock `clock_ghz`.
 StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
                      double clock_ghz) noexcept;
