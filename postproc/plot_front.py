@@ -139,7 +139,8 @@ def plot_breakdown(r, out, items, total, ylabel, what, prefix, suffix):
         bottom += v
     ax.set_xlabel(f"front designs, lowest {total} first")
     ax.set_ylabel(ylabel)
-    ax.legend(fontsize=7, ncol=3)
+    # Beside the axes, not over the bars (stacked shares reach the top of the plot).
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return save_figure(fig, r, out, f"{what}_breakdown")
 
 
