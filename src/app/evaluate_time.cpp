@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
 #include <iostream>
 #include <string>
 
@@ -109,7 +108,7 @@ json slo_json(const model::DesignChoice& choice, const model::KernelParams& para
   if (demand.training || !t.valid || (!(p.ttft_slo_s > 0.0) && !(p.tpot_slo_s > 0.0))) return nullptr;
   const model::SloCheck r = model::slo_check(choice, params, area, demand, clock_ghz, t);
   return json{{"met", r.met},
-              {"percentile", p.slo_z > 0.0 ? json(100.0 * 0.5 * std::erfc(-p.slo_z / std::sqrt(2.0))) : json(nullptr)},
+              {"percentile", p.slo_percentile > 0.0 ? json(p.slo_percentile) : json(nullptr)},
               {"mean_batch", demand.batch_sequences},
               {"tpot", {{"limit", p.tpot_slo_s}, {"batch", r.tpot_batch}, {"time", r.tpot_s}}},
               {"ttft", {{"limit", p.ttft_slo_s}, {"batch", r.ttft_batch}, {"time", r.ttft_s}}}};

@@ -154,6 +154,7 @@ struct PerfParams {
   /// the batch n + z sqrt(2 n / 3) (the variance of the number in flight averaged over a request's life is 2/3 of
   /// its own for a lifetime of fixed length), its TTFT at n + z sqrt(n).
   double slo_z = 0.0;
+  double slo_percentile = 0.0;  ///< constraints.slo_percentile (%), 0 = the means
   // TCO
   double lifetime_s = 0.0;
   double electricity_usd_per_j = 0.0;  ///< incl. PUE

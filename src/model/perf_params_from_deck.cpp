@@ -322,7 +322,10 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   p.tdp_dvfs = deck.constraints.tdp_policy == "dvfs";
   p.ttft_slo_s = deck.constraints.ttft_slo_s.value_or(0.0);
   p.tpot_slo_s = deck.constraints.tpot_slo_s.value_or(0.0);
-  if (deck.constraints.slo_percentile) p.slo_z = standard_normal_quantile(*deck.constraints.slo_percentile / 100.0);
+  if (deck.constraints.slo_percentile) {
+    p.slo_percentile = *deck.constraints.slo_percentile;
+    p.slo_z = standard_normal_quantile(p.slo_percentile / 100.0);
+  }
   p.lifetime_s = deck.economics.lifetime_years * 365.25 * 86400.0;
   p.electricity_usd_per_j = deck.economics.electricity_usd_per_kwh * deck.economics.pue / 3.6e6;
 }
