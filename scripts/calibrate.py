@@ -91,6 +91,11 @@ class Model:
         m = dict(out["metrics"])
         # What the package draws (the power its limit binds): a run's board power excludes the NIC's pluggable optics.
         m["package_power_w"] = out["power_limit_w"]["package"]
+        # The SLO check's times (at the deck's percentile when it sets one): what MLPerf's latency limits bind.
+        slo = out.get("slo")
+        for key in ("ttft", "tpot"):
+            if slo and slo[key]["limit"] > 0 and slo[key]["time"] is not None:
+                m[f"slo_{key}_s"] = slo[key]["time"]
         self.cache[key] = m
         return m
 

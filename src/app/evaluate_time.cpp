@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <iostream>
 #include <string>
 
@@ -54,10 +55,25 @@ void print_time_items(const json& t) {
                            tp["total"].get<double>(), tp["decode_step"].get<double>(),
                            tp["prefill_per_iteration"].get<double>());
   const json& tf = t["ttft"];
+  if (tf.contains("prompt_queue") && tf["prompt_queue"]["stable"].get<bool>()) {
+    const json& q = tf["prompt_queue"];
+    std::cout << fmt::format("  TTFT (one request)       {:.4g} = TPOT {:.4g} x (1 + mean wait {:.3g} + its own chunks {:.3g} "
+                             "iterations): the prompts queue for the {:.0f} tokens per iteration a budget of {:.0f} "
+                             "leaves beside the decoding sequences (load {:.3g})\n",
+                             tf["total"].get<double>(), tp["total"].get<double>(), q["mean_wait_iterations"].get<double>(),
+                             q["mean_service_iterations"].get<double>(), q["capacity_tokens"].get<double>(),
+                             q["budget_tokens"].get<double>(), q["load"].get<double>());
+    return;
+  }
   std::cout << fmt::format("  TTFT (one request)       {:.4g} = decode step {:.4g} + the larger of its prompt through the stages "
                            "{:.4g} (local {}) and the prompts per step {:.4g}\n",
                            tf["total"].get<double>(), tf["decode_step"].get<double>(), tf["request_prefill"].get<double>(),
                            operator_text(tf["request_local"]), tf["prefill_per_iteration"].get<double>());
+  if (tf.contains("prompt_queue"))
+    std::cout << fmt::format("                           without a steady state: a budget of {:.0f} tokens leaves {:.0f} "
+                             "for prompts, load {:.3g} (at least 1)\n",
+                             tf["prompt_queue"]["budget_tokens"].get<double>(),
+                             tf["prompt_queue"]["capacity_tokens"].get<double>(), tf["prompt_queue"]["load"].get<double>());
 }
 
 }  // namespace
@@ -70,6 +86,20 @@ json time_json(const model::StepTimes& t, const model::WorkloadDemand& d) {
                 {"step",
                  {{"micro_batches", t.micro_batches_s}, {"pipeline_bubble", t.bubble_s}, {"dp_exposed", t.dp_exposed_s},
                   {"optimizer", t.optimizer_s}, {"total", t.step_s}}}};
+  json ttft{{"decode_step", t.decode_step_s}, {"request_prefill", t.request_prefill_s},
+            {"request_local", operator_json(t.request_local)}, {"prefill_per_iteration", t.prefill_per_iteration_s},
+            {"total", t.ttft_s}};
+  if (t.prompt_budget) {
+    const model::PromptQueue& q = t.prompt_queue;
+    // A load of at least 1 has no finite mean wait: reported as null (the queue is then not stable).
+    ttft["prompt_queue"] = json{{"budget_tokens", q.capacity_tokens + d.batch_sequences},
+                                {"capacity_tokens", q.capacity_tokens},
+                                {"arrivals_per_iteration", q.arrivals_per_iteration},
+                                {"load", q.load},
+                                {"stable", q.stable},
+                                {"mean_wait_iterations", q.stable ? json(q.mean_wait_iterations) : json(nullptr)},
+                                {"mean_service_iterations", q.mean_service_iterations}};
+  }
   return json{{"prefill_per_stage", {{"local", operator_json(t.local)}, {"tp", t.tp_s}, {"ep", t.ep_s}}},
               {"batch_prefill", {{"stages", d.pp}, {"sends", t.prefill_sends_s}, {"total", t.batch_prefill_s}}},
               {"decode_step_per_stage",
@@ -78,9 +108,7 @@ json time_json(const model::StepTimes& t, const model::WorkloadDemand& d) {
               {"decode_step", {{"stages", d.pp}, {"sends", t.decode_sends_s}, {"total", t.decode_step_s}}},
               {"tpot", {{"decode_step", t.decode_step_s}, {"prefill_per_iteration", t.prefill_per_iteration_s},
                         {"total", t.tpot_s}}},
-              {"ttft", {{"decode_step", t.decode_step_s}, {"request_prefill", t.request_prefill_s},
-                        {"request_local", operator_json(t.request_local)},
-                        {"prefill_per_iteration", t.prefill_per_iteration_s}, {"total", t.ttft_s}}},
+              {"ttft", ttft},
               {"request_batch", {{"output_tokens", d.output_tokens}, {"total", t.step_s}}}};
 }
 
@@ -107,11 +135,21 @@ json slo_json(const model::DesignChoice& choice, const model::KernelParams& para
   const model::PerfParams& p = params.perf;
   if (demand.training || !t.valid || (!(p.ttft_slo_s > 0.0) && !(p.tpot_slo_s > 0.0))) return nullptr;
   const model::SloCheck r = model::slo_check(choice, params, area, demand, clock_ghz, t);
+  json ttft{{"limit", p.ttft_slo_s}, {"batch", r.ttft_batch}, {"time", r.ttft_s}, {"queued", r.ttft_queued}};
+  if (r.ttft_queued && p.slo_z > 0.0) {
+    // The percentile of the mixture of prompt queues (model/prompt_queue.hpp); null where the batches whose queue
+    // has no steady state alone hold more than the rest of the distribution.
+    const double q = model::ttft_quantile_s(r.ttft_mixture, p.slo_percentile / 100.0);
+    ttft["time"] = std::isfinite(q) ? json(q) : json(nullptr);
+    ttft["beyond_limit"] = r.ttft_beyond_limit;
+  } else if (r.ttft_queued && !t.prompt_queue.stable) {
+    ttft["time"] = nullptr;
+  }
   return json{{"met", r.met},
               {"percentile", p.slo_percentile > 0.0 ? json(p.slo_percentile) : json(nullptr)},
               {"mean_batch", demand.batch_sequences},
               {"tpot", {{"limit", p.tpot_slo_s}, {"batch", r.tpot_batch}, {"time", r.tpot_s}}},
-              {"ttft", {{"limit", p.ttft_slo_s}, {"batch", r.ttft_batch}, {"time", r.ttft_s}}}};
+              {"ttft", ttft}};
 }
 
 void print_slo(const json& slo) {
@@ -124,9 +162,19 @@ void print_slo(const json& slo) {
   for (const char* key : {"tpot", "ttft"}) {
     const json& x = slo[key];
     if (!(x["limit"].get<double>() > 0.0)) continue;
-    std::cout << fmt::format("  {}  {:.4g} s against {:.4g} s, at {:.1f} sequences in flight (mean {:.0f})\n",
-                             key == std::string("tpot") ? "TPOT" : "TTFT", x["time"].get<double>(),
-                             x["limit"].get<double>(), x["batch"].get<double>(), slo["mean_batch"].get<double>());
+    const std::string time = x["time"].is_null() ? std::string("unbounded") : fmt::format("{:.4g} s", x["time"].get<double>());
+    if (x.value("queued", false)) {
+      std::cout << fmt::format("  TTFT  {} against {:.4g} s, from the prompt queue {}(mean {:.0f} in flight){}\n", time,
+                               x["limit"].get<double>(), pct ? "over the Poisson number in flight " : "",
+                               slo["mean_batch"].get<double>(),
+                               x.contains("beyond_limit")
+                                   ? fmt::format("; P(TTFT > limit) = {:.3g}", x["beyond_limit"].get<double>())
+                                   : std::string());
+      continue;
+    }
+    std::cout << fmt::format("  {}  {} against {:.4g} s, at {:.1f} sequences in flight (mean {:.0f})\n",
+                             key == std::string("tpot") ? "TPOT" : "TTFT", time, x["limit"].get<double>(),
+                             x["batch"].get<double>(), slo["mean_batch"].get<double>());
   }
 }
 

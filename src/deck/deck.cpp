@@ -122,6 +122,28 @@ void check_relations(const Deck& d) {
   if (w.kind == "inference" && w.batch_policy == "slo" && !d.constraints.ttft_slo_s && !d.constraints.tpot_slo_s)
     fail("workload.batch_policy", "needs an SLO to meet: set constraints.ttft_slo_s or constraints.tpot_slo_s",
          "\"slo\"", "\"fixed\" or \"fill_memory\", or an SLO in [constraints]");
+  if (w.iteration_token_budget > 0) {
+    const std::string b = std::to_string(w.iteration_token_budget);
+    if (w.kind != "inference")
+      fail("workload.iteration_token_budget", "applies to inference only (workload.kind = \"" + w.kind + "\")", b,
+           "0 for training");
+    const std::int64_t most = w.budget_sustained_batch();
+    std::ostringstream per_sequence;
+    per_sequence << 1.0 + static_cast<double>(w.sequence_length) / static_cast<double>(w.output_tokens);
+    if (most < 1)
+      fail("workload.iteration_token_budget",
+           "leaves no room for prompts: one sequence needs more than 1 + sequence_length / output_tokens = " +
+               per_sequence.str() +
+               " tokens per iteration",
+           b, "a budget above 1 + sequence_length / output_tokens");
+    if (w.batch_policy == "fixed" && w.micro_batch_sequences > most)
+      fail("workload.micro_batch_sequences",
+           "is more sequences than workload.iteration_token_budget = " + b + " sustains (" + std::to_string(most) +
+               "): each iteration must start prompts as fast as the batch finishes them, batch x (1 + sequence_length "
+               "/ output_tokens) < budget",
+           std::to_string(w.micro_batch_sequences),
+           "at most " + std::to_string(most) + ", a larger budget, or batch_policy \"fill_memory\" or \"slo\"");
+  }
   if (d.space.mapping.empty()) {
     check_mapping(d, w.mapping(), [](const std::string& k) { return "workload." + k; },
                   [&](const std::string& k) { return v.where("workload." + k); },
@@ -232,6 +254,8 @@ Deck resolve_deck(TomlDocument doc, const std::filesystem::path& path, const std
   w.activation_recompute = dv.text("workload.activation_recompute");
   w.batch_policy = dv.text("workload.batch_policy");
   w.kv_cache_memory_fraction = dv.real("workload.kv_cache_memory_fraction");
+  w.iteration_token_budget = dv.integer("workload.iteration_token_budget");
+  w.sequence_length_cv = dv.real("workload.sequence_length_cv");
   w.pipeline_tier = dv.text("workload.pipeline_tier");
   w.data_tier = dv.text("workload.data_tier");
   w.expert_tier = dv.text("workload.expert_tier");
@@ -279,6 +303,12 @@ Deck resolve_deck(TomlDocument doc, const std::filesystem::path& path, const std
 Mapping Workload::mapping() const {
   return {"workload", tensor_parallel, pipeline_parallel, expert_parallel, data_parallel,
           tensor_tier, pipeline_tier, data_tier, expert_tier};
+}
+
+std::int64_t Workload::budget_sustained_batch() const {
+  // n (O + s) < B O in whole tokens: n = floor((B O - 1) / (O + s)).
+  if (iteration_token_budget <= 0 || output_tokens <= 0) return 0;
+  return (iteration_token_budget * output_tokens - 1) / (output_tokens + sequence_length);
 }
 
 std::vector<Mapping> deck_mappings(const Deck& deck) {

@@ -73,9 +73,15 @@ struct Workload {
   std::string activation_recompute;  ///< "none" | "full" (one extra forward pass per micro-batch)
   std::string batch_policy;          ///< inference: "fixed" | "fill_memory" (as many sequences as the HBM holds)
   double kv_cache_memory_fraction = 0.9;  ///< inference, fill_memory: share of what the weights leave for the KV cache
+  std::int64_t iteration_token_budget = 0;  ///< inference: tokens per serving-engine iteration, 0 = none
+  double sequence_length_cv = 0.0;          ///< inference: coefficient of variation of the prompt lengths
 
   /// The mapping of [workload] as a Mapping named "workload".
   Mapping mapping() const;
+  /// With iteration_token_budget: the largest whole batch whose prompts the budget starts as fast as the batch
+  /// finishes them (model/prompt_queue.hpp load < 1): batch (1 + sequence_length / output_tokens) < budget; 0 if
+  /// none. Without a budget: no limit (0 as well; test iteration_token_budget).
+  std::int64_t budget_sustained_batch() const;
 };
 
 /// [constraints]

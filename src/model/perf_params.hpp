@@ -155,6 +155,10 @@ struct PerfParams {
   /// its own for a lifetime of fixed length), its TTFT at n + z sqrt(n).
   double slo_z = 0.0;
   double slo_percentile = 0.0;  ///< constraints.slo_percentile (%), 0 = the means
+  /// workload.iteration_token_budget: tokens per serving-engine iteration (decode tokens + prompt chunks), 0 = none;
+  /// with it the prompts queue for the budget's room (prompt_queue.hpp) and the batch stays below what it sustains.
+  double iteration_token_budget = 0.0;
+  double prompt_length_cv = 0.0;  ///< workload.sequence_length_cv: of the prompt lengths (inference)
   // TCO
   double lifetime_s = 0.0;
   double electricity_usd_per_j = 0.0;  ///< incl. PUE

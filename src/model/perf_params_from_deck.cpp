@@ -207,7 +207,12 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
   p.batch_meets_slo = deck.workload.kind == "inference" && deck.workload.batch_policy == "slo";
   if (p.batch_fills_memory) {
     const GemmTileShape tiles = tiles_of(deck);
-    const double b_max = static_cast<double>(deck.workload.micro_batch_sequences);
+    // A token budget per iteration also bounds the batch: above budget_sustained_batch the prompts cannot start as
+    // fast as sequences finish (model/prompt_queue.hpp), so an engine's batch settles below it.
+    const double b_max = static_cast<double>(deck.workload.iteration_token_budget > 0
+                                                 ? std::min(deck.workload.micro_batch_sequences,
+                                                            deck.workload.budget_sustained_batch())
+                                                 : deck.workload.micro_batch_sequences);
     const double s = static_cast<double>(deck.workload.sequence_length);
     for (std::size_t i = 0; i < mappings.size(); ++i) {
       const WorkloadDemand& d = p.demands[i];
@@ -320,6 +325,8 @@ void resolve_perf_params(KernelParams& k, const deck::Deck& deck) {
                                                                    : v("thermal.limits.liquid_heat_flux_limit_w_per_mm2");
   p.tdp_w = deck.constraints.tdp_w.value_or(0.0);
   p.tdp_dvfs = deck.constraints.tdp_policy == "dvfs";
+  p.iteration_token_budget = static_cast<double>(deck.workload.iteration_token_budget);
+  p.prompt_length_cv = deck.workload.sequence_length_cv;
   p.ttft_slo_s = deck.constraints.ttft_slo_s.value_or(0.0);
   p.tpot_slo_s = deck.constraints.tpot_slo_s.value_or(0.0);
   if (deck.constraints.slo_percentile) {

@@ -9,6 +9,7 @@
 #include "chipdse/model/area.hpp"
 #include "chipdse/model/design_choice.hpp"
 #include "chipdse/model/kernel_params.hpp"
+#include "chipdse/model/prompt_queue.hpp"
 
 namespace chipdse::model {
 
@@ -26,7 +27,8 @@ struct OperatorTime {
 /// dp_exposed + optimizer (training); batch_prefill_s = PP (prefill local + tp + ep) + prefill_sends, decode_step_s =
 /// PP (gemm + attention + decode tp + decode ep) + decode_sends, step_s = batch_prefill_s + output tokens x
 /// decode_step_s, tpot_s = decode_step_s + prefill_per_iteration_s = step_s / output tokens, ttft_s = decode_step_s +
-/// max(request_prefill_s, prefill_per_iteration_s) (inference).
+/// max(request_prefill_s, prefill_per_iteration_s) (inference), or under a token budget with a stable prompt queue
+/// tpot_s (1 + mean wait + mean own chunks) (prompt_queue.hpp).
 struct StepTimes {
   bool valid = false;  ///< false when the design has no compute, HBM or needed D2D bandwidth (no throughput)
   OperatorTime local;  ///< training micro-batch (executed FLOPs) or inference prefill
@@ -58,8 +60,11 @@ struct StepTimes {
   double prefill_per_iteration_s = 0.0;
   /// What a user sees between tokens: decode_step_s + prefill_per_iteration_s (= step_s / output tokens; MLPerf's TPOT
   /// is a request's (latency - TTFT) / (tokens - 1)). A request's TTFT: the iteration it joins, the running batch's
-  /// decode step plus the prompts joining with it, at least its own.
+  /// decode step plus the prompts joining with it, at least its own; under a token budget (workload.
+  /// iteration_token_budget) the prompts queue for the budget's room: 1 + E[W] + E[S] iterations of TPOT.
   double ttft_s = 0.0, tpot_s = 0.0;
+  bool prompt_budget = false;  ///< the deck sets a token budget per iteration
+  PromptQueue prompt_queue;    ///< with it: the prompts' queue at this batch (TTFT as above when stable)
   double step_s = 0.0;  ///< training step, or one request batch from prompt to last token
   // HBM bytes (for the power stage)
   double hbm_micro_batch_bytes = 0.0, reread_micro_batch_bytes = 0.0;  ///< per micro-batch or prefill, one stage
@@ -81,11 +86,17 @@ TimeShares time_shares(const StepTimes& t, const WorkloadDemand& d, double overl
 
 /// The TTFT and TPOT limits against step `t` of demand `d` at `clock_ghz`: the means, or with a percentile
 /// (PerfParams::slo_z) the steps at the percentile's batch, mean n = d.batch_sequences: TPOT at n + z sqrt(2 n / 3),
-/// TTFT at n + z sqrt(n) (perf_params.hpp). Without limits, met.
+/// TTFT at n + z sqrt(n) (perf_params.hpp). Under a token budget the TTFT limit is checked on the prompt queue
+/// instead: its mean at n, or with a percentile P(TTFT > limit) <= 1 - percentile under the Poisson mixture of
+/// queues (prompt_queue.hpp; the TPOT slope from the TPOT at n + z sqrt(n)). Without limits, met.
 struct SloCheck {
   bool met = true;
   double tpot_batch = 0.0, tpot_s = 0.0;  ///< the batch TPOT is checked at, and the TPOT there
-  double ttft_batch = 0.0, ttft_s = 0.0;
+  double ttft_batch = 0.0, ttft_s = 0.0;  ///< without a budget; with one: the mean batch and the mean TTFT there
+  bool ttft_queued = false;               ///< the TTFT limit was checked on the prompt queue
+  /// With a budget and a percentile: the mixture checked and P(TTFT > limit) (the percentile: ttft_quantile_s).
+  TtftMixture ttft_mixture;
+  double ttft_beyond_limit = 0.0;
 };
 SloCheck slo_check(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
                    double clock_ghz, const StepTimes& t) noexcept;

@@ -306,6 +306,29 @@ TEST_CASE("relations between keys", "[deck][malformed]") {
     expect_bad(DeckText().set("constraints", "slo_percentile", "30.0"), "slo_percentile", "constraints.slo_percentile",
                {"got 30", "50"});
   }
+  SECTION("a token budget on a training workload") {
+    expect_bad(DeckText().set("workload", "iteration_token_budget", "256"), "iteration_token_budget",
+               "workload.iteration_token_budget", {"applies to inference only", "got 256", "0 for training"});
+  }
+  SECTION("a token budget with no room for prompts") {  // one sequence of 4096 + 256 tokens needs 1 + 16 per iteration
+    expect_bad(DeckText().set("workload", "kind", "\"inference\"").set("workload", "iteration_token_budget", "17"),
+               "iteration_token_budget", "workload.iteration_token_budget",
+               {"leaves no room for prompts", "1 + sequence_length / output_tokens = 17", "got 17"});
+  }
+  SECTION("a fixed batch above what the token budget sustains") {  // (256 x 256 - 1) / (4096 + 256) = 15
+    expect_bad(DeckText()
+                   .set("workload", "kind", "\"inference\"")
+                   .set("workload", "iteration_token_budget", "256")
+                   .set("workload", "micro_batch_sequences", "16"),
+               "micro_batch_sequences", "workload.micro_batch_sequences",
+               {"more sequences than workload.iteration_token_budget = 256 sustains (15)", "got 16", "at most 15"});
+  }
+  SECTION("a negative token budget or prompt spread") {
+    expect_bad(DeckText().set("workload", "iteration_token_budget", "-1"), "iteration_token_budget",
+               "workload.iteration_token_budget", {"got -1"});
+    expect_bad(DeckText().set("workload", "sequence_length_cv", "-0.5"), "sequence_length_cv",
+               "workload.sequence_length_cv", {"got -0.5"});
+  }
   SECTION("batch_policy slo on a training workload") {
     expect_bad(DeckText().set("workload", "batch_policy", "\"slo\""), "batch_policy", "workload.batch_policy",
                {"only for inference", "got \"slo\"", "\"fixed\" for training"});

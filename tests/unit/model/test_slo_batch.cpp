@@ -11,6 +11,7 @@
 
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/objectives.hpp"
+#include "chipdse/model/prompt_queue.hpp"
 #include "default_kernel.hpp"
 
 using namespace chipdse;
@@ -149,4 +150,55 @@ TEST_CASE("batch_policy slo at a percentile: the limits bind the batch's Poisson
     }
   }
   CHECK(bound_by_quantile > 0);
+}
+
+TEST_CASE("batch_policy slo under a token budget: the prompt queue's TTFT percentile binds the batch",
+          "[perf][inference][slo][queue]") {
+  // A budget of 2048 tokens per iteration sustains (2048 x 400 - 1) / 1400 = 585 sequences of 1000 + 400 tokens.
+  const std::string budget = "iteration_token_budget = 2048\nsequence_length_cv = 0.8\n";
+  const auto with_budget = [&](const std::string& policy, const std::string& constraints, int batch = 4096) {
+    return test::load_deck_text(test::h100_deck_head("slo_budget") + "[workload]\nkind = \"inference\"\n" +
+                                    test::kSmallModel + budget +
+                                    "precision = \"fp8\"\nsequence_length = 1000\noutput_tokens = 400\ncluster_packages = 1\n"
+                                    "tensor_parallel = 1\npipeline_parallel = 1\nmicro_batch_sequences = " +
+                                    std::to_string(batch) + "\nbatch_policy = \"" + policy + "\"\n[constraints]\n" +
+                                    constraints + "\n",
+                                "slo_budget_test.toml");
+  };
+  constexpr double kSustained = 585.0, kLimit = 1.0, kBeyond = 0.01;
+  const test::LoadedDeck fill = with_budget("fill_memory", "");
+  const test::LoadedDeck slo = with_budget("slo", "ttft_slo_s = 1.0\nslo_percentile = 99.0");
+  const double z = slo.params.perf.slo_z;
+  // The tail of the TTFT at the limit for a mean batch n, built from fixed-batch decks: their TPOTs at n and at the
+  // whole batch below n + z sqrt(n) (the kernel's second point, which a fixed deck can only approach) give the
+  // mixture's iteration time and slope.
+  const auto beyond = [&](int stacks, double n) {
+    const double hi = std::floor(n + z * std::sqrt(n));
+    const Metrics a = evaluate(design(stacks), with_budget("fixed", "", static_cast<int>(n)).params);
+    const Metrics b = evaluate(design(stacks), with_budget("fixed", "", static_cast<int>(hi)).params);
+    return ttft_tail_probability(TtftMixture{2048.0, 1000.0, 0.8, 400.0, n, a.tpot_s, (b.tpot_s - a.tpot_s) / (hi - n)},
+                                 kLimit);
+  };
+  int bound = 0;
+  for (int stacks : {4, 8}) {
+    const Metrics f = evaluate(design(stacks), fill.params);
+    INFO(stacks << " stacks: fill_memory batch " << f.batch_sequences);
+    CHECK(f.batch_sequences <= kSustained);
+    const Metrics m = evaluate(design(stacks), slo.params);
+    const double n = m.batch_sequences;
+    INFO("slo batch " << n);
+    REQUIRE(n >= 2.0);
+    CHECK((m.infeasible & infeasible::slo_missed) == 0u);
+    CHECK(n <= f.batch_sequences);
+    CHECK(m.ttft_s < kLimit);  // the mean, well below the 99th percentile's limit
+    // The chosen batch's tail at the limit within the 1%, and one more sequence over it unless the batch is the
+    // tile-aligned choice or the memory's (0.5% either way for the whole second batch).
+    CHECK(beyond(stacks, n) <= kBeyond * 1.005);
+    if (n < f.batch_sequences && std::fmod(n, 64.0) != 0.0) {
+      ++bound;
+      CHECK(beyond(stacks, n + 1.0) > kBeyond * 0.995);
+    }
+  }
+  CHECK(fill.params.perf.batch_fill[0][static_cast<std::size_t>(HbmGen::hbm3e)][8].sequences == kSustained);
+  CHECK(bound > 0);
 }
