@@ -141,7 +141,7 @@ json slo_json(const model::DesignChoice& choice, const model::KernelParams& para
     // has no steady state alone hold more than the rest of the distribution.
     const double q = model::ttft_quantile_s(r.ttft_mixture, p.slo_percentile / 100.0);
     ttft["time"] = std::isfinite(q) ? json(q) : json(nullptr);
-    ttft["beyond_limit"] = r.ttft_beyond_limit;
+    ttft["beyond_limit"] = model::ttft_tail_probability(r.ttft_mixture, p.ttft_slo_s);
   } else if (r.ttft_queued && !t.prompt_queue.stable) {
     ttft["time"] = nullptr;
   }

@@ -31,41 +31,94 @@ double wait_and_service_tail(const PromptQueue& q, double x) noexcept {
   const double rho = q.load, theta = rho / q.mean_wait_iterations;
   // W: 0 with probability 1 - rho, else exponential(theta); S exponential(mu). P(W + S > x) = (1 - rho) e^(-mu x) +
   // rho (e^(-theta x) + theta g), g = (e^(-theta x) - e^(-mu x)) / (mu - theta) = x e^(-min(theta, mu) x)
-  // phi(|mu - theta| x), phi(z) = (1 - e^(-z)) / z: no cancellation when theta ~ mu and no overflow when apart.
+  // phi(|mu - theta| x), phi(z) = (1 - e^(-z)) / z: no cancellation when theta ~ mu and no overflow when apart. Two
+  // exponentials: e^(-min x) is the larger of them and e^(-z) their ratio (phi by its series below z = 1e-3, where the
+  // ratio's rounding would dominate; the series' error z^3 / 24 is below 5e-11).
+  const double e_mu = std::exp(-mu * x), e_theta = std::exp(-theta * x);
+  const double slow = std::max(e_mu, e_theta);
+  if (!(slow > 0.0)) return 0.0;
   const double z = std::abs(mu - theta) * x;
-  const double phi = z > 0.0 ? -std::expm1(-z) / z : 1.0;
-  const double g = x * std::exp(-std::min(theta, mu) * x) * phi;
-  const double tail = (1.0 - rho) * std::exp(-mu * x) + rho * (std::exp(-theta * x) + theta * g);
+  const double phi = z < 1e-3 ? 1.0 - z * (0.5 - z / 6.0) : (1.0 - std::min(e_mu, e_theta) / slow) / z;
+  const double tail = (1.0 - rho) * e_mu + rho * (e_theta + theta * x * slow * phi);
   return std::clamp(tail, 0.0, 1.0);
 }
+
+namespace {
+
+// The Poisson window of the mixture: mean -+ 6 sqrt(mean) (+ 8 above, for small means), whose left-out mass is below
+// 1e-8, far below the percentiles' 1 - p; weights by their ratios from the mode, w(k + 1) = w(k) mean / (k + 1),
+// normalised over the window.
+struct PoissonWindow {
+  double lo = 0.0, hi = 0.0, mode = 0.0;
+};
+PoissonWindow poisson_window(double mean) noexcept {
+  const double spread = 6.0 * std::sqrt(mean);
+  return {std::max(0.0, std::floor(mean - spread)), std::ceil(mean + spread) + 8.0, std::floor(mean)};
+}
+
+// The queue's tail at n in flight, at its own iteration time.
+double tail_at(const TtftMixture& m, double n, double t_s) noexcept {
+  const double tpot = std::max(m.tpot_s + m.tpot_slope_s * (n - m.mean_sequences), 1e-3 * m.tpot_s);
+  const PromptQueue q = prompt_queue(m.budget_tokens, n, m.prompt_tokens, m.prompt_cv, m.output_tokens);
+  return wait_and_service_tail(q, t_s / tpot - 1.0);
+}
+
+}  // namespace
 
 double ttft_tail_probability(const TtftMixture& m, double t_s) noexcept {
   const double mean = m.mean_sequences;
   if (!(mean > 0.0) || !(m.tpot_s > 0.0)) return 1.0;
-  // Poisson weights by their ratios from the mode, w(k + 1) = w(k) mean / (k + 1), normalised over the window
-  // mean -+ 7 sqrt(mean) (+ 10 above, for small means): the mass left out is below 1e-11.
-  const double spread = 7.0 * std::sqrt(mean);
-  const double lo = std::max(0.0, std::floor(mean - spread)), hi = std::ceil(mean + spread) + 10.0;
-  const double mode = std::floor(mean);
-  const auto tail_at = [&](double n) noexcept {
-    const double tpot = std::max(m.tpot_s + m.tpot_slope_s * (n - mean), 1e-3 * m.tpot_s);
-    const PromptQueue q = prompt_queue(m.budget_tokens, n, m.prompt_tokens, m.prompt_cv, m.output_tokens);
-    return wait_and_service_tail(q, t_s / tpot - 1.0);
-  };
+  const PoissonWindow win = poisson_window(mean);
   double mass = 0.0, tail = 0.0;
   double w = 1.0;
-  for (double n = mode; n >= lo; n -= 1.0) {  // the mode and below
+  for (double n = win.mode; n >= win.lo; n -= 1.0) {  // the mode and below
     mass += w;
-    tail += w * tail_at(n);
+    tail += w * tail_at(m, n, t_s);
     w *= n / mean;
   }
-  w = mean / (mode + 1.0);
-  for (double n = mode + 1.0; n <= hi; n += 1.0) {
+  w = mean / (win.mode + 1.0);
+  for (double n = win.mode + 1.0; n <= win.hi; n += 1.0) {
     mass += w;
-    tail += w * tail_at(n);
+    tail += w * tail_at(m, n, t_s);
     w *= mean / (n + 1.0);
   }
   return std::clamp(tail / mass, 0.0, 1.0);
+}
+
+bool ttft_tail_within(const TtftMixture& m, double t_s, double beyond) noexcept {
+  const double mean = m.mean_sequences;
+  if (!(mean > 0.0) || !(m.tpot_s > 0.0)) return false;
+  const PoissonWindow win = poisson_window(mean);
+  // The window's mass below and above the mode (weights relative to the mode's).
+  double below = 0.0, above = 0.0;
+  for (double n = win.mode, w = 1.0; n >= win.lo; n -= 1.0) below += w, w *= n / mean;
+  for (double n = win.mode + 1.0, w = mean / (win.mode + 1.0); n <= win.hi; n += 1.0) above += w, w *= mean / (n + 1.0);
+  const double total = below + above, limit = beyond * total;
+  // Terms in order of weight, outward from the mode. With the tails rising in n (a slope that is not negative) the
+  // unseen terms below the lowest seen n add at most its tail per unit mass, those above at most 1.
+  const bool rising = m.tpot_slope_s >= 0.0;
+  double seen = 0.0, lowest_tail = 1.0;
+  double down = win.mode, up = win.mode + 1.0;          // next n each way
+  double w_down = 1.0, w_up = mean / (win.mode + 1.0);  // their weights
+  while (down >= win.lo || up <= win.hi) {
+    const bool take_down = down >= win.lo && (up > win.hi || w_down >= w_up);
+    if (take_down) {
+      const double x = tail_at(m, down, t_s);
+      seen += w_down * x;
+      below -= w_down;
+      lowest_tail = rising ? x : 1.0;
+      w_down *= down / mean;
+      down -= 1.0;
+    } else {
+      seen += w_up * tail_at(m, up, t_s);
+      above -= w_up;
+      w_up *= mean / (up + 1.0);
+      up += 1.0;
+    }
+    if (seen > limit) return false;
+    if (seen + lowest_tail * std::max(below, 0.0) + std::max(above, 0.0) <= limit) return true;
+  }
+  return seen <= limit;
 }
 
 double ttft_quantile_s(const TtftMixture& m, double p) noexcept {

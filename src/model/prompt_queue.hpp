@@ -53,6 +53,11 @@ struct TtftMixture {
 /// P(TTFT > t_s) under the mixture.
 double ttft_tail_probability(const TtftMixture& m, double t_s) noexcept;
 
+/// Whether P(TTFT > t_s) <= beyond, deciding from the heaviest terms as soon as bounds on the rest settle it (the
+/// kernel's SLO check: a few dozen of the window's queues instead of all). The same answer as
+/// ttft_tail_probability(m, t_s) <= beyond except within rounding of the boundary.
+bool ttft_tail_within(const TtftMixture& m, double t_s, double beyond) noexcept;
+
 /// The TTFT at percentile `p` (0 < p < 1) under the mixture, by bisection to 1e-9 relative; +infinity when the
 /// unstable batches alone hold more than 1 - p of the mass.
 double ttft_quantile_s(const TtftMixture& m, double p) noexcept;

@@ -227,8 +227,7 @@ SloCheck slo_check(const DesignChoice& c, const KernelParams& k, const AreaResul
       const double tpot_hi = step_times(c, k, area, demand_at_batch(p, base, n_hi), clock).tpot_s;
       r.ttft_mixture = TtftMixture{p.iteration_token_budget, d.tiling.tokens_per_sequence, p.prompt_length_cv,
                                    d.output_tokens, n, t.tpot_s, (tpot_hi - t.tpot_s) / (n_hi - n)};
-      r.ttft_beyond_limit = ttft_tail_probability(r.ttft_mixture, p.ttft_slo_s);
-      ttft_met = !(r.ttft_beyond_limit > 1.0 - p.slo_percentile / 100.0);
+      ttft_met = ttft_tail_within(r.ttft_mixture, p.ttft_slo_s, 1.0 - p.slo_percentile / 100.0);
     }
   }
   r.met = ttft_met && !(p.tpot_slo_s > 0.0 && r.tpot_s > p.tpot_slo_s);

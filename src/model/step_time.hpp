@@ -94,9 +94,9 @@ struct SloCheck {
   double tpot_batch = 0.0, tpot_s = 0.0;  ///< the batch TPOT is checked at, and the TPOT there
   double ttft_batch = 0.0, ttft_s = 0.0;  ///< without a budget; with one: the mean batch and the mean TTFT there
   bool ttft_queued = false;               ///< the TTFT limit was checked on the prompt queue
-  /// With a budget and a percentile: the mixture checked and P(TTFT > limit) (the percentile: ttft_quantile_s).
+  /// With a budget and a percentile: the mixture checked (its P(TTFT > limit): ttft_tail_probability, its
+  /// percentile: ttft_quantile_s; the check decides with ttft_tail_within).
   TtftMixture ttft_mixture;
-  double ttft_beyond_limit = 0.0;
 };
 SloCheck slo_check(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
                    double clock_ghz, const StepTimes& t) noexcept;
