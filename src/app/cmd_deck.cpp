@@ -97,6 +97,17 @@ ExitCode describe_command(const DescribeOptions& opt) {
     std::cout << fmt::format("  {:<20} TP {} on {}, PP {} on {}, DP {} on {}, EP {} on {}\n", m.name, m.tensor_parallel,
                              m.tensor_tier, m.pipeline_parallel, m.pipeline_tier, m.data_parallel, m.data_tier,
                              m.expert_parallel, m.expert_tier);
+  const deck::Workload& w = deck.workload;
+  if (w.kind == "inference") {
+    // How the serving engine picks its batch, and what bounds it before any design is evaluated.
+    std::cout << fmt::format("\nServing: batch_policy {}, at most {} sequences per pipeline stage", w.batch_policy,
+                             w.micro_batch_sequences);
+    if (w.iteration_token_budget > 0)
+      std::cout << fmt::format("; a budget of {} tokens per iteration sustains at most {} (batch x (1 + {} / {}) < "
+                               "budget), its prompts queue for the room it leaves",
+                               w.iteration_token_budget, w.budget_sustained_batch(), w.sequence_length, w.output_tokens);
+    std::cout << "\n";
+  }
   std::cout << "\nSearch: " << plan.method;
   if (plan.method == "exhaustive")
     std::cout << " over every design, " << grouped(plan.chunks) << " chunk(s) of " << deck.search.chunk_size;
