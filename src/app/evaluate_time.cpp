@@ -57,12 +57,13 @@ void print_time_items(const json& t) {
   const json& tf = t["ttft"];
   if (tf.contains("prompt_queue") && tf["prompt_queue"]["stable"].get<bool>()) {
     const json& q = tf["prompt_queue"];
-    std::cout << fmt::format("  TTFT (one request)       {:.4g} = TPOT {:.4g} x (1 + mean wait {:.3g} + its own chunks {:.3g} "
-                             "iterations): the prompts queue for the {:.0f} tokens per iteration a budget of {:.0f} "
+    std::cout << fmt::format("  TTFT (one request)       {:.4g} = TPOT {:.4g} x {:.3g} iterations: half of one to its end, "
+                             "then to the end of the iteration its prompt's last chunk runs in (mean wait {:.3g} + its "
+                             "own chunks {:.3g}); the prompts queue for the {:.0f} tokens per iteration a budget of {:.0f} "
                              "leaves beside the decoding sequences (load {:.3g})\n",
-                             tf["total"].get<double>(), tp["total"].get<double>(), q["mean_wait_iterations"].get<double>(),
-                             q["mean_service_iterations"].get<double>(), q["capacity_tokens"].get<double>(),
-                             q["budget_tokens"].get<double>(), q["load"].get<double>());
+                             tf["total"].get<double>(), tp["total"].get<double>(), q["mean_ttft_iterations"].get<double>(),
+                             q["mean_wait_iterations"].get<double>(), q["mean_service_iterations"].get<double>(),
+                             q["capacity_tokens"].get<double>(), q["budget_tokens"].get<double>(), q["load"].get<double>());
     return;
   }
   std::cout << fmt::format("  TTFT (one request)       {:.4g} = decode step {:.4g} + the larger of its prompt through the stages "
@@ -98,7 +99,8 @@ json time_json(const model::StepTimes& t, const model::WorkloadDemand& d) {
                                 {"load", q.load},
                                 {"stable", q.stable},
                                 {"mean_wait_iterations", q.stable ? json(q.mean_wait_iterations) : json(nullptr)},
-                                {"mean_service_iterations", q.mean_service_iterations}};
+                                {"mean_service_iterations", q.mean_service_iterations},
+                                {"mean_ttft_iterations", q.stable ? json(model::mean_ttft_iterations(q)) : json(nullptr)}};
   }
   return json{{"prefill_per_stage", {{"local", operator_json(t.local)}, {"tp", t.tp_s}, {"ep", t.ep_s}}},
               {"batch_prefill", {{"stages", d.pp}, {"sends", t.prefill_sends_s}, {"total", t.batch_prefill_s}}},

@@ -45,6 +45,38 @@ double wait_and_service_tail(const PromptQueue& q, double x) noexcept {
 
 namespace {
 
+// sum_k>=0 e^(-a k) = 1 / (1 - e^(-a)), and the divided difference (h(b) - h(a)) / (a - b) of h(a) = 1 / (1 - e^(-a)),
+// by the derivative at the midpoint where a ~ b.
+double geometric_sum(double a) noexcept { return -1.0 / std::expm1(-a); }
+double geometric_divided_difference(double a, double b) noexcept {
+  if (std::abs(a - b) <= 1e-6 * std::max(a, b)) {
+    const double m = 0.5 * (a + b), e = std::expm1(-m);
+    return std::exp(-m) / (e * e);
+  }
+  return (geometric_sum(b) - geometric_sum(a)) / (a - b);
+}
+
+}  // namespace
+
+double mean_ttft_iterations(const PromptQueue& q) noexcept {
+  if (!q.stable) return std::numeric_limits<double>::infinity();
+  const double mu = 1.0 / q.mean_service_iterations;
+  // sum_k>=0 P(W + S > k) with P(W + S > x) = (1 - rho) e^(-mu x) + rho (e^(-theta x) + theta (e^(-theta x) -
+  // e^(-mu x)) / (mu - theta)) (wait_and_service_tail), summed term by term.
+  if (!(q.load > 0.0) || !(q.mean_wait_iterations > 0.0)) return 0.5 + geometric_sum(mu);
+  const double rho = q.load, theta = rho / q.mean_wait_iterations;
+  return 0.5 + (1.0 - rho) * geometric_sum(mu) +
+         rho * (geometric_sum(theta) + theta * geometric_divided_difference(mu, theta));
+}
+
+double ttft_tail_iterations(const PromptQueue& q, double y) noexcept {
+  if (!q.stable) return 1.0;
+  const double j = std::floor(y), f = y - j;
+  return f * wait_and_service_tail(q, j) + (1.0 - f) * wait_and_service_tail(q, j - 1.0);
+}
+
+namespace {
+
 // The Poisson window of the mixture: mean -+ 6 sqrt(mean) (+ 8 above, for small means), whose left-out mass is below
 // 1e-8, far below the percentiles' 1 - p; weights by their ratios from the mode, w(k + 1) = w(k) mean / (k + 1),
 // normalised over the window.
@@ -60,7 +92,7 @@ PoissonWindow poisson_window(double mean) noexcept {
 double tail_at(const TtftMixture& m, double n, double t_s) noexcept {
   const double tpot = std::max(m.tpot_s + m.tpot_slope_s * (n - m.mean_sequences), 1e-3 * m.tpot_s);
   const PromptQueue q = prompt_queue(m.budget_tokens, n, m.prompt_tokens, m.prompt_cv, m.output_tokens);
-  return wait_and_service_tail(q, t_s / tpot - 1.0);
+  return ttft_tail_iterations(q, t_s / tpot);
 }
 
 }  // namespace

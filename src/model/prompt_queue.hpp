@@ -13,8 +13,12 @@
 // service in heavy traffic (Kingman, Proc. Camb. Phil. Soc. 57, 1961). The request's
 // own prompt is taken exponential with mean E[S] (the MLPerf Llama-2-70B prompts: cv 0.77, right-skewed), so
 // W + S has a closed-form tail.
-// A request's TTFT in iterations: half an iteration to the next boundary, the wait, its own chunks, and half an
-// iteration for the last chunk's iteration to end: 1 + W + S iterations of the in-flight step (TPOT).
+// A request's TTFT in iterations of the in-flight step (TPOT): it arrives at a uniform phase of an iteration and waits
+// for its end, 1 - u; its prompt then finishes, fluidly, W + S iterations later, and its first token comes at the end
+// of that iteration: TTFT = (1 - u) + ceil(W + S). So E[TTFT] = 1/2 + sum_k>=0 P(W + S > k), a geometric sum in
+// closed form, and P(TTFT > j + f) = f P(W + S > j) + (1 - f) P(W + S > j - 1) for whole j and f in [0, 1): at least
+// one whole iteration even for a prompt far smaller than the room (server-like budgets), about 1 + E[W] + E[S] for
+// prompts that take several.
 // rho >= 1 (or C <= 0): the budget cannot start prompts as fast as the batch finishes them; no steady state
 // (deck::Workload::budget_sustained_batch: the largest batch below that).
 #pragma once
@@ -38,6 +42,12 @@ PromptQueue prompt_queue(double budget_tokens, double sequences, double prompt_t
 
 /// P(W + S > x), x in iterations (1 for x <= 0); 1 for an unstable queue.
 double wait_and_service_tail(const PromptQueue& q, double x_iterations) noexcept;
+
+/// E[TTFT] in iterations, 1/2 + sum_k>=0 P(W + S > k); +infinity for an unstable queue.
+double mean_ttft_iterations(const PromptQueue& q) noexcept;
+
+/// P(TTFT > y), y in iterations: the tail of W + S on the whole iterations either side of y - 1, interpolated.
+double ttft_tail_iterations(const PromptQueue& q, double y_iterations) noexcept;
 
 /// The TTFT distribution when the number in flight fluctuates: under Poisson arrivals it is Poisson with the batch as
 /// its mean (M/G/infinity), and it moves slowly against the queue (a request lives output-token iterations, the queue

@@ -23,7 +23,7 @@
 //   Sarathi-Serve, OSDI 2024: prefills stall the decodes they share an iteration with), and tokens/s per package =
 //   batch / TPOT / TP. A request's TTFT: the iteration it joins = the decode step + the prompts joining with it, at
 //   least its own prompt through every stage. Under a token budget per iteration (workload.iteration_token_budget)
-//   the prompts queue for the budget's room instead: TTFT = TPOT (1 + E[W] + E[S]) (model/prompt_queue.hpp).
+//   the prompts queue for the budget's room instead: TTFT = TPOT (1/2 + E[ceil(W + S)]) (model/prompt_queue.hpp).
 // HBM traffic: the demand's (every operand once) + what the matrix products re-read through one compute die's share of
 //   the SRAM (tiling bound, model/sram_tiling.hpp), in every phase.
 // Tiers: package = the D2D fabric among the package's compute dies, which are then the tensor-parallel ranks (alpha =
@@ -190,8 +190,7 @@ StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaRes
                                   p.prompt_length_cv, d.output_tokens);
     // An unstable queue (a batch above what the budget sustains; the deck and the batch policies keep the running
     // batch below it) keeps the queue-free TTFT: the point is then judged by slo_check, which counts it as missed.
-    if (t.prompt_queue.stable)
-      t.ttft_s = t.tpot_s * (1.0 + t.prompt_queue.mean_wait_iterations + t.prompt_queue.mean_service_iterations);
+    if (t.prompt_queue.stable) t.ttft_s = t.tpot_s * mean_ttft_iterations(t.prompt_queue);
   }
   return t;
 }

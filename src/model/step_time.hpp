@@ -28,7 +28,7 @@ struct OperatorTime {
 /// PP (gemm + attention + decode tp + decode ep) + decode_sends, step_s = batch_prefill_s + output tokens x
 /// decode_step_s, tpot_s = decode_step_s + prefill_per_iteration_s = step_s / output tokens, ttft_s = decode_step_s +
 /// max(request_prefill_s, prefill_per_iteration_s) (inference), or under a token budget with a stable prompt queue
-/// tpot_s (1 + mean wait + mean own chunks) (prompt_queue.hpp).
+/// tpot_s x mean_ttft_iterations (prompt_queue.hpp).
 struct StepTimes {
   bool valid = false;  ///< false when the design has no compute, HBM or needed D2D bandwidth (no throughput)
   OperatorTime local;  ///< training micro-batch (executed FLOPs) or inference prefill
@@ -61,7 +61,7 @@ struct StepTimes {
   /// What a user sees between tokens: decode_step_s + prefill_per_iteration_s (= step_s / output tokens; MLPerf's TPOT
   /// is a request's (latency - TTFT) / (tokens - 1)). A request's TTFT: the iteration it joins, the running batch's
   /// decode step plus the prompts joining with it, at least its own; under a token budget (workload.
-  /// iteration_token_budget) the prompts queue for the budget's room: 1 + E[W] + E[S] iterations of TPOT.
+  /// iteration_token_budget) the prompts queue for the budget's room: 1/2 + E[ceil(W + S)] iterations of TPOT.
   double ttft_s = 0.0, tpot_s = 0.0;
   bool prompt_budget = false;  ///< the deck sets a token budget per iteration
   PromptQueue prompt_queue;    ///< with it: the prompts' queue at this batch (TTFT as above when stable)
