@@ -202,6 +202,11 @@ json to_json(const deck::Deck& deck, const search::DesignSpace& space, const sea
         {"hbm_tb_per_s", m.hbm_tb_per_s},
         {"reread_fraction", m.hbm_reread_fraction}}},
       {"batch_policy", deck.workload.batch_policy},
+      // The largest batch the token budget per iteration sustains (deck::Workload::budget_sustained_batch); null
+      // without a budget.
+      {"budget_sustained_batch", deck.workload.iteration_token_budget > 0
+                                     ? json(deck.workload.budget_sustained_batch())
+                                     : json(nullptr)},
       {"collective_step_latency_ns",
        {{"scale_up", step_latency_json(params.perf, true, choice.scale_up_link)},
         {"scale_out", step_latency_json(params.perf, false, choice.scale_out_link)}}},
@@ -259,13 +264,17 @@ void print_table(const json& j) {
                            mp["pipeline_parallel"].get<std::int64_t>(), mp["pipeline_tier"].get<std::string>(),
                            mp["data_parallel"].get<std::int64_t>(), mp["data_tier"].get<std::string>(),
                            mp["expert_parallel"].get<std::int64_t>(), mp["expert_tier"].get<std::string>());
+  const std::string budget = j["budget_sustained_batch"].is_null()
+                                 ? std::string()
+                                 : fmt::format("; at most what the token budget sustains, {}",
+                                               j["budget_sustained_batch"].get<std::int64_t>());
   if (j["batch_policy"].get<std::string>() == "fill_memory")
     std::cout << fmt::format("batch: {:.0f} sequences per pipeline stage (fill_memory: what the HBM holds, at most "
-                             "micro_batch_sequences)\n", j["batch_sequences"].get<double>());
+                             "micro_batch_sequences{})\n", j["batch_sequences"].get<double>(), budget);
   if (j["batch_policy"].get<std::string>() == "slo")
     std::cout << fmt::format("batch: {:.0f} sequences per pipeline stage (slo: the one with the most throughput whose TTFT "
-                             "and TPOT meet the SLOs, at most what the HBM holds and micro_batch_sequences)\n",
-                             j["batch_sequences"].get<double>());
+                             "and TPOT meet the SLOs, at most what the HBM holds and micro_batch_sequences{})\n",
+                             j["batch_sequences"].get<double>(), budget);
   std::cout << "collective step latency (ns; two links per step, package to switch to package)\n";
   for (const auto& [tier, l] : j["collective_step_latency_ns"].items())
     std::cout << fmt::format("  {:<10} {:<18} software {:.0f} + switch {:.0f} + flight {:.0f} + interfaces {:.0f} + FEC {:.1f} + "

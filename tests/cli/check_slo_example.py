@@ -41,6 +41,9 @@ def main():
                 fails.append(f"{hbm} x{stacks}: TTFT {ms['ttft_s']} s over the SLO {ttft_slo} s")
             if not 1 <= ms["batch_sequences"] <= mf["batch_sequences"]:
                 fails.append(f"{hbm} x{stacks}: SLO batch {ms['batch_sequences']} not in [1, {mf['batch_sequences']}]")
+            if s["budget_sustained_batch"] != sustained:
+                fails.append(f"{hbm} x{stacks}: evaluate reports {s['budget_sustained_batch']} sequences sustained by "
+                             f"the budget, expected {sustained}")
             if sustained is not None and not ms["batch_sequences"] <= sustained:
                 fails.append(f"{hbm} x{stacks}: SLO batch {ms['batch_sequences']} above the {sustained} the budget sustains")
             ttft = s["slo"]["ttft"]["time"]
