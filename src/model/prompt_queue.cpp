@@ -88,6 +88,25 @@ PoissonWindow poisson_window(double mean) noexcept {
   return {std::max(0.0, std::floor(mean - spread)), std::ceil(mean + spread) + 8.0, std::floor(mean)};
 }
 
+// Visits the window's n outward from the mode, heaviest first, with their weights relative to the mode's
+// (w(k + 1) = w(k) mean / (k + 1)): visit(n, weight, below_mode) returns false to stop.
+template <class Visit>
+void walk_outward(const PoissonWindow& win, double mean, Visit&& visit) noexcept {
+  double down = win.mode, up = win.mode + 1.0;          // next n each way
+  double w_down = 1.0, w_up = mean / (win.mode + 1.0);  // their weights
+  while (down >= win.lo || up <= win.hi) {
+    if (down >= win.lo && (up > win.hi || w_down >= w_up)) {
+      if (!visit(down, w_down, true)) return;
+      w_down *= down / mean;
+      down -= 1.0;
+    } else {
+      if (!visit(up, w_up, false)) return;
+      w_up *= mean / (up + 1.0);
+      up += 1.0;
+    }
+  }
+}
+
 // The queue's tail at n in flight, at its own iteration time.
 double tail_at(const TtftMixture& m, double n, double t_s) noexcept {
   const double tpot = std::max(m.tpot_s + m.tpot_slope_s * (n - m.mean_sequences), 1e-3 * m.tpot_s);
@@ -100,20 +119,12 @@ double tail_at(const TtftMixture& m, double n, double t_s) noexcept {
 double ttft_tail_probability(const TtftMixture& m, double t_s) noexcept {
   const double mean = m.mean_sequences;
   if (!(mean > 0.0) || !(m.tpot_s > 0.0)) return 1.0;
-  const PoissonWindow win = poisson_window(mean);
   double mass = 0.0, tail = 0.0;
-  double w = 1.0;
-  for (double n = win.mode; n >= win.lo; n -= 1.0) {  // the mode and below
+  walk_outward(poisson_window(mean), mean, [&](double n, double w, bool) noexcept {
     mass += w;
     tail += w * tail_at(m, n, t_s);
-    w *= n / mean;
-  }
-  w = mean / (win.mode + 1.0);
-  for (double n = win.mode + 1.0; n <= win.hi; n += 1.0) {
-    mass += w;
-    tail += w * tail_at(m, n, t_s);
-    w *= mean / (n + 1.0);
-  }
+    return true;
+  });
   return std::clamp(tail / mass, 0.0, 1.0);
 }
 
@@ -121,36 +132,32 @@ bool ttft_tail_within(const TtftMixture& m, double t_s, double beyond) noexcept 
   const double mean = m.mean_sequences;
   if (!(mean > 0.0) || !(m.tpot_s > 0.0)) return false;
   const PoissonWindow win = poisson_window(mean);
-  // The window's mass below and above the mode (weights relative to the mode's).
+  // The window's mass below (the mode included) and above the mode, in the mode's weight.
   double below = 0.0, above = 0.0;
-  for (double n = win.mode, w = 1.0; n >= win.lo; n -= 1.0) below += w, w *= n / mean;
-  for (double n = win.mode + 1.0, w = mean / (win.mode + 1.0); n <= win.hi; n += 1.0) above += w, w *= mean / (n + 1.0);
-  const double total = below + above, limit = beyond * total;
-  // Terms in order of weight, outward from the mode. With the tails rising in n (a slope that is not negative) the
-  // unseen terms below the lowest seen n add at most its tail per unit mass, those above at most 1.
+  walk_outward(win, mean, [&](double, double w, bool down) noexcept {
+    (down ? below : above) += w;
+    return true;
+  });
+  const double limit = beyond * (below + above);
+  // With the tails rising in n (a slope that is not negative) the unseen terms below the lowest seen n add at most its
+  // tail per unit mass, those above at most 1; stop as soon as the seen terms and these bounds settle it.
   const bool rising = m.tpot_slope_s >= 0.0;
   double seen = 0.0, lowest_tail = 1.0;
-  double down = win.mode, up = win.mode + 1.0;          // next n each way
-  double w_down = 1.0, w_up = mean / (win.mode + 1.0);  // their weights
-  while (down >= win.lo || up <= win.hi) {
-    const bool take_down = down >= win.lo && (up > win.hi || w_down >= w_up);
-    if (take_down) {
-      const double x = tail_at(m, down, t_s);
-      seen += w_down * x;
-      below -= w_down;
+  int verdict = 0;  // +1 within, -1 beyond, 0 undecided
+  walk_outward(win, mean, [&](double n, double w, bool down) noexcept {
+    const double x = tail_at(m, n, t_s);
+    seen += w * x;
+    if (down) {
+      below -= w;
       lowest_tail = rising ? x : 1.0;
-      w_down *= down / mean;
-      down -= 1.0;
     } else {
-      seen += w_up * tail_at(m, up, t_s);
-      above -= w_up;
-      w_up *= mean / (up + 1.0);
-      up += 1.0;
+      above -= w;
     }
-    if (seen > limit) return false;
-    if (seen + lowest_tail * std::max(below, 0.0) + std::max(above, 0.0) <= limit) return true;
-  }
-  return seen <= limit;
+    if (seen > limit) verdict = -1;
+    else if (seen + lowest_tail * std::max(below, 0.0) + std::max(above, 0.0) <= limit) verdict = 1;
+    return verdict == 0;
+  });
+  return verdict == 0 ? seen <= limit : verdict > 0;
 }
 
 double ttft_quantile_s(const TtftMixture& m, double p) noexcept {
