@@ -14,7 +14,8 @@ deck's [overrides] table (a temporary copy; the committed files are only changed
 (docs/calibration_sensitivity.md). --report writes the report (markdown, docs/calibration.md in the repository); --check-report fails when FILE differs
 from the report this run produces (ctest keeps docs/calibration.md current that way).
 Exit status: 0 when the tech values equal the fit, every validation case without `known_miss` is within its
-tolerance and a --check-report file is current; 1 otherwise; 2 for bad input (a missing deck, an unknown metric).
+tolerance, every case with one is outside it (a stale explanation fails) and a --check-report file is current; 1
+otherwise; 2 for bad input (a missing deck, an unknown metric).
 """
 import argparse
 import json
@@ -280,6 +281,9 @@ def main():
             tol = c.get("tolerance")
             if c["role"] == "fit":
                 status = "fitted"
+            elif abs(err) <= tol and "known_miss" in c:
+                status = "STALE (within, but targets.toml still explains a miss)"  # the explanation must go
+                ok = False
             elif abs(err) <= tol:
                 status = "within"
             elif "known_miss" in c:

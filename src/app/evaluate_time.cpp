@@ -147,11 +147,20 @@ json slo_json(const model::DesignChoice& choice, const model::KernelParams& para
   } else if (r.ttft_queued && !t.prompt_queue.stable) {
     ttft["time"] = nullptr;
   }
-  return json{{"met", r.met},
-              {"percentile", p.slo_percentile > 0.0 ? json(p.slo_percentile) : json(nullptr)},
-              {"mean_batch", demand.batch_sequences},
-              {"tpot", {{"limit", p.tpot_slo_s}, {"batch", r.tpot_batch}, {"time", r.tpot_s}}},
-              {"ttft", ttft}};
+  const auto finite = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
+  if (!r.steady) ttft["time"] = ttft["batch"] = nullptr;
+  json out{{"met", r.met},
+           {"percentile", p.slo_percentile > 0.0 ? json(p.slo_percentile) : json(nullptr)},
+           {"mean_batch", demand.batch_sequences},
+           {"tpot", {{"limit", p.tpot_slo_s}, {"batch", finite(r.tpot_batch)}, {"time", finite(r.tpot_s)}}},
+           {"ttft", ttft}};
+  // How far the number in flight wanders (step_time.hpp, SloCheck): its variance over its mean, null without a
+  // steady state.
+  if (p.slo_z > 0.0)
+    out["in_flight"] = {{"tpot_elasticity", r.tpot_elasticity},
+                        {"variance_factor", finite(r.in_flight_variance_factor)},
+                        {"steady", r.steady}};
+  return out;
 }
 
 void print_slo(const json& slo) {
@@ -161,22 +170,34 @@ void print_slo(const json& slo) {
                                                                   slo["percentile"].get<double>())
                                                   : std::string("on the means"),
                            slo["met"].get<bool>() ? "met" : "MISSED");
+  if (slo.contains("in_flight")) {
+    const json& f = slo["in_flight"];
+    const double e = f["tpot_elasticity"].get<double>();
+    std::cout << (f["steady"].get<bool>()
+                      ? fmt::format("  in flight: variance {:.3g} x its mean {:.0f} (TPOT elasticity in it {:.3g})\n",
+                                    f["variance_factor"].get<double>(), slo["mean_batch"].get<double>(), e)
+                      : fmt::format("  in flight: no steady state at {:.0f} (TPOT elasticity in it {:.3g}, at least "
+                                    "{:.3g}: a surge slows every sequence as much as it adds)\n",
+                                    slo["mean_batch"].get<double>(), e, model::kMaxTpotElasticity));
+  }
   for (const char* key : {"tpot", "ttft"}) {
     const json& x = slo[key];
     if (!(x["limit"].get<double>() > 0.0)) continue;
     const std::string time = x["time"].is_null() ? std::string("unbounded") : fmt::format("{:.4g} s", x["time"].get<double>());
     if (x.value("queued", false)) {
       std::cout << fmt::format("  TTFT  {} against {:.4g} s, from the prompt queue {}(mean {:.0f} in flight){}\n", time,
-                               x["limit"].get<double>(), pct ? "over the Poisson number in flight " : "",
+                               x["limit"].get<double>(), pct ? "over the number in flight " : "",
                                slo["mean_batch"].get<double>(),
                                x.contains("beyond_limit")
                                    ? fmt::format("; P(TTFT > limit) = {:.3g}", x["beyond_limit"].get<double>())
                                    : std::string());
       continue;
     }
-    std::cout << fmt::format("  {}  {} against {:.4g} s, at {:.1f} sequences in flight (mean {:.0f})\n",
+    std::cout << fmt::format("  {}  {} against {:.4g} s, at {} sequences in flight (mean {:.0f})\n",
                              key == std::string("tpot") ? "TPOT" : "TTFT", time, x["limit"].get<double>(),
-                             x["batch"].get<double>(), slo["mean_batch"].get<double>());
+                             x["batch"].is_null() ? std::string("unbounded")
+                                                  : fmt::format("{:.1f}", x["batch"].get<double>()),
+                             slo["mean_batch"].get<double>());
   }
 }
 

@@ -150,9 +150,10 @@ struct PerfParams {
   double ttft_slo_s = 0.0;             ///< constraints.ttft_slo_s (inference), 0 = none
   double tpot_slo_s = 0.0;             ///< constraints.tpot_slo_s (inference), 0 = none
   /// Standard normal quantile of constraints.slo_percentile (0: the SLOs bind the means). Under Poisson arrivals the
-  /// sequences in flight are Poisson distributed (M/G/infinity, mean n = the batch): a request's TPOT is checked at
-  /// the batch n + z sqrt(2 n / 3) (the variance of the number in flight averaged over a request's life is 2/3 of
-  /// its own for a lifetime of fixed length), its TTFT at n + z sqrt(n).
+  /// sequences in flight are Poisson distributed (M/G/infinity, mean n = the batch) while the iteration time does not
+  /// depend on them, with variance F n when it does (step_time.hpp, slo_check): a request's TPOT is checked at the
+  /// batch n + z sqrt(2 F n / 3) (the variance of the number in flight averaged over a request's life is 2/3 of its
+  /// own for a lifetime of fixed length), its TTFT at n + z sqrt(F n).
   double slo_z = 0.0;
   double slo_percentile = 0.0;  ///< constraints.slo_percentile (%), 0 = the means
   /// workload.iteration_token_budget: tokens per serving-engine iteration (decode tokens + prompt chunks), 0 = none;

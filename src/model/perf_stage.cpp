@@ -212,7 +212,7 @@ void run_demand_at_clock(const DesignChoice& c, const KernelParams& k, const Are
     t = clamp_to_power_limit(c, k, area, d, tj_c, clock, out);
   out.effective_clock_ghz = clock;
   // The SLOs and what the step waits on, at the clock it settled on (not at every clamp step).
-  if (!d.training && t.valid && !slo_check(c, k, area, d, clock, t).met) out.infeasible |= infeasible::slo_missed;
+  if (!d.training && t.valid && !slo_check(c, k, area, d, clock, t, true).met) out.infeasible |= infeasible::slo_missed;
   const TimeShares shares = time_shares(t, d, p.overlap);
   out.time_compute_share = shares.compute;
   out.time_hbm_share = shares.hbm;

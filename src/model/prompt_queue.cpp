@@ -10,9 +10,15 @@ namespace chipdse::model {
 
 PromptQueue prompt_queue(double budget_tokens, double sequences, double prompt_tokens, double prompt_cv,
                          double output_tokens) noexcept {
+  return prompt_queue_arriving(budget_tokens, sequences, output_tokens > 0.0 ? sequences / output_tokens : 0.0,
+                               prompt_tokens, prompt_cv);
+}
+
+PromptQueue prompt_queue_arriving(double budget_tokens, double sequences, double arrivals_per_iteration,
+                                  double prompt_tokens, double prompt_cv) noexcept {
   PromptQueue q;
   q.capacity_tokens = budget_tokens - sequences;
-  q.arrivals_per_iteration = output_tokens > 0.0 ? sequences / output_tokens : 0.0;
+  q.arrivals_per_iteration = arrivals_per_iteration;
   if (!(q.capacity_tokens > 0.0) || !(prompt_tokens > 0.0)) return q;  // no room for prompts: unstable
   q.mean_service_iterations = prompt_tokens / q.capacity_tokens;
   q.load = q.arrivals_per_iteration * q.mean_service_iterations;
@@ -77,31 +83,43 @@ double ttft_tail_iterations(const PromptQueue& q, double y) noexcept {
 
 namespace {
 
-// The Poisson window of the mixture: mean -+ 6 sqrt(mean) (+ 8 above, for small means), whose left-out mass is below
-// 1e-8, far below the percentiles' 1 - p; weights by their ratios from the mode, w(k + 1) = w(k) mean / (k + 1),
-// normalised over the window.
-struct PoissonWindow {
-  double lo = 0.0, hi = 0.0, mode = 0.0;
+// The window of the mixture's number in flight: Poisson with the batch as its mean (variance factor F = 1) or, when
+// the iteration grows with the batch, negative binomial with the same mean and variance F x mean (TtftMixture). Its
+// weights by their ratios from the mode, w(k + 1) / w(k) = (mean / F + k (1 - 1 / F)) / (k + 1) (F = 1: mean / (k + 1),
+// Poisson's), normalised over the window: mean -+ 6 sd (+ 8 above, for small means, and 18.5 (F - 1) for the
+// negative binomial's geometric tail, whose ratio tends to 1 - 1 / F), so the left-out mass is below 1e-8, far below
+// the percentiles' 1 - p. The mode is the largest k with w(k) / w(k - 1) >= 1, floor(mean - (F - 1)).
+struct InFlightWindow {
+  double lo = 0.0, hi = 0.0, mode = 0.0, mean = 0.0, factor = 1.0;
+  // w(k + 1) / w(k) and w(k - 1) / w(k); Poisson's written as such.
+  double up(double k) const noexcept {
+    return factor == 1.0 ? mean / (k + 1.0) : (mean / factor + k * (1.0 - 1.0 / factor)) / (k + 1.0);
+  }
+  double down(double k) const noexcept {
+    return factor == 1.0 ? k / mean : k / (mean / factor + (k - 1.0) * (1.0 - 1.0 / factor));
+  }
 };
-PoissonWindow poisson_window(double mean) noexcept {
-  const double spread = 6.0 * std::sqrt(mean);
-  return {std::max(0.0, std::floor(mean - spread)), std::ceil(mean + spread) + 8.0, std::floor(mean)};
+InFlightWindow in_flight_window(double mean, double factor) noexcept {
+  const double f = std::max(1.0, factor);
+  const double spread = 6.0 * std::sqrt(mean * f);
+  return {std::max(0.0, std::floor(mean - spread)), std::ceil(mean + spread) + 8.0 + std::ceil(18.5 * (f - 1.0)),
+          std::max(0.0, std::floor(mean - (f - 1.0))), mean, f};
 }
 
-// Visits the window's n outward from the mode, heaviest first, with their weights relative to the mode's
-// (w(k + 1) = w(k) mean / (k + 1)): visit(n, weight, below_mode) returns false to stop.
+// Visits the window's n outward from the mode, heaviest first, with their weights relative to the mode's:
+// visit(n, weight, below_mode) returns false to stop.
 template <class Visit>
-void walk_outward(const PoissonWindow& win, double mean, Visit&& visit) noexcept {
-  double down = win.mode, up = win.mode + 1.0;          // next n each way
-  double w_down = 1.0, w_up = mean / (win.mode + 1.0);  // their weights
+void walk_outward(const InFlightWindow& win, Visit&& visit) noexcept {
+  double down = win.mode, up = win.mode + 1.0;              // next n each way
+  double w_down = 1.0, w_up = win.up(win.mode);             // their weights
   while (down >= win.lo || up <= win.hi) {
     if (down >= win.lo && (up > win.hi || w_down >= w_up)) {
       if (!visit(down, w_down, true)) return;
-      w_down *= down / mean;
+      w_down *= win.down(down);
       down -= 1.0;
     } else {
       if (!visit(up, w_up, false)) return;
-      w_up *= mean / (up + 1.0);
+      w_up *= win.up(up);
       up += 1.0;
     }
   }
@@ -110,7 +128,10 @@ void walk_outward(const PoissonWindow& win, double mean, Visit&& visit) noexcept
 // The queue's tail at n in flight, at its own iteration time.
 double tail_at(const TtftMixture& m, double n, double t_s) noexcept {
   const double tpot = std::max(m.tpot_s + m.tpot_slope_s * (n - m.mean_sequences), 1e-3 * m.tpot_s);
-  const PromptQueue q = prompt_queue(m.budget_tokens, n, m.prompt_tokens, m.prompt_cv, m.output_tokens);
+  // Requests arrive at the batch's rate per second, mean / (O TPOT(mean)), whatever the number in flight: per
+  // iteration of TPOT(n) that is mean / O x TPOT(n) / TPOT(mean).
+  const double arrivals = m.output_tokens > 0.0 ? m.mean_sequences / m.output_tokens * (tpot / m.tpot_s) : 0.0;
+  const PromptQueue q = prompt_queue_arriving(m.budget_tokens, n, arrivals, m.prompt_tokens, m.prompt_cv);
   return ttft_tail_iterations(q, t_s / tpot);
 }
 
@@ -120,7 +141,7 @@ double ttft_tail_probability(const TtftMixture& m, double t_s) noexcept {
   const double mean = m.mean_sequences;
   if (!(mean > 0.0) || !(m.tpot_s > 0.0)) return 1.0;
   double mass = 0.0, tail = 0.0;
-  walk_outward(poisson_window(mean), mean, [&](double n, double w, bool) noexcept {
+  walk_outward(in_flight_window(mean, m.in_flight_variance_factor), [&](double n, double w, bool) noexcept {
     mass += w;
     tail += w * tail_at(m, n, t_s);
     return true;
@@ -131,10 +152,10 @@ double ttft_tail_probability(const TtftMixture& m, double t_s) noexcept {
 bool ttft_tail_within(const TtftMixture& m, double t_s, double beyond) noexcept {
   const double mean = m.mean_sequences;
   if (!(mean > 0.0) || !(m.tpot_s > 0.0)) return false;
-  const PoissonWindow win = poisson_window(mean);
+  const InFlightWindow win = in_flight_window(mean, m.in_flight_variance_factor);
   // The window's mass below (the mode included) and above the mode, in the mode's weight.
   double below = 0.0, above = 0.0;
-  walk_outward(win, mean, [&](double, double w, bool down) noexcept {
+  walk_outward(win, [&](double, double w, bool down) noexcept {
     (down ? below : above) += w;
     return true;
   });
@@ -144,7 +165,7 @@ bool ttft_tail_within(const TtftMixture& m, double t_s, double beyond) noexcept 
   const bool rising = m.tpot_slope_s >= 0.0;
   double seen = 0.0, lowest_tail = 1.0;
   int verdict = 0;  // +1 within, -1 beyond, 0 undecided
-  walk_outward(win, mean, [&](double n, double w, bool down) noexcept {
+  walk_outward(win, [&](double n, double w, bool down) noexcept {
     const double x = tail_at(m, n, t_s);
     seen += w * x;
     if (down) {

@@ -40,6 +40,10 @@ struct PromptQueue {
 PromptQueue prompt_queue(double budget_tokens, double sequences, double prompt_tokens, double prompt_cv,
                          double output_tokens) noexcept;
 
+/// The same with the arrivals per iteration given (the mixture's queues, whose arrivals do not follow their n).
+PromptQueue prompt_queue_arriving(double budget_tokens, double sequences, double arrivals_per_iteration,
+                                  double prompt_tokens, double prompt_cv) noexcept;
+
 /// P(W + S > x), x in iterations (1 for x <= 0); 1 for an unstable queue.
 double wait_and_service_tail(const PromptQueue& q, double x_iterations) noexcept;
 
@@ -50,14 +54,17 @@ double mean_ttft_iterations(const PromptQueue& q) noexcept;
 double ttft_tail_iterations(const PromptQueue& q, double y_iterations) noexcept;
 
 /// The TTFT distribution when the number in flight fluctuates: under Poisson arrivals it is Poisson with the batch as
-/// its mean (M/G/infinity), and it moves slowly against the queue (a request lives output-token iterations, the queue
-/// forgets in a few), so the TTFT tail is the Poisson mixture over n of each queue's, each at its own iteration time,
-/// taken linear in n through the batch's TPOT and the TPOT at a second batch (tpot_at(n) >= 1e-3 of the batch's).
+/// its mean (M/G/infinity) while the iteration time does not depend on it; when it does, its variance is F times the
+/// mean (in_flight_variance_factor, step_time.hpp) and it is taken negative binomial with that mean and variance
+/// (F = 1: Poisson). It moves slowly against the queue (a request lives output-token iterations, the queue forgets in
+/// a few), so the TTFT tail is the mixture over n of each queue's, each at its own iteration time, taken linear in n
+/// through the batch's TPOT and the TPOT at a second batch (tpot_at(n) >= 1e-3 of the batch's).
 struct TtftMixture {
   double budget_tokens = 0.0, prompt_tokens = 0.0, prompt_cv = 0.0, output_tokens = 0.0;
-  double mean_sequences = 0.0;        ///< the batch, the Poisson mean
+  double mean_sequences = 0.0;        ///< the batch, the mean number in flight
   double tpot_s = 0.0;                ///< the in-flight iteration at the batch
   double tpot_slope_s = 0.0;          ///< d TPOT / d n
+  double in_flight_variance_factor = 1.0;  ///< F: the number in flight's variance over its mean (>= 1)
 };
 
 /// P(TTFT > t_s) under the mixture.

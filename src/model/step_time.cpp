@@ -39,6 +39,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include "chipdse/model/collectives.hpp"
 
@@ -196,7 +197,7 @@ StepTimes step_times(const DesignChoice& c, const KernelParams& k, const AreaRes
 }
 
 SloCheck slo_check(const DesignChoice& c, const KernelParams& k, const AreaResult& area, const WorkloadDemand& d,
-                   double clock, const StepTimes& t) noexcept {
+                   double clock, const StepTimes& t, bool verdict_only) noexcept {
   const PerfParams& p = k.perf;
   const double n = d.batch_sequences;
   SloCheck r{};
@@ -207,25 +208,49 @@ SloCheck slo_check(const DesignChoice& c, const KernelParams& k, const AreaResul
   r.ttft_queued = t.prompt_budget && p.ttft_slo_s > 0.0;
   bool ttft_met = true;
   const WorkloadDemand& base = p.demands[c.mapping];
+  double tpot_slope_s = 0.0;
+  if (p.slo_z > 0.0) {
+    // The iteration times at the whole batches a Poisson spread either side, within n -+ z sqrt(n), give the TPOT's
+    // slope in the number in flight, its elasticity and so the number's variance (SloCheck). Either side, so that a
+    // step of the tile quantisation counts once over the range the number wanders, not twice over half of it; whole
+    // batches, as an engine runs them (and as fixed-batch decks can check).
+    const double n_lo = std::ceil(std::max(0.5 * n, n - p.slo_z * std::sqrt(n)));
+    const double n_hi = std::floor(n + p.slo_z * std::sqrt(n));
+    const double tpot_lo = step_times(c, k, area, demand_at_batch(p, base, n_lo), clock).tpot_s;
+    const double tpot_hi = step_times(c, k, area, demand_at_batch(p, base, n_hi), clock).tpot_s;
+    tpot_slope_s = n_hi > n_lo ? (tpot_hi - tpot_lo) / (n_hi - n_lo) : 0.0;
+    r.tpot_elasticity = t.tpot_s > 0.0 ? std::max(0.0, n * tpot_slope_s / t.tpot_s) : 0.0;
+    if (!(r.tpot_elasticity < kMaxTpotElasticity)) {
+      constexpr double kInf = std::numeric_limits<double>::infinity();
+      r.steady = r.met = false;
+      r.in_flight_variance_factor = kInf;
+      if (p.tpot_slo_s > 0.0) r.tpot_batch = r.tpot_s = kInf;
+      if (p.ttft_slo_s > 0.0) r.ttft_batch = r.ttft_s = kInf;
+      return r;
+    }
+    r.in_flight_variance_factor = 1.0 / (1.0 - r.tpot_elasticity);
+  }
+  const double var_factor = r.in_flight_variance_factor;
   if (p.slo_z > 0.0 && p.tpot_slo_s > 0.0) {
-    r.tpot_batch = n + p.slo_z * std::sqrt(2.0 * n / 3.0);
+    r.tpot_batch = n + p.slo_z * std::sqrt(2.0 * var_factor * n / 3.0);
     r.tpot_s = step_times(c, k, area, demand_at_batch(p, base, r.tpot_batch), clock).tpot_s;
+  }
+  if (verdict_only && p.tpot_slo_s > 0.0 && r.tpot_s > p.tpot_slo_s) {  // missed whatever the TTFT
+    r.met = false;
+    return r;
   }
   if (p.ttft_slo_s > 0.0) {
     if (!r.ttft_queued) {
       if (p.slo_z > 0.0) {
-        r.ttft_batch = n + p.slo_z * std::sqrt(n);
+        r.ttft_batch = n + p.slo_z * std::sqrt(var_factor * n);
         r.ttft_s = step_times(c, k, area, demand_at_batch(p, base, r.ttft_batch), clock).ttft_s;
       }
       ttft_met = !(r.ttft_s > p.ttft_slo_s);
     } else if (!(p.slo_z > 0.0)) {
       ttft_met = t.prompt_queue.stable && !(r.ttft_s > p.ttft_slo_s);
     } else {
-      // The iteration time at a second batch, n + z sqrt(n), gives the TPOT's slope in the number in flight.
-      const double n_hi = n + p.slo_z * std::sqrt(n);
-      const double tpot_hi = step_times(c, k, area, demand_at_batch(p, base, n_hi), clock).tpot_s;
       r.ttft_mixture = TtftMixture{p.iteration_token_budget, d.tiling.tokens_per_sequence, p.prompt_length_cv,
-                                   d.output_tokens, n, t.tpot_s, (tpot_hi - t.tpot_s) / (n_hi - n)};
+                                   d.output_tokens, n, t.tpot_s, tpot_slope_s, var_factor};
       ttft_met = ttft_tail_within(r.ttft_mixture, p.ttft_slo_s, 1.0 - p.slo_percentile / 100.0);
     }
   }

@@ -90,18 +90,25 @@ TEST_CASE("the budget sustains the batch exactly below load 1, as the deck's int
 
 namespace {
 
-TtftMixture h100_like(double mean, double slope) {
-  return TtftMixture{256.0, 222.0, 0.771, 294.0, mean, 0.02825, slope};
+TtftMixture h100_like(double mean, double slope, double variance_factor = 1.0) {
+  return TtftMixture{256.0, 222.0, 0.771, 294.0, mean, 0.02825, slope, variance_factor};
 }
 
-// The mixture summed directly: Poisson weights from lgamma over 0 .. mean + 20 sqrt(mean) + 30 (the kernel sums
-// mean -+ 6 sqrt(mean) and leaves out less than 1e-8 of the mass).
+// The mixture summed directly, its weights from lgamma over 0 .. mean + 20 sd + 40 F + 30 (the kernel sums a window
+// leaving out less than 1e-8 of the mass): Poisson for F = 1, else the negative binomial of mean m and variance F m,
+// r = m / (F - 1) successes of probability 1 / F, P(n) = Gamma(n + r) / (Gamma(r) n!) (1 / F)^r (1 - 1 / F)^n. Each
+// queue's arrivals are the batch's rate per second over its own iteration: m / O x TPOT(n) / TPOT(m).
 double direct_tail(const TtftMixture& m, double t) {
+  const double mean = m.mean_sequences, f = m.in_flight_variance_factor;
   double tail = 0.0;
-  for (double n = 0.0; n <= m.mean_sequences + 20.0 * std::sqrt(m.mean_sequences) + 30.0; n += 1.0) {
-    const double w = std::exp(n * std::log(m.mean_sequences) - m.mean_sequences - std::lgamma(n + 1.0));
-    const double tpot = std::max(m.tpot_s + m.tpot_slope_s * (n - m.mean_sequences), 1e-3 * m.tpot_s);
-    const PromptQueue q = prompt_queue(m.budget_tokens, n, m.prompt_tokens, m.prompt_cv, m.output_tokens);
+  for (double n = 0.0; n <= mean + 20.0 * std::sqrt(f * mean) + 40.0 * f + 30.0; n += 1.0) {
+    const double w = f == 1.0 ? std::exp(n * std::log(mean) - mean - std::lgamma(n + 1.0))
+                              : std::exp(std::lgamma(n + mean / (f - 1.0)) - std::lgamma(mean / (f - 1.0)) -
+                                         std::lgamma(n + 1.0) - mean / (f - 1.0) * std::log(f) +
+                                         n * std::log(1.0 - 1.0 / f));
+    const double tpot = std::max(m.tpot_s + m.tpot_slope_s * (n - mean), 1e-3 * m.tpot_s);
+    const PromptQueue q = prompt_queue_arriving(m.budget_tokens, n, mean / m.output_tokens * tpot / m.tpot_s,
+                                                m.prompt_tokens, m.prompt_cv);
     // TTFT = (1 - u) + ceil(W + S) iterations, u uniform: at y = j + f the tail of W + S at j and j - 1 mixed.
     const double y = t / tpot, j = std::floor(y), f = y - j;
     tail += w * (f * wait_and_service_tail(q, j) + (1.0 - f) * wait_and_service_tail(q, j - 1.0));
@@ -111,22 +118,28 @@ double direct_tail(const TtftMixture& m, double t) {
 
 }  // namespace
 
-TEST_CASE("the TTFT tail is the Poisson mixture of the queues, and the percentile inverts it", "[perf][inference][queue]") {
-  for (double mean : {1.0, 7.5, 40.0, 99.0, 110.0}) {
-    const TtftMixture m = h100_like(mean, 1.1e-4);
+TEST_CASE("the TTFT tail is the mixture of the queues over the number in flight, and the percentile inverts it",
+          "[perf][inference][queue]") {
+  for (auto [mean, factor] : {std::array<double, 2>{1.0, 1.0}, {7.5, 1.0}, {40.0, 1.0}, {99.0, 1.0}, {110.0, 1.0},
+                              {7.5, 1.6}, {40.0, 3.0}, {99.0, 1.62}, {60.0, 6.7}}) {
+    const TtftMixture m = h100_like(mean, 1.1e-4, factor);
     for (double t : {0.03, 0.1, 0.2, 0.4, 0.8}) {
-      INFO("mean " << mean << ", t " << t);
+      INFO("mean " << mean << ", variance factor " << factor << ", t " << t);
       CHECK(ttft_tail_probability(m, t) == Approx(direct_tail(m, t)).margin(1e-8));
     }
     for (double p : {0.5, 0.9, 0.99}) {
+      INFO("mean " << mean << ", variance factor " << factor << ", p " << p);
       const double q = ttft_quantile_s(m, p);
       REQUIRE(std::isfinite(q));
       CHECK(ttft_tail_probability(m, q) <= 1.0 - p + 1e-12);
       CHECK(ttft_tail_probability(m, q * (1.0 - 1e-6)) > 1.0 - p);
     }
   }
-  // Near the budget's edge the unstable batches hold more than 1% of the mass: no finite 99th percentile.
+  // Near the budget's edge the unstable batches hold more than 1% of the mass: no finite 99th percentile; and so
+  // they do further from it when the number in flight wanders more than Poisson.
   CHECK(std::isinf(ttft_quantile_s(h100_like(140.0, 0.0), 0.99)));
+  CHECK(std::isfinite(ttft_quantile_s(h100_like(99.0, 1.1e-4, 1.62), 0.99)));
+  CHECK(std::isinf(ttft_quantile_s(h100_like(99.0, 1.1e-4, 6.7), 0.99)));
 }
 
 TEST_CASE("the TTFT tail rises with the batch (what the SLO bisection relies on)", "[perf][inference][queue]") {
@@ -145,6 +158,7 @@ namespace {
 
 struct Simulated {
   double mean_s = 0.0, p99_s = 0.0;
+  double in_flight_variance_over_mean = 0.0;
 };
 
 // The engine as scripts/simulate_prompt_queue.py runs it: each iteration gives the n decoding sequences a token each
@@ -162,11 +176,12 @@ Simulated simulate(double mean, double budget, double prompt, double cv, double 
     double arrival_s, left;
   };
   std::deque<Waiting> waiting;
-  std::vector<double> decoding, ttft;
+  std::vector<double> decoding, ttft, in_flight;
   double now = 0.0, next = gap(rng);
   for (int i = 0; i < iterations; ++i) {
     const double n = static_cast<double>(decoding.size());
     const double end = now + tpot * (1.0 + slope * (n - mean));
+    if (i > iterations / 10) in_flight.push_back(n);
     for (; next <= now; next += gap(rng)) waiting.push_back({next, std::max(1.0, std::round(length(rng)))});
     double room = budget - n;
     std::vector<double> started;
@@ -194,6 +209,10 @@ Simulated simulate(double mean, double budget, double prompt, double cv, double 
   for (double x : ttft) s.mean_s += x;
   s.mean_s /= static_cast<double>(ttft.size());
   s.p99_s = ttft[static_cast<std::size_t>(0.99 * static_cast<double>(ttft.size()))];
+  double sum = 0.0, sum2 = 0.0;
+  for (double n : in_flight) sum += n, sum2 += n * n;
+  const double count = static_cast<double>(in_flight.size()), m = sum / count;
+  s.in_flight_variance_over_mean = (sum2 / count - m * m) / m;
   return s;
 }
 
@@ -212,10 +231,16 @@ TEST_CASE("the closed form follows a simulation of the engine's token budget", "
     const Simulated sim = simulate(mean, budget, 222.0, 0.771, 294.0, tpot, slope, mean > 200.0 ? 100000 : 400000);
     const PromptQueue q = prompt_queue(budget, mean, 222.0, 0.771, 294.0);
     REQUIRE(q.stable);
+    // The number in flight's variance over its mean, 1 / (1 - e), e = mean x slope the iteration's elasticity
+    // (step_time.hpp, SloCheck), against the simulation's.
+    const double factor = 1.0 / (1.0 - slope * mean);
     const double model_mean = tpot * mean_ttft_iterations(q);
-    const double model_p99 = ttft_quantile_s(TtftMixture{budget, 222.0, 0.771, 294.0, mean, tpot, slope * tpot}, 0.99);
+    const double model_p99 =
+        ttft_quantile_s(TtftMixture{budget, 222.0, 0.771, 294.0, mean, tpot, slope * tpot, factor}, 0.99);
     INFO("mean " << mean << ": simulated " << sim.mean_s << " / " << sim.p99_s << " s, model " << model_mean << " / "
-                 << model_p99 << " s");
+                 << model_p99 << " s; variance over mean simulated " << sim.in_flight_variance_over_mean
+                 << ", model " << factor);
+    CHECK(factor == Approx(sim.in_flight_variance_over_mean).epsilon(0.1));
     CHECK(model_mean == Approx(sim.mean_s).epsilon(0.12));
     CHECK(model_p99 == Approx(sim.p99_s).epsilon(0.15));
     CHECK(model_p99 >= 0.95 * sim.p99_s);

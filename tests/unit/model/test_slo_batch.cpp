@@ -12,6 +12,7 @@
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/objectives.hpp"
 #include "chipdse/model/prompt_queue.hpp"
+#include "chipdse/model/step_time.hpp"
 #include "default_kernel.hpp"
 
 using namespace chipdse;
@@ -31,6 +32,19 @@ test::LoadedDeck load(const std::string& policy, const std::string& constraints,
 
 DesignChoice design(int stacks) {
   return test::monolithic_n5(HbmGen::hbm3e, stacks, 1.83, LinkTech::copper, LinkTech::cpo);
+}
+
+// How far the number in flight wanders about a mean batch n, rebuilt from fixed-batch TPOTs (tpot_at(whole batch)):
+// the TPOT's slope between the whole batches within n -+ z sqrt(n) (the kernel's fractional ends, which a fixed deck
+// can only approach), its elasticity e = n slope / TPOT(n), and the variance over the mean 1 / (1 - e) of the linear-
+// noise approximation; 0 where e >= 0.99 (no steady state). Also gives the slope.
+template <class TpotAt>
+double variance_factor(TpotAt&& tpot_at, double n, double z, double* slope_out = nullptr) {
+  const double lo = std::ceil(std::max(0.5 * n, n - z * std::sqrt(n))), hi = std::floor(n + z * std::sqrt(n));
+  const double slope = (tpot_at(hi) - tpot_at(lo)) / (hi - lo);
+  if (slope_out) *slope_out = slope;
+  const double e = std::max(0.0, n * slope / tpot_at(n));
+  return e < 0.99 ? 1.0 / (1.0 - e) : 0.0;
 }
 
 }  // namespace
@@ -135,18 +149,24 @@ TEST_CASE("batch_policy slo at a percentile: the limits bind the batch's Poisson
     CHECK(n < a.batch_sequences);  // headroom for the fluctuation
     CHECK(m.tpot_s < 0.02);        // the mean TPOT is below the limit by that headroom
     // Independent check through fixed-batch decks: a request's TPOT is checked at the batch averaged over its life,
-    // n + z sqrt(2 n / 3); TPOT rises with the batch, so the whole batch below that quantile meets the limit.
+    // n + z sqrt(2 F n / 3), F the number in flight's variance over its mean; TPOT rises with the batch, so the whole
+    // batch below that quantile meets the limit.
     const double z = 2.3263478740;
-    const double quantile = n + z * std::sqrt(2.0 * n / 3.0);
-    const Metrics below = evaluate(design(stacks), load("fixed", "", static_cast<int>(std::floor(quantile))).params);
-    CHECK(below.tpot_s <= 0.02);
+    const auto tpot_at = [&](double batch) {
+      return evaluate(design(stacks), load("fixed", "", static_cast<int>(batch)).params).tpot_s;
+    };
+    const double f = variance_factor(tpot_at, n, z);
+    INFO("variance factor " << f);
+    REQUIRE(f >= 1.0);
+    const double quantile = n + z * std::sqrt(2.0 * f * n / 3.0);
+    CHECK(tpot_at(std::floor(quantile)) <= 0.02);
     // One more sequence on average puts the quantile's whole batch above the limit, unless the batch is a multiple
     // of the half tile (64) kept for its throughput (the tile-aligned choice of batch_policy = "slo").
     if (std::fmod(n, 64.0) != 0.0) {
       ++bound_by_quantile;
-      const double next = (n + 1.0) + z * std::sqrt(2.0 * (n + 1.0) / 3.0);
-      const Metrics above = evaluate(design(stacks), load("fixed", "", static_cast<int>(std::ceil(next))).params);
-      CHECK(above.tpot_s > 0.02);
+      const double f_next = variance_factor(tpot_at, n + 1.0, z);
+      const double next = f_next > 0.0 ? (n + 1.0) + z * std::sqrt(2.0 * f_next * (n + 1.0) / 3.0) : 1e9;
+      CHECK((f_next == 0.0 || tpot_at(std::ceil(next)) > 0.02));
     }
   }
   CHECK(bound_by_quantile > 0);
@@ -169,15 +189,17 @@ TEST_CASE("batch_policy slo under a token budget: the prompt queue's TTFT percen
   const test::LoadedDeck fill = with_budget("fill_memory", "");
   const test::LoadedDeck slo = with_budget("slo", "ttft_slo_s = 1.0\nslo_percentile = 99.0");
   const double z = slo.params.perf.slo_z;
-  // The tail of the TTFT at the limit for a mean batch n, built from fixed-batch decks: their TPOTs at n and at the
-  // whole batch below n + z sqrt(n) (the kernel's second point, which a fixed deck can only approach) give the
-  // mixture's iteration time and slope.
+  // The tail of the TTFT at the limit for a mean batch n, built from fixed-batch decks: their TPOTs about n give the
+  // mixture's iteration time, its slope and the number in flight's variance factor (variance_factor); without a
+  // steady state, all of it.
   const auto beyond = [&](int stacks, double n) {
-    const double hi = std::floor(n + z * std::sqrt(n));
-    const Metrics a = evaluate(design(stacks), with_budget("fixed", "", static_cast<int>(n)).params);
-    const Metrics b = evaluate(design(stacks), with_budget("fixed", "", static_cast<int>(hi)).params);
-    return ttft_tail_probability(TtftMixture{2048.0, 1000.0, 0.8, 400.0, n, a.tpot_s, (b.tpot_s - a.tpot_s) / (hi - n)},
-                                 kLimit);
+    const auto tpot_at = [&](double batch) {
+      return evaluate(design(stacks), with_budget("fixed", "", static_cast<int>(batch)).params).tpot_s;
+    };
+    double slope = 0.0;
+    const double f = variance_factor(tpot_at, n, z, &slope);
+    return f > 0.0 ? ttft_tail_probability(TtftMixture{2048.0, 1000.0, 0.8, 400.0, n, tpot_at(n), slope, f}, kLimit)
+                   : 1.0;
   };
   int bound = 0;
   for (int stacks : {4, 8}) {
@@ -201,4 +223,45 @@ TEST_CASE("batch_policy slo under a token budget: the prompt queue's TTFT percen
   }
   CHECK(fill.params.perf.batch_fill[0][static_cast<std::size_t>(HbmGen::hbm3e)][8].sequences == kSustained);
   CHECK(bound > 0);
+}
+
+TEST_CASE("the number in flight's variance follows the TPOT's elasticity, and has no steady state from 0.99",
+          "[perf][inference][slo]") {
+  // Fixed batches on a compute-bound small model: the elasticity e = n TPOT'(n) / TPOT(n) rises towards 1 with the
+  // batch (the prompts' prefill and the matrix products grow in proportion to it). The check's variance factor must
+  // be 1 / (1 - e) with e rebuilt from the same design's fixed-batch TPOTs (variance_factor), and below 0.99 steady.
+  int steady = 0, unsteady = 0;
+  for (int batch : {8, 32, 100, 300, 700, 1500}) {
+    const test::LoadedDeck deck = load("fixed", "tpot_slo_s = 10.0\nslo_percentile = 99.0", batch);
+    const DesignChoice c = design(6);
+    EvaluationDetail detail;
+    const Metrics m = evaluate(c, deck.params, &detail);
+    REQUIRE(m.batch_sequences == batch);
+    const WorkloadDemand d = run_demand(deck.params.perf, c.mapping, c.hbm, c.hbm_stacks, m.batch_sequences);
+    const StepTimes t = step_times(c, deck.params, detail.area, d, m.effective_clock_ghz);
+    const SloCheck r = slo_check(c, deck.params, detail.area, d, m.effective_clock_ghz, t);
+    // Fixed-batch decks, a separate path through the deck code (no power limit here, so every batch runs at the
+    // same clock, as the check holds it).
+    const auto tpot_at = [&](double n) {
+      return evaluate(c, load("fixed", "", static_cast<int>(n)).params).tpot_s;
+    };
+    const double z = deck.params.perf.slo_z;  // Phi^-1(0.99), checked against the table above
+    const double f = variance_factor(tpot_at, batch, z);
+    INFO("batch " << batch << ": elasticity " << r.tpot_elasticity << ", factor " << r.in_flight_variance_factor
+                  << ", rebuilt " << f);
+    if (f > 0.0) {
+      ++steady;
+      CHECK(r.steady);
+      CHECK(r.in_flight_variance_factor == Approx(f).epsilon(1e-12));
+      CHECK(r.tpot_batch == Approx(batch + z * std::sqrt(2.0 * f * batch / 3.0)).epsilon(1e-12));
+      CHECK(r.met);
+    } else {
+      ++unsteady;
+      CHECK_FALSE(r.steady);
+      CHECK_FALSE(r.met);
+      CHECK(std::isinf(r.tpot_s));
+    }
+  }
+  CHECK(steady > 0);
+  CHECK(unsteady > 0);
 }
