@@ -263,11 +263,25 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
       misses = sequences;
     }
   };
+  const double q = p.gemm_tile.m / 2.0;
   const double hint = std::floor(batch_hint);
   if (hint > 1.0 && hint < most) {
     record(hint);
     const double next = meets == hint ? hint + 1.0 : hint - 1.0;
     if (next < misses && next > meets) record(next);
+  }
+  // With percentile limits the verdict need not fall monotonically with the batch: the number in flight's variance
+  // follows the TPOT's slope, which a tile step inside its window raises (SloCheck, step_time.hpp). So without a hint
+  // the multiples of q are tried from the top down first, and the bisection runs inside the tile above the largest
+  // that meets them: the largest batch meeting the limits in the uppermost tile where any does.
+  if (meets == 0.0 && q >= 1.0) {
+    for (double a = std::floor((most - 1.0) / q) * q; a >= q; a -= q) {
+      record(a);
+      if (meets == a) {
+        misses = std::min(misses, a + q);
+        break;
+      }
+    }
   }
   if (meets == 0.0) {
     if (!run(1.0, probe)) {
@@ -279,7 +293,6 @@ void evaluate_performance(const DesignChoice& c, const KernelParams& k, const Ar
   }
   while (misses - meets > 1.0) record(std::floor((meets + misses) / 2.0));
   out = found;
-  const double q = p.gemm_tile.m / 2.0;
   const double aligned = q >= 1.0 ? std::floor(meets / q) * q : 0.0;
   if (aligned >= 1.0 && aligned < meets && run(aligned, probe) &&
       probe.throughput_tokens_per_s > out.throughput_tokens_per_s)
