@@ -168,6 +168,16 @@ TEST_CASE("batch_policy slo at a percentile: the limits bind the batch's Poisson
       const double next = f_next > 0.0 ? (n + 1.0) + z * std::sqrt(2.0 * f_next * (n + 1.0) / 3.0) : 1e9;
       CHECK((f_next == 0.0 || tpot_at(std::ceil(next)) > 0.02));
     }
+    // The uppermost tile: no multiple of the half tile (64) above the batch, up to what the HBM holds, meets the
+    // limits as a fixed batch (the verdict need not fall monotonically, so the search tries these from the top).
+    const test::LoadedDeck fill = load("fill_memory", "");
+    const double most = evaluate(design(stacks), fill.params).batch_sequences;
+    for (double a = std::floor(n / 64.0) * 64.0 + 64.0; a < most; a += 64.0) {
+      const Metrics at = evaluate(design(stacks), load("fixed", "tpot_slo_s = 0.02\nttft_slo_s = 10.0\nslo_percentile = 99.0",
+                                                      static_cast<int>(a)).params);
+      INFO("aligned batch " << a << " below the memory's " << most);
+      CHECK((at.infeasible & infeasible::slo_missed) != 0u);
+    }
   }
   CHECK(bound_by_quantile > 0);
 }
