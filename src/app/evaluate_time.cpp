@@ -137,17 +137,17 @@ json slo_json(const model::DesignChoice& choice, const model::KernelParams& para
   const model::PerfParams& p = params.perf;
   if (demand.training || !t.valid || (!(p.ttft_slo_s > 0.0) && !(p.tpot_slo_s > 0.0))) return nullptr;
   const model::SloCheck r = model::slo_check(choice, params, area, demand, clock_ghz, t);
+  const auto finite = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
   json ttft{{"limit", p.ttft_slo_s}, {"batch", r.ttft_batch}, {"time", r.ttft_s}, {"queued", r.ttft_queued}};
   if (r.ttft_queued && p.slo_z > 0.0) {
     // The percentile of the mixture of prompt queues (model/prompt_queue.hpp); null where the batches whose queue
     // has no steady state alone hold more than the rest of the distribution.
     const double q = model::ttft_quantile_s(r.ttft_mixture, p.slo_percentile / 100.0);
-    ttft["time"] = std::isfinite(q) ? json(q) : json(nullptr);
+    ttft["time"] = finite(q);
     ttft["beyond_limit"] = model::ttft_tail_probability(r.ttft_mixture, p.ttft_slo_s);
   } else if (r.ttft_queued && !t.prompt_queue.stable) {
     ttft["time"] = nullptr;
   }
-  const auto finite = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
   if (!r.steady) ttft["time"] = ttft["batch"] = nullptr;
   json out{{"met", r.met},
            {"percentile", p.slo_percentile > 0.0 ? json(p.slo_percentile) : json(nullptr)},

@@ -214,6 +214,7 @@ SloCheck slo_check(const DesignChoice& c, const KernelParams& k, const AreaResul
     // slope in the number in flight, its elasticity and so the number's variance (SloCheck). Either side, so that a
     // step of the tile quantisation counts once over the range the number wanders, not twice over half of it; whole
     // batches, as an engine runs them (and as fixed-batch decks can check).
+    // (The lower end no lower than half the batch: below z^2 sequences n - z sqrt(n) would reach zero.)
     const double n_lo = std::ceil(std::max(0.5 * n, n - p.slo_z * std::sqrt(n)));
     const double n_hi = std::floor(n + p.slo_z * std::sqrt(n));
     const double tpot_lo = step_times(c, k, area, demand_at_batch(p, base, n_lo), clock).tpot_s;

@@ -110,8 +110,8 @@ double direct_tail(const TtftMixture& m, double t) {
     const PromptQueue q = prompt_queue_arriving(m.budget_tokens, n, mean / m.output_tokens * tpot / m.tpot_s,
                                                 m.prompt_tokens, m.prompt_cv);
     // TTFT = (1 - u) + ceil(W + S) iterations, u uniform: at y = j + f the tail of W + S at j and j - 1 mixed.
-    const double y = t / tpot, j = std::floor(y), f = y - j;
-    tail += w * (f * wait_and_service_tail(q, j) + (1.0 - f) * wait_and_service_tail(q, j - 1.0));
+    const double y = t / tpot, j = std::floor(y), frac = y - j;
+    tail += w * (frac * wait_and_service_tail(q, j) + (1.0 - frac) * wait_and_service_tail(q, j - 1.0));
   }
   return tail;
 }

@@ -37,14 +37,14 @@ DesignChoice design(int stacks) {
 // How far the number in flight wanders about a mean batch n, rebuilt from fixed-batch TPOTs (tpot_at(whole batch)):
 // the TPOT's slope between the whole batches within n -+ z sqrt(n) (the kernel's fractional ends, which a fixed deck
 // can only approach), its elasticity e = n slope / TPOT(n), and the variance over the mean 1 / (1 - e) of the linear-
-// noise approximation; 0 where e >= 0.99 (no steady state). Also gives the slope.
+// noise approximation; 0 where e >= kMaxTpotElasticity (no steady state, the model's policy). Also gives the slope.
 template <class TpotAt>
 double variance_factor(TpotAt&& tpot_at, double n, double z, double* slope_out = nullptr) {
   const double lo = std::ceil(std::max(0.5 * n, n - z * std::sqrt(n))), hi = std::floor(n + z * std::sqrt(n));
   const double slope = (tpot_at(hi) - tpot_at(lo)) / (hi - lo);
   if (slope_out) *slope_out = slope;
   const double e = std::max(0.0, n * slope / tpot_at(n));
-  return e < 0.99 ? 1.0 / (1.0 - e) : 0.0;
+  return e < kMaxTpotElasticity ? 1.0 / (1.0 - e) : 0.0;
 }
 
 }  // namespace
