@@ -27,6 +27,14 @@ in flight, and an iteration time that depends on the number decoding only.
 
   /usr/bin/python3 scripts/simulate_prompt_queue.py --lengths llama2-70b-99.csv --sequences 99 --budget 256 \\
       --iteration-s 0.02825 --slope 0.0039
+
+The table of docs/model.md ("Not modelled", each prompt token at its compute): the model's TPOT, its decode part's
+slope and its time per prompt token (batch prefill / (batch x mean prompt)) at each MLPerf run's concurrency, with
+--output-lengths:
+  Interactive H100  --sequences 99  --budget 256  --iteration-s 0.02825 --slope 2.292e-3 --prefill-s-per-token 5.9517e-5
+  Interactive H200  --sequences 89  --budget 256  --iteration-s 0.03615 --slope 2.242e-3 --prefill-s-per-token 1.0537e-4
+  Server H200       --sequences 450 --budget 4096 --iteration-s 0.12896 --slope 9.5e-4   --prefill-s-per-token 1.0874e-4
+  Server H100       --sequences 837 --budget 4096 --iteration-s 0.13985 --slope 8.062e-4 --prefill-s-per-token 5.9295e-5
 """
 import argparse
 import collections
