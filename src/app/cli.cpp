@@ -65,6 +65,11 @@ int main(int argc, char** argv) {
   cmd_eval->add_option("DECK", evaluate.deck, "Study deck (TOML)")->required();
   cmd_eval->add_option("--set", evaluate.sets, "axis=value (repeatable; partitioning=NAME picks the variant)");
   cmd_eval->add_flag("--json", evaluate.json, "Print JSON");
+  cmd_eval->add_flag("--thermal", evaluate.thermal,
+                     "Also solve the package with the PETSc finite-volume model at the design's power map (PETSc "
+                     "options after `--`, prefix -chipdse_thermal_)");
+  cmd_eval->add_option("--thermal-cells", evaluate.thermal_cells, "In-plane cells per side of that solve (default 64)")
+      ->check(CLI::Range(8, 1024));
 
   std::string check_deck;
   auto* cmd_check = app.add_subcommand("check", "Validate DECK; errors name file, line, key, value and what is allowed.");
@@ -115,10 +120,10 @@ int main(int argc, char** argv) {
   }
 
   try {
-    const bool takes_passthrough = cmd_run->parsed() || cmd_thermal->parsed();
+    const bool takes_passthrough = cmd_run->parsed() || cmd_thermal->parsed() || (cmd_eval->parsed() && evaluate.thermal);
     if (!passthrough.empty() && !takes_passthrough)
       throw InputError(SourceLocation{"command line"}, "--", "options after `--` are PETSc options",
-                       passthrough.front(), "only with 'run' and 'thermal'");
+                       passthrough.front(), "only with 'run', 'thermal' and 'evaluate --thermal'");
     if (cmd_run->parsed()) {
       where = "chipdse run";
       run.petsc_options = passthrough;
@@ -134,6 +139,7 @@ int main(int argc, char** argv) {
     }
     if (cmd_eval->parsed()) {
       where = "chipdse evaluate";
+      evaluate.petsc_options = passthrough;
       return to_int(evaluate_command(evaluate));
     }
     if (cmd_describe->parsed()) {

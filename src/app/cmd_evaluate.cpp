@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <iostream>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "chipdse/core/error.hpp"
@@ -11,9 +12,11 @@
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/objectives.hpp"
+#include "chipdse/parallel/environment.hpp"
 #include "chipdse/search/choice_decoder.hpp"
 #include "chipdse/search/space_from_deck.hpp"
 #include "commands.hpp"
+#include "evaluate_thermal.hpp"
 #include "evaluate_time.hpp"
 
 namespace chipdse::app {
@@ -331,11 +334,20 @@ ExitCode evaluate_command(const EvaluateOptions& opt) {
   model::EvaluationDetail detail;
   const model::DesignChoice choice = decoder.choice(point);
   const model::Metrics m = model::evaluate(choice, params, &detail);
-  const json j = to_json(deck, space, point, index, defaulted, choice, m, detail, params);
-  if (opt.json)
+  json j = to_json(deck, space, point, index, defaulted, choice, m, detail, params);
+  // With --thermal, MPI and PETSc come up only after the deck and the point are known good (a bad deck exits 2
+  // without them); one process solves (PETSC_COMM_SELF).
+  std::optional<parallel::Environment> env;
+  if (opt.thermal) {
+    env.emplace(opt.petsc_options);
+    j["thermal"] = thermal_json(deck, choice, params, m, detail, opt.thermal_cells);
+  }
+  if (opt.json) {
     std::cout << j.dump(2) << '\n';
-  else
+  } else {
     print_table(j);
+    if (opt.thermal) print_thermal(j["thermal"]);
+  }
   return ExitCode::ok;
 }
 

@@ -33,6 +33,9 @@ struct EvaluateOptions {
   std::string deck;
   std::vector<std::string> sets;  ///< axis=value; `partitioning=` picks the variant; unset axes take their first value
   bool json = false;
+  bool thermal = false;   ///< also solve the package with the PETSc finite-volume model (evaluate_thermal.hpp)
+  int thermal_cells = 64; ///< its in-plane cells per side
+  std::vector<std::string> petsc_options;  ///< what followed `--` (with --thermal)
 };
 
 struct ThermalOptions {

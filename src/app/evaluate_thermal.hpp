@@ -1,0 +1,27 @@
+// chipdse/app/evaluate_thermal.hpp — `chipdse evaluate --thermal`: the design point's package solved with the PETSc
+// finite-volume model (DESIGN.md §3) at the power map the kernel settled on, beside the kernel's provable lower bound.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "chipdse/deck/deck.hpp"
+#include "chipdse/model/design_choice.hpp"
+#include "chipdse/model/evaluate.hpp"
+#include "chipdse/model/kernel_params.hpp"
+
+namespace chipdse::app {
+
+/// Solves the package of `detail.geometry` with the per-rectangle powers of `m` (model::rect_power_w: the kernel's
+/// power breakdown, its leakage taken at the bound's junction temperature) on about `cells_xy` x `cells_xy` in-plane
+/// cells, in the stack of the deck's cooling (inputs/tech thermal.toml). Needs MPI and PETSc initialised
+/// (parallel::Environment); one solve on PETSC_COMM_SELF. Returns every die's temperatures (C), the hottest logic
+/// die against the bound and the deck's junction limit, and the solver's figures.
+/// @throws InputError for a deck without a known cooling, Error from the solver.
+nlohmann::ordered_json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice,
+                                    const model::KernelParams& params, const model::Metrics& m,
+                                    const model::EvaluationDetail& detail, int cells_xy);
+
+/// Prints it as evaluate's text report does.
+void print_thermal(const nlohmann::ordered_json& thermal);
+
+}  // namespace chipdse::app

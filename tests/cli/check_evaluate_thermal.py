@@ -1,0 +1,62 @@
+#!/usr/bin/python3
+"""`chipdse evaluate --thermal --json` on one design: the PETSc solve of the design's package at the kernel's power
+map. Checked here, each from its own definition: the heat balance (what leaves through the boundaries is what the
+dies put in), the power put in is the dies' listed powers, the hottest logic die is the hottest of the listed compute,
+IO and cache dies, it is not below the kernel's lower bound (model/thermal_bound.hpp: a bound on the same map), the
+verdict against the deck's limit follows from the two numbers, and the junction moves by less than 0.25 K from 32 to
+64 cells per side (tests/data/thermal/README.md: the 64-cell grid is within 0.07 K of the converged peak)."""
+import argparse
+import json
+import math
+import subprocess
+import sys
+
+
+def evaluate(chipdse, deck, sets, cells):
+    cmd = [chipdse, "evaluate", deck, "--json", "--thermal", "--thermal-cells", str(cells)] + [f"--set={s}" for s in sets]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} exited {out.returncode}: {out.stderr}")
+    return json.loads(out.stdout)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--chipdse", required=True)
+    ap.add_argument("--deck", required=True)
+    ap.add_argument("sets", nargs="*")
+    a = ap.parse_args()
+    j = evaluate(a.chipdse, a.deck, a.sets, 64)
+    t = j["thermal"]
+    errors = []
+    p_in, q_out = t["power_in_w"], t["heat_out_w"]
+    if not (p_in > 0 and abs(q_out - p_in) <= 1e-6 * p_in):
+        errors.append(f"heat balance: power in {p_in} W, heat out {q_out} W")
+    listed = sum(d["power_w"] for d in t["dies"])
+    if abs(listed - p_in) > 1e-9 * p_in:
+        errors.append(f"the dies list {listed} W, the solve put in {p_in} W")
+    logic = [d for d in t["dies"] if d["name"].startswith(("compute", "io", "cache"))]
+    if not logic:
+        errors.append("no logic die in the solve")
+    else:
+        hottest = max(logic, key=lambda d: d["max_c"])
+        if t["hottest_logic_die"] != hottest["name"] or t["tj_c"] != hottest["max_c"]:
+            errors.append(f"hottest logic die {t['hottest_logic_die']} at {t['tj_c']} C, the list's is {hottest}")
+    if not (t["tj_c"] >= t["tj_bound_c"]):
+        errors.append(f"the solved junction {t['tj_c']} C is below the kernel's lower bound {t['tj_bound_c']} C")
+    if t["tj_bound_c"] != j["metrics"]["tj_bound_c"]:
+        errors.append("the bound beside the solve is not the kernel's metric")
+    if t["within_tj_max"] != (t["tj_c"] <= t["tj_max_c"]):
+        errors.append(f"verdict {t['within_tj_max']} for {t['tj_c']} C against {t['tj_max_c']} C")
+    if not all(math.isfinite(d["max_c"]) and d["max_c"] >= t["ambient_c"] for d in t["dies"]):
+        errors.append("a die is below ambient or not finite")
+    coarse = evaluate(a.chipdse, a.deck, a.sets, 32)["thermal"]
+    if abs(coarse["tj_c"] - t["tj_c"]) > 0.25:
+        errors.append(f"32 cells give {coarse['tj_c']} C, 64 give {t['tj_c']} C")
+    if errors:
+        sys.exit("\n".join(errors))
+    print(f"ok: {t['hottest_logic_die']} {t['tj_c']:.3f} C (bound {t['tj_bound_c']:.3f} C), {p_in:.3f} W in")
+
+
+if __name__ == "__main__":
+    main()
