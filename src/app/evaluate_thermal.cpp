@@ -46,13 +46,15 @@ json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, con
   const thermal::CaseResult r = thermal::solve_case(fv);
 
   json dies = json::array();
-  std::string hottest;
-  double hottest_k = 0.0;
+  std::string hottest, hottest_engine;
+  double hottest_k = 0.0, hottest_engine_k = 0.0;
   for (const auto& b : r.blocks) {
     if (b.name.find('.') != std::string::npos) continue;  // zero-power companions of a die
     dies.push_back({{"name", b.name}, {"layer", b.layer}, {"power_w", b.power_w}, {"avg_c", b.t.avg_k - kZeroCelsiusK},
                     {"max_c", b.t.max_k - kZeroCelsiusK}});
     if (is_logic_die(b.name) && (hottest.empty() || b.t.max_k > hottest_k)) hottest = b.name, hottest_k = b.t.max_k;
+    if (b.name.starts_with("optical") && (hottest_engine.empty() || b.t.max_k > hottest_engine_k))
+      hottest_engine = b.name, hottest_engine_k = b.t.max_k;
   }
   const double tj_c = hottest.empty() ? 0.0 : hottest_k - kZeroCelsiusK;
   return json{{"cells_xy", cells_xy},
@@ -73,6 +75,11 @@ json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, con
               {"tj_max_c", deck.constraints.tj_max_c},
               {"within_tj_max", !(tj_c > deck.constraints.tj_max_c)},
               {"leakage_junction_c", m.power.leakage_tj_c},
+              // The optical engines (CPO, optical I/O chiplet) are reported, not judged: the technology data has no
+              // temperature limit for them (only a laser's FIT at 70 C, optics.laser_fit_dfb_70c, and CPO's laser
+              // is off the package).
+              {"hottest_optical_engine", hottest_engine.empty() ? json(nullptr) : json(hottest_engine)},
+              {"optical_engine_c", hottest_engine.empty() ? json(nullptr) : json(hottest_engine_k - kZeroCelsiusK)},
               {"dies", dies}};
 }
 
@@ -94,6 +101,10 @@ void print_thermal(const json& t) {
                            "leakage was taken at {:.2f} C\n",
                            t["hottest_logic_die"].get<std::string>(), tj, t["tj_bound_c"].get<double>(), tmax,
                            t["within_tj_max"].get<bool>() ? "within" : "OVER", t["leakage_junction_c"].get<double>());
+  if (!t["hottest_optical_engine"].is_null())
+    std::cout << fmt::format("  hottest optical engine {}: {:.2f} C (reported: the technology data gives engines no "
+                             "limit)\n",
+                             t["hottest_optical_engine"].get<std::string>(), t["optical_engine_c"].get<double>());
 }
 
 }  // namespace chipdse::app

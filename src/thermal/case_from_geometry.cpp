@@ -154,6 +154,22 @@ FvCase case_from_geometry(const model::Geometry& g, std::span<const double> rect
   if (!any_die && !interposer)
     bad("geometry.rects", "no die on the carrier (only optical engines or stacked dies)", "", "a layer-0 die");
 
+  // Optical engines sit on the substrate beside the carrier, under the same lid: with engines, every layer between
+  // the substrate and the spreader spans the lidded outline (core and engines), the space around the carrier filled
+  // (underfill k: a stated assumption, the region is molded or gap-filled in CPO packages; Broadcom's Bailly and
+  // NVIDIA's Spectrum-X / Quantum-X photonics switches put the engines under the switch's lid or cold plate), and
+  // each engine is a silicon die (PIC on EIC) from the substrate to the TIM with its power in the chip layer, level
+  // with the carrier's dies: its heat reaches the sink through the lid, as theirs does.
+  RectMm lidded = core;
+  bool any_engine = false;
+  for (std::size_t i = 0; i < g.rect_count; ++i) {
+    if (g.rects[i].kind != model::RectKind::optical_engine) continue;
+    const RectMm q = rect_of(g.rects[i]);
+    lidded = {std::min(lidded.x0, q.x0), std::min(lidded.y0, q.y0), std::max(lidded.x1, q.x1),
+              std::max(lidded.y1, q.y1)};
+    any_engine = true;
+  }
+
   FvCase c;
   c.source = kSource;
   c.ambient_k = s.ambient_k;
@@ -164,16 +180,20 @@ FvCase case_from_geometry(const model::Geometry& g, std::span<const double> rect
     c.layers.push_back(Layer{name, t, sub, k, fp, 0});
     return c.layers.size() - 1;
   };
+  // A layer between the substrate and the TIM: over the core with its own k (`k`, the filler where it is
+  // underfill); with engines, over the lidded outline with the filler around the carrier (a "<layer>.carrier" block
+  // keeps `k` over the core when that differs from the filler).
+  const auto add_lidded_layer = [&](const char* name, double t, int sub, double k) {
+    if (!any_engine) return add_layer(name, t, sub, k, core);
+    const std::size_t l = add_layer(name, t, sub, s.underfill_k_w_mk, lidded);
+    if (k != s.underfill_k_w_mk) c.blocks.push_back(Block{std::string(name) + ".carrier", l, core, k, 0.0, 0});
+    return l;
+  };
   const auto add_block = [&](std::string name, std::size_t layer, const RectMm& r, double k, double p) {
     c.blocks.push_back(Block{std::move(name), layer, r, k, p, 0});
   };
 
-  const std::size_t l_sub =
-      add_layer("substrate", s.substrate_thickness_m, s.substrate_sub_cells, s.substrate_k_w_mk, rect_of(g.substrate));
-  // Optical engines sit on the substrate: their power enters the substrate layer under them.
-  for (std::size_t i = 0; i < g.rect_count; ++i)
-    if (g.rects[i].kind == model::RectKind::optical_engine)
-      add_block(block_name(g.rects[i]), l_sub, rect_of(g.rects[i]), -1, rect_power_w[i]);
+  add_layer("substrate", s.substrate_thickness_m, s.substrate_sub_cells, s.substrate_k_w_mk, rect_of(g.substrate));
 
   const auto bump_blocks = [&](std::size_t layer, double k, const char* suffix) {
     for (std::size_t i = 0; i < g.rect_count; ++i) {
@@ -182,24 +202,33 @@ FvCase case_from_geometry(const model::Geometry& g, std::span<const double> rect
       add_block(block_name(r) + suffix, layer, rect_of(r), k, 0.0);
     }
   };
+  std::vector<std::size_t> engine_layers;  // the layers an engine's body rises through
   if (interposer) {
-    add_layer("c4", s.c4_thickness_m, s.c4_sub_cells, s.c4_k_w_mk, core);
-    add_layer("interposer", s.interposer_thickness_m, s.interposer_sub_cells, s.interposer_k_w_mk, core);
-    bump_blocks(add_layer("ubump", s.ubump_thickness_m, s.ubump_sub_cells, s.underfill_k_w_mk, core), s.ubump_k_w_mk,
-                ".ubump");
+    engine_layers.push_back(add_lidded_layer("c4", s.c4_thickness_m, s.c4_sub_cells, s.c4_k_w_mk));
+    engine_layers.push_back(
+        add_lidded_layer("interposer", s.interposer_thickness_m, s.interposer_sub_cells, s.interposer_k_w_mk));
+    const std::size_t l_ubump = add_lidded_layer("ubump", s.ubump_thickness_m, s.ubump_sub_cells, s.underfill_k_w_mk);
+    bump_blocks(l_ubump, s.ubump_k_w_mk, ".ubump");
+    engine_layers.push_back(l_ubump);
   } else {
-    bump_blocks(add_layer("c4", s.c4_thickness_m, s.c4_sub_cells, s.underfill_k_w_mk, core), s.c4_k_w_mk, ".c4");
+    const std::size_t l_c4 = add_lidded_layer("c4", s.c4_thickness_m, s.c4_sub_cells, s.underfill_k_w_mk);
+    bump_blocks(l_c4, s.c4_k_w_mk, ".c4");
+    engine_layers.push_back(l_c4);
   }
 
-  const std::size_t l_chip = add_layer("chip", s.chip_thickness_m, s.chip_sub_cells, s.underfill_k_w_mk, core);
+  const std::size_t l_chip = add_lidded_layer("chip", s.chip_thickness_m, s.chip_sub_cells, s.underfill_k_w_mk);
+  // An engine is a die on the substrate: its power in the chip layer, as the carrier's dies', its body below it.
+  for (std::size_t i = 0; i < g.rect_count; ++i)
+    if (g.rects[i].kind == model::RectKind::optical_engine)
+      add_block(block_name(g.rects[i]), l_chip, rect_of(g.rects[i]), s.silicon_k_w_mk, rect_power_w[i]);
   for (std::size_t i = 0; i < g.rect_count; ++i) {
     const auto& r = g.rects[i];
     if (r.kind == model::RectKind::optical_engine || r.layer != 0) continue;
     add_block(block_name(r), l_chip, rect_of(r), s.silicon_k_w_mk, rect_power_w[i]);
   }
   if (any_cache) {
-    const std::size_t l_cache =
-        add_layer("cache", s.cache_thickness_m, s.cache_sub_cells, s.underfill_k_w_mk, core);
+    const std::size_t l_cache = add_lidded_layer("cache", s.cache_thickness_m, s.cache_sub_cells, s.underfill_k_w_mk);
+    engine_layers.push_back(l_cache);
     std::vector<RectMm> upper;
     for (std::size_t i = 0; i < g.rect_count; ++i) {
       const auto& r = g.rects[i];
@@ -218,10 +247,20 @@ FvCase case_from_geometry(const model::Geometry& g, std::span<const double> rect
       if (!covered) add_block(block_name(r) + ".upper", l_cache, q, s.silicon_k_w_mk, 0.0);
     }
   }
-  add_layer("tim", s.tim_thickness_m, s.tim_sub_cells, s.tim_k_w_mk, core);
-  RectMm spreader = core, outer = core;
+  // The engines' bodies: silicon from the substrate to the chip layer and on to the TIM (the cache layer's height),
+  // one zero-power block per engine and layer.
+  for (std::size_t i = 0; i < g.rect_count; ++i) {
+    if (g.rects[i].kind != model::RectKind::optical_engine) continue;
+    for (const std::size_t l : engine_layers)
+      add_block(block_name(g.rects[i]) + "." + c.layers[l].name, l, rect_of(g.rects[i]), s.silicon_k_w_mk, 0.0);
+  }
+  add_layer("tim", s.tim_thickness_m, s.tim_sub_cells, s.tim_k_w_mk, lidded);
+  RectMm spreader = lidded, outer = lidded;
   if (s.spreader_thickness_m > 0) {
-    spreader = scaled(core, s.spreader_scale);
+    // The spreader (lid) is spreader_scale x the core, and covers the engines too.
+    const RectMm sc = scaled(core, s.spreader_scale);
+    spreader = {std::min(sc.x0, lidded.x0), std::min(sc.y0, lidded.y0), std::max(sc.x1, lidded.x1),
+                std::max(sc.y1, lidded.y1)};
     outer = spreader;
     add_layer("spreader", s.spreader_thickness_m, s.spreader_sub_cells, s.spreader_k_w_mk, spreader);
   }
@@ -239,7 +278,7 @@ FvCase case_from_geometry(const model::Geometry& g, std::span<const double> rect
   c.x = graded_axis(ex, core.x0, core.x1, spreader.x0, spreader.x1);
   c.y = graded_axis(ey, core.y0, core.y1, spreader.y0, spreader.y1);
 
-  // Every block must lie in its layer's footprint (dies on the interposer, engines on the substrate).
+  // Every block must lie in its layer's footprint (dies on the interposer, engines in the lidded outline).
   for (const auto& b : c.blocks) {
     const RectMm& fp = c.layers[b.layer].footprint;
     constexpr double eps = 1e-9;

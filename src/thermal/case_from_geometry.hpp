@@ -2,8 +2,12 @@
 // per-rectangle power map to a thermal case (FvCase) for the finite-volume solver (issue #8).
 //
 // Stack (bottom, farthest from the sink, first), TAP-2.5D as in shared/reference/thermal.md §1:
-//   substrate   footprint = substrate outline, organic k; optical engines are blocks HERE (they sit on the
-//               substrate, outside the carrier; their heat reaches the sink through substrate and C4)
+//   substrate   footprint = substrate outline, organic k
+//   (with optical engines, which sit on the substrate outside the carrier under the same lid, every layer from c4
+//   to tim spans the lidded outline, the bounding box of the core and the engines, filled with underfill around the
+//   carrier (a "<layer>.carrier" block keeps the c4 and interposer k over the core); each engine is a silicon die
+//   "optical0", ... in the chip layer with its power, its body "optical0.c4", ".interposer", ".ubump", ".cache"
+//   filling the other layers up to the TIM, and the spreader also covers the engines)
 //   c4          with an interposer: the interposer outline, uniform C4+UF mix k;
 //               on organic / EMIB: the die-block outline (bounding box of the layer-0 dies and HBM stacks),
 //               filled with underfill, one zero-power block "<die>.c4" with the C4+UF k under each die
@@ -16,13 +20,13 @@
 //               cache die ("cache1") with its power and silicon k; layer-0 dies without a cache die above them
 //               continue through this layer as zero-power silicon blocks "<die>.upper" (HBM stacks are taller
 //               than a logic die; a dummy-Si shim levels the rest), so the TIM stays flat
-//   tim         the core outline
+//   tim         the core outline (the lidded outline with engines)
 //   spreader    optional (thickness > 0): Cu, spreader_scale x the core outline, centred on it
 //   sink        optional (thickness > 0): Cu base, sink_scale x the spreader (or core) outline, centred
 // htc_top on the top face of the top layer; htc_bottom (0 = adiabatic, TAP-2.5D) on the substrate's bottom.
 // Every layer has `*_sub_cells` cells through its thickness. The in-plane grid starts graded (core 4x, spreader
 // ring 2x, the rest 1x the cell density, as case B's deck) and is then snapped to every footprint and block edge
-// by remesh(c, cells_xy, cells_xy). Optical-engine blocks are named "optical0", ...
+// by remesh(c, cells_xy, cells_xy).
 //
 // Pure C++ (no MPI / PETSc): safe to call from any thread; allocation only for the returned case.
 #pragma once

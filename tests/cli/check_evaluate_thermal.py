@@ -44,6 +44,17 @@ def main():
             errors.append(f"hottest logic die {t['hottest_logic_die']} at {t['tj_c']} C, the list's is {hottest}")
     if not (t["tj_c"] >= t["tj_bound_c"]):
         errors.append(f"the solved junction {t['tj_c']} C is below the kernel's lower bound {t['tj_bound_c']} C")
+    engines = [d for d in t["dies"] if d["name"].startswith("optical")]
+    if engines:
+        hot = max(engines, key=lambda d: d["max_c"])
+        if t["hottest_optical_engine"] != hot["name"] or t["optical_engine_c"] != hot["max_c"]:
+            errors.append(f"hottest engine {t['hottest_optical_engine']} at {t['optical_engine_c']} C, the list's is {hot}")
+        # Under the lid an engine runs no hotter than the hottest logic die here (an 8-20 W engine beside a
+        # 400 W carrier; with its heat trapped in the organic substrate it ran at thousands of kelvin).
+        if not (hot["max_c"] <= t["tj_c"]):
+            errors.append(f"engine {hot['name']} at {hot['max_c']} C, above the hottest logic die {t['tj_c']} C")
+    elif t["hottest_optical_engine"] is not None:
+        errors.append("an engine is named but none is listed")
     if t["tj_bound_c"] != j["metrics"]["tj_bound_c"]:
         errors.append("the bound beside the solve is not the kernel's metric")
     if t["within_tj_max"] != (t["tj_c"] <= t["tj_max_c"]):

@@ -330,3 +330,65 @@ TEST_CASE("adapter: organic carrier (no interposer) and bad inputs", "[thermal][
   CHECK_THROWS_AS(case_from_geometry(g, power, no_sink, 64), InputError);
 }
 
+
+TEST_CASE("adapter: an optical engine drains through its body and the lid, below its 1-D column's rise",
+          "[thermal][geometry]") {
+  // An interposer package with four engines on the substrate (as the conservation test's), 10 W in one engine only.
+  model::GeometryInput in;
+  in.carrier = model::Carrier::silicon_interposer;
+  in.compute_count = 2;
+  in.compute = {10, 10};
+  in.hbm_count = 2;
+  in.hbm = {11, 10};
+  in.optical_engine_count = 4;
+  in.optical_engine = {8, 6};
+  model::GeometryRules rules;
+  rules.die_gap_mm = 1;
+  rules.die_hbm_gap_mm = 1;
+  rules.interposer_edge_mm = 1;
+  rules.substrate_gap_mm = 2;
+  rules.substrate_edge_mm = 3;
+  const model::Geometry g = model::place_package(in, rules);
+  std::vector<double> power(g.rect_count, 0.0);
+  std::size_t engine = g.rect_count;
+  for (std::size_t i = 0; i < g.rect_count && engine == g.rect_count; ++i)
+    if (g.rects[i].kind == model::RectKind::optical_engine) engine = i;
+  REQUIRE(engine < g.rect_count);
+  const double p = 10.0;
+  power[engine] = p;
+  const PackageStack s;  // one cell through every layer
+  const FvCase c = case_from_geometry(g, power, s, 96);
+  // The engine is a silicon die from the substrate up: its body in the layers below the chip layer, its power in it.
+  for (const char* layer : {"c4", "interposer", "ubump"}) {
+    int found = 0;
+    for (const auto& b : c.blocks)
+      if (b.name == std::string("optical0.") + layer) {
+        ++found;
+        CHECK(b.k_w_mk == s.silicon_k_w_mk);
+      }
+    INFO(layer);
+    CHECK(found == 1);
+  }
+  for (const auto& b : c.blocks)
+    if (b.name == "optical0") CHECK((c.layers[b.layer].name == "chip" && b.power_w == p && b.k_w_mk == s.silicon_k_w_mk));
+  const CaseResult r = solve_case(c);
+  CHECK(std::abs(r.solution.heat_out_w - p) <= 1e-6 * p);
+  // Rayleigh monotonicity: removing conductances (everything outside the column above the engine, the way down, and
+  // the sink's convective face outside the column) can only raise the compliance sum q theta, so the engine's
+  // power-weighted mean rise is at most that of the column alone: a 1-D stack over the engine's area A whose heated
+  // cell (the chip layer's, one cell) adds half its resistance, the TIM, spreader and sink their whole, then the
+  // convection. The block's coolest cell is at most that mean. The column (K/W):
+  const auto& e = g.rects[engine];
+  const double a = e.w_mm * e.h_mm * 1e-6;
+  const double r_column = s.chip_thickness_m / (2.0 * s.silicon_k_w_mk * a) + s.tim_thickness_m / (s.tim_k_w_mk * a) +
+                          s.spreader_thickness_m / (s.spreader_k_w_mk * a) + s.sink_thickness_m / (s.sink_k_w_mk * a) +
+                          1.0 / (s.htc_top_w_m2k * a);
+  const auto& t = block_named(r, "optical0").t;
+  INFO("engine rise min " << t.min_k - s.ambient_k << " K, max " << t.max_k - s.ambient_k << " K, column "
+                          << p * r_column << " K");
+  CHECK(t.min_k - s.ambient_k <= p * r_column);
+  // The lid spreads it below that: the hottest cell too (with the engine's heat in the organic substrate and no body
+  // above it, as before, the only way out was sideways through the substrate: thousands of kelvin).
+  CHECK(t.max_k - s.ambient_k <= p * r_column);
+  CHECK(same_on_all_ranks_g(t.max_k));
+}
