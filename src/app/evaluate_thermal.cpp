@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <span>
 #include <string>
@@ -29,6 +30,72 @@ bool is_logic_die(const std::string& name) {
   return name.starts_with("compute") || name.starts_with("io") || name.starts_with("cache");
 }
 
+// The package of `g` solved at the power map of `m` (model::rect_power_w: the kernel's breakdown and engine power).
+thermal::CaseResult solve_point(const model::Geometry& g, const model::DesignChoice& choice,
+                                const model::KernelParams& params, const model::Metrics& m,
+                                const thermal::PackageStack& stack, int cells_xy) {
+  const auto rect_power = model::rect_power_w(g, m.power, model::cpo_engine_power_w(choice, params));
+  return thermal::solve_case(
+      thermal::case_from_geometry(g, std::span<const double>(rect_power.data(), g.rect_count), stack, cells_xy));
+}
+
+// The hottest logic die's peak (K); 0 without one.
+double hottest_logic_k(const thermal::CaseResult& r) {
+  double k = 0.0;
+  for (const auto& b : r.blocks)
+    if (is_logic_die(b.name)) k = std::max(k, b.t.max_k);
+  return k;
+}
+
+// The operating point at the solved temperature: T = solve(P(T)), every die's leakage at the hottest logic die's
+// solved peak (the kernel's convention, one junction temperature for the package, with its lower bound replaced by
+// the solve: conservative for the cooler dies), the clock lowered again under a DVFS limit (model::
+// evaluate_at_junction). Plain fixed-point steps from the first solve: the solved temperature moves by dT/dP x
+// dP_leak/dT per kelvin, well below one (a runaway point would not settle and is reported so).
+json settled_json(const deck::Deck& deck, const model::DesignChoice& choice, const model::KernelParams& params,
+                  const model::Metrics& kernel, const model::Geometry& g, const thermal::PackageStack& stack,
+                  int cells_xy, double first_solved_c) {
+  constexpr int kMaxSolves = 8;
+  constexpr double kToleranceK = 0.05;  // as the kernel's own settling (model/evaluate.cpp)
+  double t_c = first_solved_c, solved_c = first_solved_c;
+  model::Metrics m = kernel;
+  int solves = 1;
+  bool converged = false;
+  while (solves < kMaxSolves) {
+    m = model::evaluate_at_junction(choice, params, t_c);
+    solved_c = hottest_logic_k(solve_point(g, choice, params, m, stack, cells_xy)) - kZeroCelsiusK;
+    ++solves;
+    if (std::abs(solved_c - t_c) <= kToleranceK) {
+      converged = true;
+      break;
+    }
+    t_c = solved_c;
+  }
+  const double tdp = params.perf.tdp_w;
+  return json{{"converged", converged},
+              {"solves", solves},
+              {"leakage_junction_c", t_c},
+              {"tj_c", solved_c},
+              {"within_tj_max", !(solved_c > deck.constraints.tj_max_c)},
+              {"leakage_w", m.power.leakage_w},
+              {"package_w", m.power.package_w},
+              {"power_w", m.power_w},
+              {"within_tdp", !(tdp > 0.0 && m.power.package_w > tdp)},
+              {"effective_clock_ghz", m.effective_clock_ghz},
+              {"throughput", m.throughput_tokens_per_s},
+              {"energy_pj_per_flop", m.energy_pj_per_flop},
+              {"perf_per_w", m.perf_per_w},
+              {"kernel",
+               {{"leakage_junction_c", kernel.power.leakage_tj_c},
+                {"leakage_w", kernel.power.leakage_w},
+                {"package_w", kernel.power.package_w},
+                {"power_w", kernel.power_w},
+                {"effective_clock_ghz", kernel.effective_clock_ghz},
+                {"throughput", kernel.throughput_tokens_per_s},
+                {"energy_pj_per_flop", kernel.energy_pj_per_flop},
+                {"perf_per_w", kernel.perf_per_w}}}};
+}
+
 }  // namespace
 
 json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, const model::KernelParams& params,
@@ -39,11 +106,9 @@ json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, con
                      "air, liquid");
   const model::Geometry& g = detail.geometry;
   // The power map the kernel's bound saw (thermal_bound_stage.cpp): the same breakdown, the same engine power.
-  const auto rect_power = model::rect_power_w(g, m.power, model::cpo_engine_power_w(choice, params));
   const thermal::PackageStack stack = thermal::package_stack_from_tech(deck.tech, cooling);
-  const thermal::FvCase fv =
-      thermal::case_from_geometry(g, std::span<const double>(rect_power.data(), g.rect_count), stack, cells_xy);
-  const thermal::CaseResult r = thermal::solve_case(fv);
+  const thermal::CaseResult r = solve_point(g, choice, params, m, stack, cells_xy);
+  const double ambient_k = stack.ambient_k;
 
   json dies = json::array();
   std::string hottest, hottest_engine;
@@ -68,7 +133,7 @@ json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, con
                 {"solve_time_s", r.solution.solve_time_s}}},
               {"power_in_w", r.solution.power_in_w},
               {"heat_out_w", r.solution.heat_out_w},
-              {"ambient_c", fv.ambient_k - kZeroCelsiusK},
+              {"ambient_c", ambient_k - kZeroCelsiusK},
               {"hottest_logic_die", hottest},
               {"tj_c", tj_c},
               {"tj_bound_c", m.tj_bound_c},
@@ -80,7 +145,8 @@ json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, con
               // is off the package).
               {"hottest_optical_engine", hottest_engine.empty() ? json(nullptr) : json(hottest_engine)},
               {"optical_engine_c", hottest_engine.empty() ? json(nullptr) : json(hottest_engine_k - kZeroCelsiusK)},
-              {"dies", dies}};
+              {"dies", dies},
+              {"settled", settled_json(deck, choice, params, m, g, stack, cells_xy, tj_c)}};
 }
 
 void print_thermal(const json& t) {
@@ -101,6 +167,21 @@ void print_thermal(const json& t) {
                            "leakage was taken at {:.2f} C\n",
                            t["hottest_logic_die"].get<std::string>(), tj, t["tj_bound_c"].get<double>(), tmax,
                            t["within_tj_max"].get<bool>() ? "within" : "OVER", t["leakage_junction_c"].get<double>());
+  const json& st = t["settled"];
+  const json& kn = st["kernel"];
+  const double thr = st["throughput"].get<double>(), thr_k = kn["throughput"].get<double>();
+  std::cout << fmt::format("  at the solved temperature (every die's leakage at the hottest logic die's, T = solve(P(T)), "
+                           "{} solves{}): Tj {:.2f} C ({}); leakage {:.1f} W (kernel {:.1f} W at {:.2f} C), package "
+                           "{:.1f} W ({}), clock {:.4g} GHz (kernel {:.4g}), throughput {:.6g} (kernel {:.6g}, {:+.2f}%), "
+                           "{:.4g} pJ/FLOP (kernel {:.4g})\n",
+                           st["solves"].get<int>(), st["converged"].get<bool>() ? "" : ", NOT settled",
+                           st["tj_c"].get<double>(), st["within_tj_max"].get<bool>() ? "within the limit" : "OVER the limit",
+                           st["leakage_w"].get<double>(), kn["leakage_w"].get<double>(),
+                           kn["leakage_junction_c"].get<double>(), st["package_w"].get<double>(),
+                           st["within_tdp"].get<bool>() ? "within the power limit" : "OVER the power limit",
+                           st["effective_clock_ghz"].get<double>(), kn["effective_clock_ghz"].get<double>(), thr, thr_k,
+                           thr_k > 0.0 ? 100.0 * (thr / thr_k - 1.0) : 0.0, st["energy_pj_per_flop"].get<double>(),
+                           kn["energy_pj_per_flop"].get<double>());
   if (!t["hottest_optical_engine"].is_null())
     std::cout << fmt::format("  hottest optical engine {}: {:.2f} C (reported: the technology data gives engines no "
                              "limit)\n",

@@ -175,15 +175,18 @@ void settle_leakage_temperature(const DesignChoice& choice, const KernelParams& 
 
 }  // namespace
 
-Metrics evaluate(const DesignChoice& choice, const KernelParams& p, EvaluationDetail* detail) noexcept {
-  Metrics m;
+namespace {
+
+// What evaluate() and evaluate_at_junction() share before the power: area, placement, the infeasibility the area and
+// placement find, and the cost. Returns false (m: invalid_choice, every number 0) for an invalid choice.
+bool prepare_point(const DesignChoice& choice, const KernelParams& p, EvaluationDetail* detail, AreaResult& area,
+                   Geometry& g, Metrics& m) noexcept {
+  m = Metrics{};
   if (!valid(choice)) {
     m.infeasible = infeasible::invalid_choice;  // every number stays 0: finite, never on a front
-    return m;
+    return false;
   }
-  const AreaResult area = evaluate_area(area_input(choice, p), p.reference, p.area);
-  Geometry local;
-  Geometry& g = detail != nullptr ? detail->geometry : local;
+  area = evaluate_area(area_input(choice, p), p.reference, p.area);
   g = place_package(geometry_input(choice, area, p), p.packaging[idx(choice.packaging)].rules);
 
   m.infeasible = area.issues | (g.infeasible << infeasible::kGeometryBitShift);
@@ -199,8 +202,42 @@ Metrics evaluate(const DesignChoice& choice, const KernelParams& p, EvaluationDe
   m.package_area_mm2 = g.substrate_area_mm2;
   m.interposer_area_mm2 = g.interposer_area_mm2;
   evaluate_cost(choice, p, area, g, m, detail);
+  return true;
+}
+
+}  // namespace
+
+Metrics evaluate(const DesignChoice& choice, const KernelParams& p, EvaluationDetail* detail) noexcept {
+  Metrics m;
+  AreaResult area;
+  Geometry local;
+  Geometry& g = detail != nullptr ? detail->geometry : local;
+  if (!prepare_point(choice, p, detail, area, g, m)) return m;
   settle_leakage_temperature(choice, p, area, g, m);
   evaluate_goodput(choice, p, area, m);            // needs the throughput
+  if (detail != nullptr) detail->area = area;
+  return m;
+}
+
+Metrics evaluate_at_junction(const DesignChoice& choice, const KernelParams& p, double tj_c,
+                             EvaluationDetail* detail) noexcept {
+  Metrics m;
+  AreaResult area;
+  Geometry local;
+  Geometry& g = detail != nullptr ? detail->geometry : local;
+  if (!prepare_point(choice, p, detail, area, g, m)) return m;
+  // As settle_leakage_temperature: the point at its own clock, and only when that exceeds a DVFS limit, clamped.
+  const Metrics before = m;
+  evaluate_performance(choice, p, area, tj_c, m, false);
+  const PreparedThermalBound bound = prepare_thermal_bound(g, p.thermal_bound);
+  evaluate_thermal_bound(choice, p, g, bound, m);
+  if (p.perf.tdp_dvfs && p.perf.tdp_w > 0.0 && m.power.package_w > p.perf.tdp_w) {
+    const double hint = m.batch_sequences;
+    m = before;
+    evaluate_performance(choice, p, area, tj_c, m, true, hint);
+    evaluate_thermal_bound(choice, p, g, bound, m);
+  }
+  evaluate_goodput(choice, p, area, m);
   if (detail != nullptr) detail->area = area;
   return m;
 }

@@ -160,6 +160,13 @@ struct Metrics {
 /// @param detail when not null, receives the intermediate results (area, placement, package cost, dies, NRE)
 Metrics evaluate(const DesignChoice& choice, const KernelParams& params, EvaluationDetail* detail = nullptr) noexcept;
 
+/// The point with its leakage taken at junction temperature `tj_c` (C) instead of the bound's: what evaluate() does,
+/// with the temperature given rather than settled against the thermal bound (the bound is still evaluated on the
+/// resulting power map, tj_bound_c). For an operating point at a solved temperature (app/evaluate_thermal.cpp); at
+/// tj_c = evaluate(choice).power.leakage_tj_c it repeats evaluate()'s last step. Pure, noexcept, no allocation.
+Metrics evaluate_at_junction(const DesignChoice& choice, const KernelParams& params, double tj_c,
+                             EvaluationDetail* detail = nullptr) noexcept;
+
 /// Step time, throughput and latency (performance) and power per package at the workload (issue #5; equations in
 /// perf_params.hpp and perf_stage.cpp). Fills the performance and power members of `out`, its derived objectives
 /// (perf/W, perf/USD, TCO; needs out.cost_usd) and the infeasible bits it finds. Leakage is evaluated at junction

@@ -168,3 +168,45 @@ TEST_CASE("leakage temperature: updating a point to a new junction temperature g
   }
   CHECK(checked > 1000);
 }
+
+TEST_CASE("evaluate_at_junction: at the kernel's own junction it is the kernel's point, and hotter it leaks more",
+          "[model][leakage]") {
+  // The operating point at a given junction temperature (evaluate --thermal's, at the solved one) shares evaluate()'s
+  // stages: at evaluate()'s leakage temperature it must give the same point bit for bit, with and without a DVFS clamp
+  // that binds (the limit below set under the unclamped package power).
+  for (const bool clamp : {false, true}) {
+    for (const ProcessNode node : {ProcessNode::n5, ProcessNode::n3, ProcessNode::n2}) {
+      INFO("clamp " << clamp << " node " << static_cast<int>(node));
+      const DesignChoice c = chiplets_io(node);
+      KernelParams p = test::default_params();
+      if (clamp) {
+        const Metrics free = evaluate(c, p);
+        p.perf.tdp_dvfs = true;
+        p.perf.tdp_w = 0.8 * free.power.package_w;
+      }
+      const Metrics m = evaluate(c, p);
+      const Metrics at = evaluate_at_junction(c, p, m.power.leakage_tj_c);
+      CHECK(at.power.leakage_w == m.power.leakage_w);
+      CHECK(at.power_w == m.power_w);
+      CHECK(at.throughput_tokens_per_s == m.throughput_tokens_per_s);
+      CHECK(at.effective_clock_ghz == m.effective_clock_ghz);
+      CHECK(at.tj_bound_c == m.tj_bound_c);
+      CHECK(at.cost_usd == m.cost_usd);
+      CHECK(at.goodput_tokens_per_s == m.goodput_tokens_per_s);
+      CHECK(at.infeasible == m.infeasible);
+      if (clamp) CHECK(m.effective_clock_ghz < c.clock_ghz);  // the limit binds
+      // 15 K hotter: more leakage by exp(15 k) at the same clock, or under the clamp the same package power at a
+      // clock no higher.
+      const Metrics hot = evaluate_at_junction(c, p, m.power.leakage_tj_c + 15.0);
+      const double k = tech_value("process_node.common.leakage_temperature_coefficient_per_k");
+      if (!clamp) {
+        CHECK(hot.power.leakage_w == Approx(m.power.leakage_w * std::exp(15.0 * k)).epsilon(1e-12));
+        CHECK(hot.throughput_tokens_per_s == m.throughput_tokens_per_s);
+      } else {
+        CHECK(hot.power.package_w <= p.perf.tdp_w);
+        CHECK(hot.effective_clock_ghz < m.effective_clock_ghz);
+        CHECK(hot.throughput_tokens_per_s < m.throughput_tokens_per_s);
+      }
+    }
+  }
+}
