@@ -65,11 +65,16 @@ int main(int argc, char** argv) {
   cmd_eval->add_option("DECK", evaluate.deck, "Study deck (TOML)")->required();
   cmd_eval->add_option("--set", evaluate.sets, "axis=value (repeatable; partitioning=NAME picks the variant)");
   cmd_eval->add_flag("--json", evaluate.json, "Print JSON");
-  cmd_eval->add_flag("--thermal", evaluate.thermal,
-                     "Also solve the package with the PETSc finite-volume model at the design's power map (PETSc "
-                     "options after `--`, prefix -chipdse_thermal_)");
+  auto* eval_thermal = cmd_eval->add_flag(
+      "--thermal", evaluate.thermal,
+      "Also solve the package with the PETSc finite-volume model at the design's power map (PETSc options after `--`, "
+      "prefix -chipdse_thermal_)");
   cmd_eval->add_option("--thermal-cells", evaluate.thermal_cells, "In-plane cells per side of that solve (default 64)")
-      ->check(CLI::Range(8, 1024));
+      ->check(CLI::Range(8, 1024))
+      ->needs(eval_thermal);
+  cmd_eval->add_option("--thermal-case", evaluate.thermal_case,
+                       "Also write the solved case (.fv) to this file, for 'chipdse thermal'")
+      ->needs(eval_thermal);
 
   std::string check_deck;
   auto* cmd_check = app.add_subcommand("check", "Validate DECK; errors name file, line, key, value and what is allowed.");

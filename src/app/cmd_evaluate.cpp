@@ -340,7 +340,7 @@ ExitCode evaluate_command(const EvaluateOptions& opt) {
   std::optional<parallel::Environment> env;
   if (opt.thermal) {
     env.emplace(opt.petsc_options);
-    j["thermal"] = thermal_json(deck, choice, params, m, detail, opt.thermal_cells);
+    j["thermal"] = thermal_json(deck, choice, params, m, detail, opt.thermal_cells, opt.thermal_case);
   }
   if (opt.json) {
     std::cout << j.dump(2) << '\n';

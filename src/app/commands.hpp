@@ -35,6 +35,7 @@ struct EvaluateOptions {
   bool json = false;
   bool thermal = false;   ///< also solve the package with the PETSc finite-volume model (evaluate_thermal.hpp)
   int thermal_cells = 64; ///< its in-plane cells per side
+  std::string thermal_case;  ///< non-empty: also write its case (.fv) here
   std::vector<std::string> petsc_options;  ///< what followed `--` (with --thermal)
 };
 

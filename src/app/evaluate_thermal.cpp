@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <span>
 #include <string>
@@ -30,13 +32,40 @@ bool is_logic_die(const std::string& name) {
   return name.starts_with("compute") || name.starts_with("io") || name.starts_with("cache");
 }
 
-// The package of `g` solved at the power map of `m` (model::rect_power_w: the kernel's breakdown and engine power).
+// The thermal case of `g` at the power map of `m` (model::rect_power_w: the kernel's breakdown and engine power).
+thermal::FvCase point_case(const model::Geometry& g, const model::DesignChoice& choice,
+                           const model::KernelParams& params, const model::Metrics& m,
+                           const thermal::PackageStack& stack, int cells_xy) {
+  const auto rect_power = model::rect_power_w(g, m.power, model::cpo_engine_power_w(choice, params));
+  return thermal::case_from_geometry(g, std::span<const double>(rect_power.data(), g.rect_count), stack, cells_xy);
+}
 thermal::CaseResult solve_point(const model::Geometry& g, const model::DesignChoice& choice,
                                 const model::KernelParams& params, const model::Metrics& m,
                                 const thermal::PackageStack& stack, int cells_xy) {
-  const auto rect_power = model::rect_power_w(g, m.power, model::cpo_engine_power_w(choice, params));
-  return thermal::solve_case(
-      thermal::case_from_geometry(g, std::span<const double>(rect_power.data(), g.rect_count), stack, cells_xy));
+  return thermal::solve_case(point_case(g, choice, params, m, stack, cells_xy));
+}
+
+// Writes `text` to `path` whole or not at all (a temporary beside it, then renamed over it).
+void write_whole(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << text;
+    f.flush();
+    if (!f) {
+      std::error_code ignored;
+      std::filesystem::remove(tmp, ignored);
+      throw InputError(SourceLocation{"command line"}, "--thermal-case", "cannot write the file", path,
+                       "a writable path");
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw InputError(SourceLocation{"command line"}, "--thermal-case", "cannot write the file", path,
+                     "a writable path");
+  }
 }
 
 // The hottest logic die's peak (K); 0 without one.
@@ -99,7 +128,8 @@ json settled_json(const deck::Deck& deck, const model::DesignChoice& choice, con
 }  // namespace
 
 json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, const model::KernelParams& params,
-                  const model::Metrics& m, const model::EvaluationDetail& detail, int cells_xy) {
+                  const model::Metrics& m, const model::EvaluationDetail& detail, int cells_xy,
+                  const std::string& case_path) {
   thermal::Cooling cooling{};
   if (!thermal::cooling_from_name(deck.constraints.cooling, cooling))
     throw InputError(SourceLocation{deck.path}, "constraints.cooling", "unknown cooling", deck.constraints.cooling,
@@ -107,7 +137,12 @@ json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, con
   const model::Geometry& g = detail.geometry;
   // The power map the kernel's bound saw (thermal_bound_stage.cpp): the same breakdown, the same engine power.
   const thermal::PackageStack stack = thermal::package_stack_from_tech(deck.tech, cooling);
-  const thermal::CaseResult r = solve_point(g, choice, params, m, stack, cells_xy);
+  thermal::FvCase fv = point_case(g, choice, params, m, stack, cells_xy);
+  if (!case_path.empty()) {
+    fv.source = "chipdse evaluate --thermal " + deck.path;  // the file's header comment says where it came from
+    write_whole(case_path, thermal::to_fv_text(fv));
+  }
+  const thermal::CaseResult r = thermal::solve_case(fv);
   const double ambient_k = stack.ambient_k;
 
   json dies = json::array();

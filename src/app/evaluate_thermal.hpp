@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/model/design_choice.hpp"
@@ -16,10 +17,13 @@ namespace chipdse::app {
 /// cells, in the stack of the deck's cooling (inputs/tech thermal.toml). Needs MPI and PETSc initialised
 /// (parallel::Environment); one solve on PETSC_COMM_SELF. Returns every die's temperatures (C), the hottest logic
 /// die against the bound and the deck's junction limit, and the solver's figures.
-/// @throws InputError for a deck without a known cooling, Error from the solver.
+/// With `case_path` non-empty the first solve's case (the kernel's power map) is also written there in the `.fv`
+/// format, whole or not at all: `chipdse thermal` on it gives the same temperatures.
+/// @throws InputError for a deck without a known cooling or an unwritable case_path, Error from the solver.
 nlohmann::ordered_json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice,
                                     const model::KernelParams& params, const model::Metrics& m,
-                                    const model::EvaluationDetail& detail, int cells_xy);
+                                    const model::EvaluationDetail& detail, int cells_xy,
+                                    const std::string& case_path = {});
 
 /// Prints it as evaluate's text report does.
 void print_thermal(const nlohmann::ordered_json& thermal);

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """`chipdse evaluate --thermal --json` on one design: the PETSc solve of the design's package at the kernel's power
-map. Checked here, each from its own definition: the heat balance (what leaves through the boundaries is what the
-dies put in), the power put in is the dies' listed powers, the hottest logic die is the hottest of the listed compute,
+map. Checked here: the case it writes (--thermal-case) solved by `chipdse thermal` gives the same peaks bit for bit;
+and each from its own definition: the heat balance (what leaves through the boundaries is what the dies put in), the power put in is the dies' listed powers, the hottest logic die is the hottest of the listed compute,
 IO and cache dies, it is not below the kernel's lower bound (model/thermal_bound.hpp: a bound on the same map), the
 verdict against the deck's limit follows from the two numbers, the operating point at the solved temperature is a
 settled fixed point no cooler and no faster than the kernel's, and the junction moves by less than 0.25 K (or 0.5% of
@@ -10,12 +10,16 @@ converged peak of case B)."""
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
+import tempfile
 
 
-def evaluate(chipdse, deck, sets, cells):
+def evaluate(chipdse, deck, sets, cells, case=None):
     cmd = [chipdse, "evaluate", deck, "--json", "--thermal", "--thermal-cells", str(cells)] + [f"--set={s}" for s in sets]
+    if case:
+        cmd += ["--thermal-case", case]
     out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"{' '.join(cmd)} exited {out.returncode}: {out.stderr}")
@@ -28,9 +32,19 @@ def main():
     ap.add_argument("--deck", required=True)
     ap.add_argument("sets", nargs="*")
     a = ap.parse_args()
-    j = evaluate(a.chipdse, a.deck, a.sets, 64)
-    t = j["thermal"]
     errors = []
+    with tempfile.TemporaryDirectory() as work:
+        case = os.path.join(work, "design.fv")
+        j = evaluate(a.chipdse, a.deck, a.sets, 64, case)
+        # The case written beside the solve is the solve: `chipdse thermal` on it gives every die's peak, bit for bit.
+        out = subprocess.run([a.chipdse, "thermal", case, "--json"], capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(f"chipdse thermal {case} exited {out.returncode}: {out.stderr}")
+        solved = {b["name"]: b["max"] - 273.15 for b in json.loads(out.stdout)["blocks"]}
+    t = j["thermal"]
+    for d in t["dies"]:
+        if solved.get(d["name"]) != d["max_c"]:
+            errors.append(f"{d['name']}: {d['max_c']} C here, {solved.get(d['name'])} C from chipdse thermal on its case")
     p_in, q_out = t["power_in_w"], t["heat_out_w"]
     if not (p_in > 0 and abs(q_out - p_in) <= 1e-6 * p_in):
         errors.append(f"heat balance: power in {p_in} W, heat out {q_out} W")
