@@ -7,13 +7,14 @@ verdict against the deck's limit follows from the two numbers, the operating poi
 settled fixed point no cooler and no faster than the kernel's, and the junction moves by less than 0.25 K (or 0.5% of
 its rise) from 32 to 64 cells per side (tests/data/thermal/README.md: the 64-cell grid is within 0.07 K of the
 converged peak of case B)."""
-import argparse
 import json
 import math
 import os
 import subprocess
 import sys
 import tempfile
+
+import example_check
 
 
 def evaluate(chipdse, deck, sets, cells, case=None):
@@ -27,11 +28,7 @@ def evaluate(chipdse, deck, sets, cells, case=None):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--chipdse", required=True)
-    ap.add_argument("--deck", required=True)
-    ap.add_argument("sets", nargs="*")
-    a = ap.parse_args()
+    a = example_check.arguments()
     errors = []
     with tempfile.TemporaryDirectory() as work:
         case = os.path.join(work, "design.fv")

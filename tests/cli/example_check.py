@@ -6,10 +6,11 @@ import sys
 
 
 def arguments():
-    """--chipdse (the binary) and --deck (the example deck)."""
+    """--chipdse (the binary), --deck (the deck) and, for the checks of one design, its axis=value settings."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--chipdse", required=True)
     ap.add_argument("--deck", required=True)
+    ap.add_argument("sets", nargs="*", help="axis=value of the design (checks of one design)")
     return ap.parse_args()
 
 

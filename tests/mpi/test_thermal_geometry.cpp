@@ -50,6 +50,29 @@ model::PlacedRect die(double x, double y, double w, double h, model::RectKind ki
   return r;
 }
 
+/// An interposer package of `compute` 10 x 10 mm dies beside as many 11 x 10 mm HBM stacks, four 8 x 6 mm optical
+/// engines on the substrate, and with `cache_and_io` a cache die on each compute die and a 12 x 5 mm IO die.
+model::Geometry engine_package(int compute, bool cache_and_io) {
+  model::GeometryInput in;
+  in.carrier = model::Carrier::silicon_interposer;
+  in.compute_count = compute;
+  in.compute = {10, 10};
+  in.cache_on_compute = cache_and_io;
+  in.has_io_die = cache_and_io;
+  if (cache_and_io) in.io = {12, 5};
+  in.hbm_count = compute;
+  in.hbm = {11, 10};
+  in.optical_engine_count = 4;
+  in.optical_engine = {8, 6};
+  model::GeometryRules rules;
+  rules.die_gap_mm = 1;
+  rules.die_hbm_gap_mm = 1;
+  rules.interposer_edge_mm = 1;
+  rules.substrate_gap_mm = 2;
+  rules.substrate_edge_mm = 3;
+  return model::place_package(in, rules);
+}
+
 /// One die covering a w x w mm silicon interposer and substrate: a 1-D stack.
 model::Geometry one_die(double w) {
   model::Geometry g;
@@ -214,24 +237,7 @@ TEST_CASE("adapter, case B: the geometry of case B reproduces its fvtherm block 
 
 TEST_CASE("adapter: every rectangle once, powers conserved, monotone, identical on every rank",
           "[thermal][geometry]") {
-  model::GeometryInput in;
-  in.carrier = model::Carrier::silicon_interposer;
-  in.compute_count = 4;
-  in.compute = {10, 10};
-  in.cache_on_compute = true;
-  in.has_io_die = true;
-  in.io = {12, 5};
-  in.hbm_count = 4;
-  in.hbm = {11, 10};
-  in.optical_engine_count = 4;
-  in.optical_engine = {8, 6};
-  model::GeometryRules rules;
-  rules.die_gap_mm = 1;
-  rules.die_hbm_gap_mm = 1;
-  rules.interposer_edge_mm = 1;
-  rules.substrate_gap_mm = 2;
-  rules.substrate_edge_mm = 3;
-  const model::Geometry g = model::place_package(in, rules);
+  const model::Geometry g = engine_package(4, true);
   REQUIRE(g.rect_count == 4 + 1 + 4 + 4 + 4);
 
   std::vector<double> power(g.rect_count);
@@ -333,22 +339,8 @@ TEST_CASE("adapter: organic carrier (no interposer) and bad inputs", "[thermal][
 
 TEST_CASE("adapter: an optical engine drains through its body and the lid, below its 1-D column's rise",
           "[thermal][geometry]") {
-  // An interposer package with four engines on the substrate (as the conservation test's), 10 W in one engine only.
-  model::GeometryInput in;
-  in.carrier = model::Carrier::silicon_interposer;
-  in.compute_count = 2;
-  in.compute = {10, 10};
-  in.hbm_count = 2;
-  in.hbm = {11, 10};
-  in.optical_engine_count = 4;
-  in.optical_engine = {8, 6};
-  model::GeometryRules rules;
-  rules.die_gap_mm = 1;
-  rules.die_hbm_gap_mm = 1;
-  rules.interposer_edge_mm = 1;
-  rules.substrate_gap_mm = 2;
-  rules.substrate_edge_mm = 3;
-  const model::Geometry g = model::place_package(in, rules);
+  // Two compute dies and two HBM stacks on an interposer, four engines on the substrate, 10 W in one engine only.
+  const model::Geometry g = engine_package(2, false);
   std::vector<double> power(g.rect_count, 0.0);
   std::size_t engine = g.rect_count;
   for (std::size_t i = 0; i < g.rect_count && engine == g.rect_count; ++i)
