@@ -15,6 +15,7 @@
 #include "chipdse/model/thermal_bound.hpp"
 #include "chipdse/thermal/case_from_geometry.hpp"
 #include "chipdse/thermal/fv_solver.hpp"
+#include "chipdse/thermal/operating_point.hpp"
 #include "chipdse/thermal/stack_from_tech.hpp"
 
 namespace chipdse::app {
@@ -38,11 +39,6 @@ thermal::FvCase point_case(const model::Geometry& g, const model::DesignChoice& 
                            const thermal::PackageStack& stack, int cells_xy) {
   const auto rect_power = model::rect_power_w(g, m.power, model::cpo_engine_power_w(choice, params));
   return thermal::case_from_geometry(g, std::span<const double>(rect_power.data(), g.rect_count), stack, cells_xy);
-}
-thermal::CaseResult solve_point(const model::Geometry& g, const model::DesignChoice& choice,
-                                const model::KernelParams& params, const model::Metrics& m,
-                                const thermal::PackageStack& stack, int cells_xy) {
-  return thermal::solve_case(point_case(g, choice, params, m, stack, cells_xy));
 }
 
 // Writes `text` to `path` whole or not at all (a temporary beside it, then renamed over it).
@@ -68,44 +64,16 @@ void write_whole(const std::string& path, const std::string& text) {
   }
 }
 
-// The hottest logic die's peak (K); 0 without one.
-double hottest_logic_k(const thermal::CaseResult& r) {
-  double k = 0.0;
-  for (const auto& b : r.blocks)
-    if (is_logic_die(b.name)) k = std::max(k, b.t.max_k);
-  return k;
-}
-
-// The operating point at the solved temperature: T = solve(P(T)), every die's leakage at the hottest logic die's
-// solved peak (the kernel's convention, one junction temperature for the package, with its lower bound replaced by
-// the solve: conservative for the cooler dies), the clock lowered again under a DVFS limit (model::
-// evaluate_at_junction). Plain fixed-point steps from the first solve: the solved temperature moves by dT/dP x
-// dP_leak/dT per kelvin, well below one (a runaway point would not settle and is reported so).
-json settled_json(const deck::Deck& deck, const model::DesignChoice& choice, const model::KernelParams& params,
-                  const model::Metrics& kernel, const model::Geometry& g, const thermal::PackageStack& stack,
-                  int cells_xy, double first_solved_c) {
-  constexpr int kMaxSolves = 8;
-  constexpr double kToleranceK = 0.05;  // as the kernel's own settling (model/evaluate.cpp)
-  double t_c = first_solved_c, solved_c = first_solved_c;
-  model::Metrics m = kernel;
-  int solves = 1;
-  bool converged = false;
-  while (solves < kMaxSolves) {
-    m = model::evaluate_at_junction(choice, params, t_c);
-    solved_c = hottest_logic_k(solve_point(g, choice, params, m, stack, cells_xy)) - kZeroCelsiusK;
-    ++solves;
-    if (std::abs(solved_c - t_c) <= kToleranceK) {
-      converged = true;
-      break;
-    }
-    t_c = solved_c;
-  }
+// The settled point as JSON, beside the kernel's.
+json settled_json(const deck::Deck& deck, const model::KernelParams& params, const model::Metrics& kernel,
+                  const thermal::SettledPoint& p) {
+  const model::Metrics& m = p.metrics;
   const double tdp = params.perf.tdp_w;
-  return json{{"converged", converged},
-              {"solves", solves},
-              {"leakage_junction_c", t_c},
-              {"tj_c", solved_c},
-              {"within_tj_max", !(solved_c > deck.constraints.tj_max_c)},
+  return json{{"converged", p.converged},
+              {"steps", p.steps},
+              {"leakage_junction_c", p.leakage_tj_c},
+              {"tj_c", p.tj_c},
+              {"within_tj_max", !(p.tj_c > deck.constraints.tj_max_c)},
               {"leakage_w", m.power.leakage_w},
               {"package_w", m.power.package_w},
               {"power_w", m.power_w},
@@ -157,6 +125,14 @@ json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, con
       hottest_engine = b.name, hottest_engine_k = b.t.max_k;
   }
   const double tj_c = hottest.empty() ? 0.0 : hottest_k - kZeroCelsiusK;
+  // The geometry's influence matrix (one solve per die), then on it the point settled at its solved temperature and
+  // the fastest clock that keeps the junction within the limit (thermal/operating_point.hpp, NLopt's COBYLA), down to
+  // a quarter of the design's clock.
+  const thermal::InfluenceMatrix im = thermal::rect_influence_matrix(g, stack, cells_xy);
+  const thermal::SettledPoint settled = thermal::settle_on_solved(choice, params, g, im);
+  const double lowest_ghz = 0.25 * (choice.clock_ghz > 0.0 ? choice.clock_ghz : params.perf.reference_clock_ghz);
+  const thermal::SustainedPoint sustained =
+      thermal::sustained_point(choice, params, g, im, deck.constraints.tj_max_c, lowest_ghz);
   return json{{"cells_xy", cells_xy},
               {"unknowns", r.unknowns},
               {"mesh", {{"nx", r.nx}, {"ny", r.ny}, {"nz", r.nz}}},
@@ -181,7 +157,20 @@ json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, con
               {"hottest_optical_engine", hottest_engine.empty() ? json(nullptr) : json(hottest_engine)},
               {"optical_engine_c", hottest_engine.empty() ? json(nullptr) : json(hottest_engine_k - kZeroCelsiusK)},
               {"dies", dies},
-              {"settled", settled_json(deck, choice, params, m, g, stack, cells_xy, tj_c)}};
+              {"influence_matrix", {{"sources", im.sources.size()}, {"iterations", im.iterations},
+                                    {"solve_time_s", im.solve_time_s}}},
+              {"settled", settled_json(deck, params, m, settled)},
+              {"sustained",
+               {{"found", sustained.found},
+                {"lowest_clock_ghz", lowest_ghz},
+                {"clock_ghz", sustained.clock_ghz},
+                {"effective_clock_ghz", sustained.point.metrics.effective_clock_ghz},
+                {"tj_c", sustained.point.tj_c},
+                {"leakage_w", sustained.point.metrics.power.leakage_w},
+                {"package_w", sustained.point.metrics.power.package_w},
+                {"throughput", sustained.point.metrics.throughput_tokens_per_s},
+                {"evaluations", sustained.evaluations},
+                {"result", sustained.result}}}};
 }
 
 void print_thermal(const json& t) {
@@ -206,10 +195,10 @@ void print_thermal(const json& t) {
   const json& kn = st["kernel"];
   const double thr = st["throughput"].get<double>(), thr_k = kn["throughput"].get<double>();
   std::cout << fmt::format("  at the solved temperature (every die's leakage at the hottest logic die's, T = solve(P(T)), "
-                           "{} solves{}): Tj {:.2f} C ({}); leakage {:.1f} W (kernel {:.1f} W at {:.2f} C), package "
+                           "{} steps on the influence matrix{}): Tj {:.2f} C ({}); leakage {:.1f} W (kernel {:.1f} W at {:.2f} C), package "
                            "{:.1f} W ({}), clock {:.4g} GHz (kernel {:.4g}), throughput {:.6g} (kernel {:.6g}, {:+.2f}%), "
                            "{:.4g} pJ/FLOP (kernel {:.4g})\n",
-                           st["solves"].get<int>(), st["converged"].get<bool>() ? "" : ", NOT settled",
+                           st["steps"].get<int>(), st["converged"].get<bool>() ? "" : ", NOT settled",
                            st["tj_c"].get<double>(), st["within_tj_max"].get<bool>() ? "within the limit" : "OVER the limit",
                            st["leakage_w"].get<double>(), kn["leakage_w"].get<double>(),
                            kn["leakage_junction_c"].get<double>(), st["package_w"].get<double>(),
@@ -217,6 +206,19 @@ void print_thermal(const json& t) {
                            st["effective_clock_ghz"].get<double>(), kn["effective_clock_ghz"].get<double>(), thr, thr_k,
                            thr_k > 0.0 ? 100.0 * (thr / thr_k - 1.0) : 0.0, st["energy_pj_per_flop"].get<double>(),
                            kn["energy_pj_per_flop"].get<double>());
+  const json& su = t["sustained"];
+  if (su["found"].get<bool>())
+    std::cout << fmt::format("  sustained (the fastest clock whose settled junction stays within {:.1f} C; NLopt COBYLA, "
+                             "{} evaluations, {}): clock {:.4g} GHz (runs at {:.4g}), Tj {:.2f} C, package {:.1f} W, "
+                             "throughput {:.6g} ({:+.2f}% against the kernel's)\n",
+                             t["tj_max_c"].get<double>(), su["evaluations"].get<int>(), su["result"].get<std::string>(),
+                             su["clock_ghz"].get<double>(), su["effective_clock_ghz"].get<double>(),
+                             su["tj_c"].get<double>(), su["package_w"].get<double>(), su["throughput"].get<double>(),
+                             thr_k > 0.0 ? 100.0 * (su["throughput"].get<double>() / thr_k - 1.0) : 0.0);
+  else
+    std::cout << fmt::format("  sustained: no clock down to {:.4g} GHz keeps the settled junction within {:.1f} C "
+                             "({:.2f} C there)\n",
+                             su["lowest_clock_ghz"].get<double>(), t["tj_max_c"].get<double>(), su["tj_c"].get<double>());
   if (!t["hottest_optical_engine"].is_null())
     std::cout << fmt::format("  hottest optical engine {}: {:.2f} C (reported: the technology data gives engines no "
                              "limit)\n",

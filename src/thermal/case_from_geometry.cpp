@@ -85,7 +85,9 @@ RectMm scaled(const RectMm& r, double f) {
   return {cx - hw, cy - hh, cx + hw, cy + hh};
 }
 
-std::string block_name(const model::PlacedRect& r) {
+}  // namespace
+
+std::string rect_block_name(const model::PlacedRect& r) {
   switch (r.kind) {
     case model::RectKind::compute: return "compute" + std::to_string(r.index);
     case model::RectKind::io: return r.index == 0 ? std::string("io") : "io" + std::to_string(r.index);
@@ -95,6 +97,8 @@ std::string block_name(const model::PlacedRect& r) {
   }
   return "rect";
 }
+
+namespace {
 
 /// Graded starting grid along one axis: lines at every footprint edge; an interval gets density 4 inside the
 /// core, 2 inside the spreader, 1 elsewhere (cells per unit length x 8, so rounding is negligible for remesh's
@@ -199,7 +203,7 @@ FvCase case_from_geometry(const model::Geometry& g, std::span<const double> rect
     for (std::size_t i = 0; i < g.rect_count; ++i) {
       const auto& r = g.rects[i];
       if (r.kind == model::RectKind::optical_engine || r.layer != 0) continue;
-      add_block(block_name(r) + suffix, layer, rect_of(r), k, 0.0);
+      add_block(rect_block_name(r) + suffix, layer, rect_of(r), k, 0.0);
     }
   };
   std::vector<std::size_t> engine_layers;  // the layers an engine's body rises through
@@ -220,11 +224,11 @@ FvCase case_from_geometry(const model::Geometry& g, std::span<const double> rect
   // An engine is a die on the substrate: its power in the chip layer, as the carrier's dies', its body below it.
   for (std::size_t i = 0; i < g.rect_count; ++i)
     if (g.rects[i].kind == model::RectKind::optical_engine)
-      add_block(block_name(g.rects[i]), l_chip, rect_of(g.rects[i]), s.silicon_k_w_mk, rect_power_w[i]);
+      add_block(rect_block_name(g.rects[i]), l_chip, rect_of(g.rects[i]), s.silicon_k_w_mk, rect_power_w[i]);
   for (std::size_t i = 0; i < g.rect_count; ++i) {
     const auto& r = g.rects[i];
     if (r.kind == model::RectKind::optical_engine || r.layer != 0) continue;
-    add_block(block_name(r), l_chip, rect_of(r), s.silicon_k_w_mk, rect_power_w[i]);
+    add_block(rect_block_name(r), l_chip, rect_of(r), s.silicon_k_w_mk, rect_power_w[i]);
   }
   if (any_cache) {
     const std::size_t l_cache = add_lidded_layer("cache", s.cache_thickness_m, s.cache_sub_cells, s.underfill_k_w_mk);
@@ -233,7 +237,7 @@ FvCase case_from_geometry(const model::Geometry& g, std::span<const double> rect
     for (std::size_t i = 0; i < g.rect_count; ++i) {
       const auto& r = g.rects[i];
       if (r.layer != 1) continue;
-      add_block(block_name(r), l_cache, rect_of(r), s.silicon_k_w_mk, rect_power_w[i]);
+      add_block(rect_block_name(r), l_cache, rect_of(r), s.silicon_k_w_mk, rect_power_w[i]);
       upper.push_back(rect_of(r));
     }
     // Layer-0 dies with nothing stacked on them continue as silicon (HBM is taller; a shim levels the rest).
@@ -244,7 +248,7 @@ FvCase case_from_geometry(const model::Geometry& g, std::span<const double> rect
       const bool covered = std::any_of(upper.begin(), upper.end(), [&](const RectMm& u) {
         return u.x0 < q.x1 && q.x0 < u.x1 && u.y0 < q.y1 && q.y0 < u.y1;
       });
-      if (!covered) add_block(block_name(r) + ".upper", l_cache, q, s.silicon_k_w_mk, 0.0);
+      if (!covered) add_block(rect_block_name(r) + ".upper", l_cache, q, s.silicon_k_w_mk, 0.0);
     }
   }
   // The engines' bodies: silicon from the substrate to the chip layer and on to the TIM (the cache layer's height),
@@ -252,7 +256,7 @@ FvCase case_from_geometry(const model::Geometry& g, std::span<const double> rect
   for (std::size_t i = 0; i < g.rect_count; ++i) {
     if (g.rects[i].kind != model::RectKind::optical_engine) continue;
     for (const std::size_t l : engine_layers)
-      add_block(block_name(g.rects[i]) + "." + c.layers[l].name, l, rect_of(g.rects[i]), s.silicon_k_w_mk, 0.0);
+      add_block(rect_block_name(g.rects[i]) + "." + c.layers[l].name, l, rect_of(g.rects[i]), s.silicon_k_w_mk, 0.0);
   }
   add_layer("tim", s.tim_thickness_m, s.tim_sub_cells, s.tim_k_w_mk, lidded);
   RectMm spreader = lidded, outer = lidded;

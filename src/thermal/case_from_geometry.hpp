@@ -32,6 +32,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 
 #include "chipdse/model/geometry.hpp"
 #include "chipdse/thermal/fv_case.hpp"
@@ -94,6 +95,9 @@ struct PackageStack {
   int spreader_sub_cells = 1;
   int sink_sub_cells = 1;
 };
+
+/// The name of rectangle `r`'s block in the case ("compute0", "io", "cache1", "hbm3", "optical0").
+std::string rect_block_name(const model::PlacedRect& r);
 
 /// The thermal case of placed package `g` with power rect_power_w[i] (W, >= 0, finite) in g.rects[i]
 /// (one value per placed rectangle, i < g.rect_count), on an in-plane grid of about cells_xy x cells_xy cells

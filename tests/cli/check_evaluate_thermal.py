@@ -89,6 +89,18 @@ def main():
         errors.append(f"settled throughput {st['throughput']} above the kernel's {kernel['throughput']}")
     if kernel["throughput"] != j["metrics"]["throughput"] or kernel["leakage_w"] != j["power_breakdown_w"]["leakage"]:
         errors.append("the kernel's point beside the settled one is not the reported one")
+    # The sustained point: within the junction limit when found, the design's clock when that already meets it (then
+    # it is the settled point), never faster than asked.
+    su = t["sustained"]
+    if su["found"]:
+        if su["tj_c"] > t["tj_max_c"]:
+            errors.append(f"sustained at {su['tj_c']} C, over the limit {t['tj_max_c']} C")
+        if su["effective_clock_ghz"] > su["clock_ghz"] * (1 + 1e-12):
+            errors.append(f"sustained runs at {su['effective_clock_ghz']} GHz, above the {su['clock_ghz']} asked")
+        if su["result"] == "DESIGN_CLOCK" and su["throughput"] != st["throughput"]:
+            errors.append("at the design's clock the sustained point is not the settled one")
+    elif st["within_tj_max"]:
+        errors.append("the settled point meets the limit but no sustained clock was found")
     tdp = j["power_limit_w"]["tdp"]
     if st["within_tdp"] != (not (tdp > 0 and st["package_w"] > tdp)):
         errors.append(f"power verdict {st['within_tdp']} for {st['package_w']} W against {tdp} W")

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "same_on_all_ranks.hpp"
 #include "chipdse/core/error.hpp"
 #include "chipdse/thermal/fv_case.hpp"
 #include "chipdse/thermal/fv_mesh.hpp"
@@ -31,13 +32,6 @@ const std::filesystem::path data_dir = std::filesystem::path(CHIPDSE_SOURCE_DIR)
 FvCase load(const std::string& relative) { return read_fv_case(data_dir / relative); }
 
 /// True when `v` is bit-identical on every rank.
-bool same_on_all_ranks(double v) {
-  double lo = 0, hi = 0;
-  MPI_Allreduce(&v, &lo, 1, MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD);
-  MPI_Allreduce(&v, &hi, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-  return lo == hi;
-}
-
 const CaseResult::Named& named(const std::vector<CaseResult::Named>& v, const std::string& name) {
   for (const auto& n : v)
     if (n.name == name) return n;
@@ -247,7 +241,7 @@ TEST_CASE("A1D equals the analytic 1-D formula to 1e-6 relative", "[thermal][val
     check_rel(named(r.layers, "sink").t.min_k, linear(0, r_sink, lo), 1e-6, tag + "sink min");
     check_rel(named(r.layers, "sink").t.max_k, linear(0, r_sink, hi), 1e-6, tag + "sink max");
     CHECK(std::abs(r.solution.heat_out_w - a1d_power) <= 1e-6 * a1d_power);
-    CHECK(same_on_all_ranks(named(r.layers, "die").t.max_k));
+    CHECK(test::same_on_all_ranks(named(r.layers, "die").t.max_k));
   }
   const CaseResult r = solve_case(base);  // README's own (rounded) cell values for the deck as written
   check_abs(named(r.layers, "tim").t.avg_k, 349.275, 5e-4, "tim");
@@ -307,7 +301,7 @@ TEST_CASE("conservation: heat leaving the Robin faces equals the power injected"
     CHECK(imbalance <= 1e-6 * p);
     CHECK(std::abs(s.heat_out_w - out) <= 1e-9 * p);
     CHECK(s.power_in_w == Approx(p).epsilon(1e-12));
-    CHECK(same_on_all_ranks(out));
+    CHECK(test::same_on_all_ranks(out));
   }
 }
 
@@ -321,8 +315,8 @@ void check_rows(const CaseResult& r, const std::vector<Row>& rows, double tol, c
     const auto& b = named(r.blocks, row.block);
     check_abs(b.t.max_k, row.max_k, tol, what + " " + row.block + " max");
     if (row.avg_k > 0) check_abs(b.t.avg_k, row.avg_k, tol, what + " " + row.block + " avg");
-    CHECK(same_on_all_ranks(b.t.max_k));
-    CHECK(same_on_all_ranks(b.t.avg_k));
+    CHECK(test::same_on_all_ranks(b.t.max_k));
+    CHECK(test::same_on_all_ranks(b.t.avg_k));
   }
 }
 }  // namespace
@@ -488,8 +482,8 @@ TEST_CASE("influence matrix: one set-up, one solve per source, superposition and
       CHECK(std::abs(rij - rji) <= 1e-6 * std::max(rij, rji));
       CHECK(rij > 0);
     }
-  CHECK(same_on_all_ranks(im.rise_k_per_w[0]));
-  CHECK(same_on_all_ranks(im.rise_k_per_w.back()));
+  CHECK(test::same_on_all_ranks(im.rise_k_per_w[0]));
+  CHECK(test::same_on_all_ranks(im.rise_k_per_w.back()));
 }
 
 // Mesh-convergence study (hidden: run with `test_thermal "[convergence]"`, about a minute serially). Prints,

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "same_on_all_ranks.hpp"
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/kernel_params.hpp"
@@ -30,13 +31,6 @@ namespace {
 
 constexpr double kCelsiusToKelvin = 273.15;
 constexpr int kCellsXy = 48;  // in-plane cells before snapping (the influence-matrix tests use 32-64)
-
-bool same_on_all_ranks_b(double v) {
-  double lo = 0, hi = 0;
-  MPI_Allreduce(&v, &lo, 1, MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD);
-  MPI_Allreduce(&v, &hi, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-  return lo == hi;
-}
 
 int rank_of_world() {
   int r = 0;
@@ -165,7 +159,7 @@ TEST_CASE("thermal bound <= the FV solver's peak logic-die temperature on defaul
     if (c.cooling == Cooling::liquid && c.h_bottom_w_m2k == 0.0) CHECK(o.bound_c == o.kernel_bound_c);
     CHECK(o.bound_c > o.sink_c);
     CHECK(o.bound_c <= o.fv_c);
-    CHECK(same_on_all_ranks_b(o.fv_c));
+    CHECK(test::same_on_all_ranks(o.fv_c));
   }
 }
 

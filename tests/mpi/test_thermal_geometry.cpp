@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "same_on_all_ranks.hpp"
 #include "chipdse/core/error.hpp"
 #include "chipdse/model/geometry.hpp"
 #include "chipdse/thermal/case_from_geometry.hpp"
@@ -22,13 +23,6 @@ using namespace chipdse;
 using namespace chipdse::thermal;
 
 namespace {
-
-bool same_on_all_ranks_g(double v) {
-  double lo = 0, hi = 0;
-  MPI_Allreduce(&v, &lo, 1, MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD);
-  MPI_Allreduce(&v, &hi, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-  return lo == hi;
-}
 
 const CaseResult::Named& block_named(const CaseResult& r, const std::string& name) {
   for (const auto& n : r.blocks)
@@ -168,7 +162,7 @@ TEST_CASE("adapter, 1-D limit: one die over the whole interposer matches the ser
     CHECK(std::abs(d.t.avg_k - continuum) <= p * r_die / (6.0 * n * n) + 1e-4);
     // Conservation: all the power leaves through the top (the bottom is adiabatic).
     CHECK(std::abs(r.solution.heat_out_w - p) <= 1e-3 * p);
-    CHECK(same_on_all_ranks_g(d.t.avg_k));
+    CHECK(test::same_on_all_ranks(d.t.avg_k));
   }
 
   SECTION("two convective paths (bottom h = 2000)") {
@@ -194,7 +188,7 @@ TEST_CASE("adapter, 1-D limit: one die over the whole interposer matches the ser
     // The bottom path carries a / R_b: a real share of the heat (checks the lower layers' thickness and k).
     CHECK(a / r_bot > 0.01 * p);
     CHECK(std::abs(res.solution.heat_out_w - p) <= 1e-3 * p);
-    CHECK(same_on_all_ranks_g(d.t.avg_k));
+    CHECK(test::same_on_all_ranks(d.t.avg_k));
   }
 }
 
@@ -215,7 +209,7 @@ TEST_CASE("adapter, case B: the geometry of case B reproduces its fvtherm block 
       INFO(names[i] << " max " << b.t.max_k << " avg " << b.t.avg_k);
       CHECK(std::abs(b.t.max_k - ref[i][0]) <= 0.05);
       CHECK(std::abs(b.t.avg_k - ref[i][1]) <= 0.05);
-      CHECK(same_on_all_ranks_g(b.t.max_k));
+      CHECK(test::same_on_all_ranks(b.t.max_k));
     }
   }
   SECTION("zref sub-cells (chip 3, interposer 2, spreader 2, sink 8): case_b_zref.fv's table, +-0.05 K") {
@@ -279,8 +273,8 @@ TEST_CASE("adapter: every rectangle once, powers conserved, monotone, identical 
   CHECK(std::abs(base.solution.heat_out_w - total) <= 1e-3 * total);
   for (const auto& b : base.blocks) {
     INFO(b.name);
-    CHECK(same_on_all_ranks_g(b.t.max_k));
-    CHECK(same_on_all_ranks_g(b.t.avg_k));
+    CHECK(test::same_on_all_ranks(b.t.max_k));
+    CHECK(test::same_on_all_ranks(b.t.avg_k));
     CHECK(b.t.min_k >= 318.15);
   }
 
@@ -325,7 +319,7 @@ TEST_CASE("adapter: organic carrier (no interposer) and bad inputs", "[thermal][
   const CaseResult r = solve_case(c);
   CHECK(std::abs(r.solution.heat_out_w - 180) <= 0.18);
   CHECK(block_named(r, "compute0").t.max_k > 318.15);
-  CHECK(same_on_all_ranks_g(block_named(r, "compute0").t.max_k));
+  CHECK(test::same_on_all_ranks(block_named(r, "compute0").t.max_k));
 
   const std::vector<double> short_power = {100, 60};
   CHECK_THROWS_AS(case_from_geometry(g, short_power, PackageStack{}, 64), InputError);
@@ -382,5 +376,5 @@ TEST_CASE("adapter: an optical engine drains through its body and the lid, below
   // The lid spreads it below that: the hottest cell too (with the engine's heat in the organic substrate and no body
   // above it, as before, the only way out was sideways through the substrate: thousands of kelvin).
   CHECK(t.max_k - s.ambient_k <= p * r_column);
-  CHECK(same_on_all_ranks_g(t.max_k));
+  CHECK(test::same_on_all_ranks(t.max_k));
 }

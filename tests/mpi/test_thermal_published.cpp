@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "same_on_all_ranks.hpp"
 #include "chipdse/thermal/fv_mesh.hpp"
 #include "chipdse/thermal/fv_solver.hpp"
 #include "mpi_fixture.hpp"
@@ -303,13 +304,6 @@ std::vector<Patch> case3_sources() {  // the cross: centre first, then W, E, S, 
 
 constexpr double kCelsius = 273.15;
 
-bool same_on_all_ranks_p(double v) {
-  double lo = 0, hi = 0;
-  MPI_Allreduce(&v, &lo, 1, MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD);
-  MPI_Allreduce(&v, &hi, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-  return lo == hi;
-}
-
 void check_k(double actual, double expected, double tol, const std::string& what) {
   INFO(std::fixed << std::setprecision(4) << what << ": expected " << expected << " K +- " << tol << ", actual "
                   << actual << " K, error " << actual - expected << " K");
@@ -404,8 +398,8 @@ double check_plate(const std::string& name, const Plate& p, const std::vector<Pa
     check_k(r.centroid_k[i], p.sink_k + cen[i], kSolverTolK, tag + " centroid vs converged series");
     check_k(r.mean_k[i], table_mean_c[i] + kCelsius, kSolverTolK + kTableTolK, tag + " mean vs the paper's table");
     check_k(r.centroid_k[i], table_centroid_c[i] + kCelsius, kSolverTolK + kTableTolK, tag + " centroid vs the table");
-    CHECK(same_on_all_ranks_p(r.mean_k[i]));
-    CHECK(same_on_all_ranks_p(r.centroid_k[i]));
+    CHECK(test::same_on_all_ranks(r.mean_k[i]));
+    CHECK(test::same_on_all_ranks(r.centroid_k[i]));
     worst = std::max({worst, std::abs(r.mean_k[i] - p.sink_k - mean[i]), std::abs(r.centroid_k[i] - p.sink_k - cen[i])});
     q += s[i].q_w;
   }
@@ -457,7 +451,7 @@ TEST_CASE("Muzychka et al. 2003 case 3: a cross-shaped source (five squares), ce
   check_k(r.centroid_k[0], 80.61 + kCelsius, kSolverTolK + kTableTolK, "case 3 centre vs the paper (80.61 C)");
   check_k(fv_mean, 78.87 + kCelsius, kSolverTolK + kTableTolK, "case 3 mean vs the paper (78.87 C)");
   CHECK(std::abs(r.heat_out_w - 25) <= 25e-6);
-  CHECK(same_on_all_ranks_p(r.centroid_k[0]));
+  CHECK(test::same_on_all_ranks(r.centroid_k[0]));
 }
 
 // Mesh-convergence study (hidden: run with `test_thermal "[published-convergence]"`, about 2 minutes serially).

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "same_on_all_ranks.hpp"
 #include "chipdse/core/error.hpp"
 #include "chipdse/model/geometry.hpp"
 #include "chipdse/tech/tech_loader.hpp"
@@ -24,13 +25,6 @@ using namespace chipdse;
 using namespace chipdse::thermal;
 
 namespace {
-
-bool same_on_all_ranks_s(double v) {
-  double lo = 0, hi = 0;
-  MPI_Allreduce(&v, &lo, 1, MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD);
-  MPI_Allreduce(&v, &hi, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-  return lo == hi;
-}
 
 /// One compute die covering a w x w mm silicon interposer and substrate: a 1-D stack.
 model::Geometry one_die_package(double w) {
@@ -206,5 +200,5 @@ TEST_CASE("adapter with the technology stack: the 1-D limit from thermal.toml's 
   INFO("avg " << d.t.avg_k << " expected " << expected);
   CHECK(std::abs(d.t.avg_k - expected) <= 1e-4);
   CHECK(std::abs(r.solution.heat_out_w - p) <= 1e-3 * p);
-  CHECK(same_on_all_ranks_s(d.t.avg_k));
+  CHECK(test::same_on_all_ranks(d.t.avg_k));
 }

@@ -1,0 +1,60 @@
+// chipdse/thermal/operating_point.hpp — the fastest operating point a design sustains on its package's solved
+// temperatures (DESIGN.md §3, "NLopt refines each front design"): the compute clock maximising throughput with the
+// hottest logic die's solved junction within the limit, the leakage of every die at that junction and the package
+// power within its limit (the DVFS clamp of model::evaluate_at_junction). The temperatures come from the geometry's
+// influence matrix (fv_solver.hpp: one PETSc solve per die, then any power map is a matrix-vector product), the
+// optimisation from NLopt's COBYLA.
+//
+// One clock for every compute die: the model's compute chiplets run one tensor-parallel step in lockstep, so the
+// throughput is the slowest die's and the optimum runs them alike; per-die clocks would pay only with dies of their
+// own clock domain (an IO or cache die), which the model does not have.
+//
+// PETSc (the influence matrix) outside OpenMP regions, one geometry at a time; the optimisation is plain C++.
+#pragma once
+
+#include <string>
+
+#include "chipdse/model/design_choice.hpp"
+#include "chipdse/model/evaluate.hpp"
+#include "chipdse/model/kernel_params.hpp"
+#include "chipdse/thermal/case_from_geometry.hpp"
+#include "chipdse/thermal/fv_solver.hpp"
+
+namespace chipdse::thermal {
+
+/// The influence matrix of `g`'s package in stack `s` (cells_xy as case_from_geometry), one column per placed
+/// rectangle, in g.rects order. PETSc: outside OpenMP. @throws as case_from_geometry and Solver.
+InfluenceMatrix rect_influence_matrix(const model::Geometry& g, const PackageStack& s, int cells_xy);
+
+/// The hottest logic die's peak (K; compute, IO and cache dies) for the rectangle powers `rect_power_w` (W, g.rects
+/// order, as model::rect_power_w) through `im` (rect_influence_matrix of the same g).
+double hottest_logic_k(const InfluenceMatrix& im, const model::Geometry& g, std::span<const double> rect_power_w);
+
+/// A point settled at its solved temperature: T = hottest_logic(P(T)) by plain fixed-point steps from the ambient (a
+/// package powering up), each P the point at junction T (model::evaluate_at_junction: every die's leakage at T, the
+/// DVFS clamp redone). The map rises with T (leakage), so the steps rise to its lowest fixed point, the one a package
+/// reaches; with exponential leakage a hotter one can exist too (thermal runaway), and a start above it would find
+/// that one, which is why every settling starts from the ambient, whatever was evaluated before.
+struct SettledPoint {
+  model::Metrics metrics;  ///< at leakage junction tj_c
+  double tj_c = 0.0;       ///< the hottest logic die's solved peak at metrics' power map
+  double leakage_tj_c = 0.0;
+  int steps = 0;
+  bool converged = false;  ///< |tj_c - leakage_tj_c| <= 0.05 K within 50 steps
+};
+SettledPoint settle_on_solved(const model::DesignChoice& c, const model::KernelParams& k, const model::Geometry& g,
+                              const InfluenceMatrix& im);
+
+/// The fastest sustainable point: the compute clock in [lowest_ghz, c.clock_ghz] maximising the throughput of the
+/// settled point subject to its junction <= tj_max_c (and, without a DVFS clamp, its package power <= the limit).
+struct SustainedPoint {
+  bool found = false;         ///< some clock in the range meets the limits
+  double clock_ghz = 0.0;     ///< the clock asked for (the DVFS clamp may run it lower: metrics.effective_clock_ghz)
+  SettledPoint point;         ///< settled at that clock
+  int evaluations = 0;        ///< NLopt's
+  std::string result;         ///< NLopt's return code, e.g. "XTOL_REACHED"
+};
+SustainedPoint sustained_point(const model::DesignChoice& c, const model::KernelParams& k, const model::Geometry& g,
+                               const InfluenceMatrix& im, double tj_max_c, double lowest_ghz);
+
+}  // namespace chipdse::thermal

@@ -1,0 +1,114 @@
+// MPI tests of the operating point on the solved temperatures (thermal/operating_point.hpp): the influence matrix of
+// a design's package against direct solves, the point settled at its solved temperature, and the fastest clock whose
+// settled junction stays within a limit (NLopt COBYLA). Points of inputs/default.toml on the technology database's
+// air stack; every rank computes the same and must agree bit for bit.
+#include <catch2/catch.hpp>
+#include <mpi.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "same_on_all_ranks.hpp"
+#include "chipdse/deck/deck.hpp"
+#include "chipdse/model/evaluate.hpp"
+#include "chipdse/model/kernel_params.hpp"
+#include "chipdse/model/thermal_bound.hpp"
+#include "chipdse/thermal/case_from_geometry.hpp"
+#include "chipdse/thermal/fv_solver.hpp"
+#include "chipdse/thermal/operating_point.hpp"
+#include "chipdse/thermal/stack_from_tech.hpp"
+
+using namespace chipdse;
+using namespace chipdse::thermal;
+
+namespace {
+
+constexpr double kZeroCelsiusK = 273.15;
+constexpr int kCells = 32;
+
+const deck::Deck& the_deck() {
+  static const deck::Deck d = deck::load_deck(std::filesystem::path(CHIPDSE_SOURCE_DIR) / "inputs" / "default.toml");
+  return d;
+}
+
+/// Four N3 chiplets and an N6 IO die on CoWoS-L with 6 HBM3E stacks and CPO scale-up (engines on the substrate).
+model::DesignChoice chiplets_io_cpo() {
+  model::DesignChoice c;
+  c.partitioning = model::Partitioning::chiplets_io;
+  c.compute_count = 4;
+  c.compute_node = model::ProcessNode::n3;
+  c.io_node = model::ProcessNode::n6;
+  c.packaging = model::Packaging::cowos_l;
+  c.d2d = model::D2dKind::ucie_a;
+  c.d2d_tbps_per_direction = 4.0;
+  c.hbm = model::HbmGen::hbm3e;
+  c.hbm_stacks = 6;
+  c.scale_up_link = model::LinkTech::cpo;
+  c.scale_out_link = model::LinkTech::pluggable_dsp;
+  c.clock_ghz = 1.98;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("operating point: the influence matrix gives the direct solve's peaks, the settled point is a fixed point, "
+          "and the sustained clock is the fastest that keeps the junction within the limit",
+          "[thermal][operating_point]") {
+  const model::KernelParams params = model::kernel_params_from_deck(the_deck());
+  const model::DesignChoice c = chiplets_io_cpo();
+  model::EvaluationDetail d;
+  const model::Metrics kernel = model::evaluate(c, params, &d);
+  const model::Geometry& g = d.geometry;
+  const PackageStack stack = package_stack_from_tech(the_deck().tech, Cooling::air);
+  const InfluenceMatrix im = rect_influence_matrix(g, stack, kCells);
+  REQUIRE(im.sources.size() == g.rect_count);
+
+  // 1. Superposition: the matrix-vector product equals the direct solve of the same map (the solver's rtol 1e-8 on a
+  //    rise of tens of kelvin leaves ~1e-6 K), for the kernel's map.
+  const auto q = model::rect_power_w(g, kernel.power, model::cpo_engine_power_w(c, params));
+  const std::span<const double> qs(q.data(), g.rect_count);
+  const CaseResult direct = solve_case(case_from_geometry(g, qs, stack, kCells));
+  for (std::size_t i = 0; i < g.rect_count; ++i) {
+    const std::string name = rect_block_name(g.rects[i]);
+    const auto it = std::find_if(direct.blocks.begin(), direct.blocks.end(), [&](const auto& b) { return b.name == name; });
+    REQUIRE(it != direct.blocks.end());
+    INFO(name);
+    CHECK(std::abs(im.block_stats(im.sources[i], qs).max_k - it->t.max_k) <= 1e-5);
+  }
+
+  // 2. The settled point: the leakage's junction is the solved one, the fixed point rises above the kernel's (the
+  //    bound is below the solve), and one more step stays put.
+  const SettledPoint s = settle_on_solved(c, params, g, im);
+  REQUIRE(s.converged);
+  CHECK(std::abs(s.tj_c - s.leakage_tj_c) <= 0.05);
+  CHECK(s.tj_c > kernel.tj_bound_c);
+  CHECK(s.metrics.power.leakage_w > kernel.power.leakage_w);
+  const model::Metrics again = model::evaluate_at_junction(c, params, s.tj_c);
+  const auto q2 = model::rect_power_w(g, again.power, model::cpo_engine_power_w(c, params));
+  CHECK(std::abs(hottest_logic_k(im, g, std::span<const double>(q2.data(), g.rect_count)) - kZeroCelsiusK - s.tj_c) <=
+        0.1);
+  CHECK(test::same_on_all_ranks(s.tj_c));
+
+  // 3. Within a limit above the settled junction the design's clock stands; with the limit 5 K below it the clock
+  //    falls to where the junction meets the limit (or the runaway edge below it), and 0.2 % more misses.
+  const SustainedPoint free = sustained_point(c, params, g, im, s.tj_c + 5.0, 0.25 * c.clock_ghz);
+  CHECK(free.found);
+  CHECK(free.result == "DESIGN_CLOCK");
+  CHECK(free.clock_ghz == c.clock_ghz);
+  const double limit_c = s.tj_c - 5.0;
+  const SustainedPoint held = sustained_point(c, params, g, im, limit_c, 0.25 * c.clock_ghz);
+  INFO("clock " << held.clock_ghz << " GHz, Tj " << held.point.tj_c << " C, " << held.evaluations << " evaluations, "
+                << held.result);
+  REQUIRE(held.found);
+  CHECK(held.clock_ghz < c.clock_ghz);
+  CHECK(held.point.tj_c <= limit_c);
+  CHECK(held.point.metrics.throughput_tokens_per_s < s.metrics.throughput_tokens_per_s);
+  model::DesignChoice faster = c;
+  faster.clock_ghz = held.clock_ghz * 1.002;
+  const SettledPoint over = settle_on_solved(faster, params, g, im);
+  CHECK((!over.converged || over.tj_c > limit_c));
+  CHECK(test::same_on_all_ranks(held.clock_ghz));
+}
