@@ -26,13 +26,6 @@ namespace {
 
 constexpr double kZeroCelsiusK = 273.15;
 
-// The logic dies of the adapter's case (case_from_geometry.hpp: "compute0", "io", "cache1", ...), the dies the bound
-// is a bound on; their zero-power companions ("compute0.c4", ".ubump", ".upper") are not dies.
-bool is_logic_die(const std::string& name) {
-  if (name.find('.') != std::string::npos) return false;
-  return name.starts_with("compute") || name.starts_with("io") || name.starts_with("cache");
-}
-
 // The thermal case of `g` at the power map of `m` (model::rect_power_w: the kernel's breakdown and engine power).
 thermal::FvCase point_case(const model::Geometry& g, const model::DesignChoice& choice,
                            const model::KernelParams& params, const model::Metrics& m,
@@ -116,12 +109,17 @@ json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, con
   json dies = json::array();
   std::string hottest, hottest_engine;
   double hottest_k = 0.0, hottest_engine_k = 0.0;
-  for (const auto& b : r.blocks) {
-    if (b.name.find('.') != std::string::npos) continue;  // zero-power companions of a die
+  // The placed dies, in the geometry's order, by their blocks in the case (not the zero-power companions).
+  for (std::size_t i = 0; i < g.rect_count; ++i) {
+    const std::string name = thermal::rect_block_name(g.rects[i]);
+    const auto it = std::find_if(r.blocks.begin(), r.blocks.end(), [&](const auto& b) { return b.name == name; });
+    if (it == r.blocks.end()) continue;  // every placed rectangle has its block (case_from_geometry)
+    const auto& b = *it;
     dies.push_back({{"name", b.name}, {"layer", b.layer}, {"power_w", b.power_w}, {"avg_c", b.t.avg_k - kZeroCelsiusK},
                     {"max_c", b.t.max_k - kZeroCelsiusK}});
-    if (is_logic_die(b.name) && (hottest.empty() || b.t.max_k > hottest_k)) hottest = b.name, hottest_k = b.t.max_k;
-    if (b.name.starts_with("optical") && (hottest_engine.empty() || b.t.max_k > hottest_engine_k))
+    const model::RectKind kind = g.rects[i].kind;
+    if (thermal::is_logic_die(kind) && (hottest.empty() || b.t.max_k > hottest_k)) hottest = b.name, hottest_k = b.t.max_k;
+    if (kind == model::RectKind::optical_engine && (hottest_engine.empty() || b.t.max_k > hottest_engine_k))
       hottest_engine = b.name, hottest_engine_k = b.t.max_k;
   }
   const double tj_c = hottest.empty() ? 0.0 : hottest_k - kZeroCelsiusK;

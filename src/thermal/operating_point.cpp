@@ -18,10 +18,6 @@ constexpr double kZeroCelsiusK = 273.15;
 constexpr double kSettleToleranceK = 0.05;  // as the kernel's own settling (model/evaluate.cpp)
 constexpr int kMaxSettleSteps = 50;
 
-bool is_logic(model::RectKind kind) noexcept {
-  return kind == model::RectKind::compute || kind == model::RectKind::io || kind == model::RectKind::cache;
-}
-
 const char* nlopt_result_name(nlopt::result r) {
   switch (r) {
     case nlopt::SUCCESS: return "SUCCESS";
@@ -54,7 +50,7 @@ InfluenceMatrix rect_influence_matrix(const model::Geometry& g, const PackageSta
 double hottest_logic_k(const InfluenceMatrix& im, const model::Geometry& g, std::span<const double> rect_power_w) {
   double k = 0.0;
   for (std::size_t i = 0; i < g.rect_count; ++i)
-    if (is_logic(g.rects[i].kind)) k = std::max(k, im.block_stats(im.sources[i], rect_power_w).max_k);
+    if (is_logic_die(g.rects[i].kind)) k = std::max(k, im.block_stats(im.sources[i], rect_power_w).max_k);
   return k;
 }
 
@@ -143,9 +139,9 @@ SustainedPoint sustained_point(const model::DesignChoice& c, const model::Kernel
         if (cx->power_limited) excess = std::max(excess, 100.0 * (p.metrics.power.package_w / cx->tdp_w - 1.0));
         return p.converged ? excess : 1e3;
       },
-      &ctx, 0.01);
-  opt.set_xtol_abs(1e-4);  // GHz
-  opt.set_maxeval(200);
+      &ctx, 0.01);           // K: a fifth of the settling tolerance
+  opt.set_xtol_abs(1e-4);  // GHz: 0.1 MHz, far below any DVFS step
+  opt.set_maxeval(200);    // 30-50 are used on the decks tried; each is a settling on the influence matrix (ms)
   std::vector<double> x{lowest_ghz};
   double best = 0.0;
   nlopt::result r = nlopt::FAILURE;

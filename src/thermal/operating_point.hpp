@@ -22,6 +22,11 @@
 
 namespace chipdse::thermal {
 
+/// The dies the kernel's thermal bound is a bound on, and whose peak is the junction: compute, IO and cache dies.
+inline bool is_logic_die(model::RectKind kind) noexcept {
+  return kind == model::RectKind::compute || kind == model::RectKind::io || kind == model::RectKind::cache;
+}
+
 /// The influence matrix of `g`'s package in stack `s` (cells_xy as case_from_geometry), one column per placed
 /// rectangle, in g.rects order. PETSc: outside OpenMP. @throws as case_from_geometry and Solver.
 InfluenceMatrix rect_influence_matrix(const model::Geometry& g, const PackageStack& s, int cells_xy);
