@@ -15,6 +15,7 @@
 #include "chipdse/parallel/environment.hpp"
 #include "chipdse/search/choice_decoder.hpp"
 #include "chipdse/search/space_from_deck.hpp"
+#include "chipdse/thermal/fv_solver.hpp"
 #include "commands.hpp"
 #include "evaluate_thermal.hpp"
 #include "evaluate_time.hpp"
@@ -340,6 +341,8 @@ ExitCode evaluate_command(const EvaluateOptions& opt) {
   std::optional<parallel::Environment> env;
   if (opt.thermal) {
     env.emplace(opt.petsc_options);
+    // The deck's [thermal.petsc] as `run` applies it: below the command line's options after `--`.
+    thermal::set_petsc_options(deck.thermal_petsc, deck.path + " [thermal.petsc]");
     j["thermal"] = thermal_json(deck, choice, params, m, detail, opt.thermal_cells, opt.thermal_case);
   }
   if (opt.json) {
