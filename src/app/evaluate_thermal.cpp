@@ -127,10 +127,9 @@ json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, con
   // the fastest clock that keeps the junction within the limit (thermal/operating_point.hpp, NLopt's COBYLA), down to
   // a quarter of the design's clock.
   const thermal::InfluenceMatrix im = thermal::rect_influence_matrix(g, stack, cells_xy);
-  const thermal::SettledPoint settled = thermal::settle_on_solved(choice, params, g, im);
-  const double lowest_ghz = 0.25 * (choice.clock_ghz > 0.0 ? choice.clock_ghz : params.perf.reference_clock_ghz);
   const thermal::SustainedPoint sustained =
-      thermal::sustained_point(choice, params, g, im, deck.constraints.tj_max_c, lowest_ghz);
+      thermal::sustained_point(choice, params, g, im, deck.constraints.tj_max_c, 0.25);
+  const thermal::SettledPoint& settled = sustained.at_design_clock;
   return json{{"cells_xy", cells_xy},
               {"unknowns", r.unknowns},
               {"mesh", {{"nx", r.nx}, {"ny", r.ny}, {"nz", r.nz}}},
@@ -160,7 +159,7 @@ json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, con
               {"settled", settled_json(deck, params, m, settled)},
               {"sustained",
                {{"found", sustained.found},
-                {"lowest_clock_ghz", lowest_ghz},
+                {"lowest_clock_ghz", sustained.lowest_ghz},
                 {"clock_ghz", sustained.clock_ghz},
                 {"effective_clock_ghz", sustained.point.metrics.effective_clock_ghz},
                 {"tj_c", sustained.point.tj_c},
@@ -207,7 +206,7 @@ void print_thermal(const json& t) {
   const json& su = t["sustained"];
   if (su["found"].get<bool>())
     std::cout << fmt::format("  sustained (the fastest clock whose settled junction stays within {:.1f} C; NLopt COBYLA, "
-                             "{} evaluations, {}): clock {:.4g} GHz (runs at {:.4g}), Tj {:.2f} C, package {:.1f} W, "
+                             "{} settlings, {}): clock {:.4g} GHz (runs at {:.4g}), Tj {:.2f} C, package {:.1f} W, "
                              "throughput {:.6g} ({:+.2f}% against the kernel's)\n",
                              t["tj_max_c"].get<double>(), su["evaluations"].get<int>(), su["result"].get<std::string>(),
                              su["clock_ghz"].get<double>(), su["effective_clock_ghz"].get<double>(),

@@ -75,74 +75,82 @@ SettledPoint settle_on_solved(const model::DesignChoice& c, const model::KernelP
 }
 
 SustainedPoint sustained_point(const model::DesignChoice& c, const model::KernelParams& k, const model::Geometry& g,
-                               const InfluenceMatrix& im, double tj_max_c, double lowest_ghz) {
+                               const InfluenceMatrix& im, double tj_max_c, double lowest_fraction) {
   SustainedPoint out;
   const double highest_ghz = c.clock_ghz > 0.0 ? c.clock_ghz : k.perf.reference_clock_ghz;
+  out.lowest_ghz = lowest_fraction * highest_ghz;
   const bool power_limited = !k.perf.tdp_dvfs && k.perf.tdp_w > 0.0;  // with the clamp the evaluation holds it
-  // Every evaluation settles from the ambient: the result at a clock never depends on the clocks tried before it.
-  const auto settle_at = [&](double clock_ghz) {
-    model::DesignChoice at = c;
-    at.clock_ghz = clock_ghz;
-    return settle_on_solved(at, k, g, im);
-  };
-  const auto meets = [&](const SettledPoint& p) {
-    return p.converged && !(p.tj_c > tj_max_c) && !(power_limited && p.metrics.power.package_w > k.perf.tdp_w);
-  };
-  // Throughput does not fall with the clock, nor the junction and the power: the design's own clock wins when it
-  // meets the limits, and nothing does when the lowest clock misses them.
-  const SettledPoint top = settle_at(highest_ghz);
-  out.evaluations = 1;
-  if (meets(top)) {
-    out.found = true;
-    out.clock_ghz = highest_ghz;
-    out.point = top;
-    out.result = "DESIGN_CLOCK";
-    return out;
-  }
-  const SettledPoint bottom = settle_at(lowest_ghz);
-  out.evaluations = 2;
-  if (!meets(bottom)) {
-    out.clock_ghz = lowest_ghz;
-    out.point = bottom;
-    out.result = "NONE_MEETS";
-    return out;
-  }
-  // COBYLA (Powell 1994) over the clock: maximise the throughput, the junction's excess over the limit and the
-  // package's over its power limit (in K and in units of 1 % of the limit) as inequality constraints.
-  struct Context {
-    const decltype(settle_at)* settle;
+  // Every evaluation settles from the ambient, so the result at a clock never depends on the clocks tried before it;
+  // the last one is kept, because COBYLA asks for the objective and the constraint at the same clock in turn.
+  struct Search {
+    const model::DesignChoice* c;
+    const model::KernelParams* k;
+    const model::Geometry* g;
+    const InfluenceMatrix* im;
     double tj_max_c, tdp_w;
     bool power_limited;
-    int evaluations = 0;
-  } ctx{&settle_at, tj_max_c, k.perf.tdp_w, power_limited};
-  const double scale = std::max(bottom.metrics.throughput_tokens_per_s, 1e-30);
-  nlopt::opt opt(nlopt::LN_COBYLA, 1);
-  opt.set_lower_bounds(std::vector<double>{lowest_ghz});
-  opt.set_upper_bounds(std::vector<double>{highest_ghz});
+    int settlings = 0;
+    double last_ghz = -1.0;
+    SettledPoint last;
+    const SettledPoint& at(double clock_ghz) {
+      if (clock_ghz != last_ghz) {
+        model::DesignChoice d = *c;
+        d.clock_ghz = clock_ghz;
+        last = settle_on_solved(d, *k, *g, *im);
+        last_ghz = clock_ghz;
+        ++settlings;
+      }
+      return last;
+    }
+    bool meets(const SettledPoint& p) const {
+      return p.converged && !(p.tj_c > tj_max_c) && !(power_limited && p.metrics.power.package_w > tdp_w);
+    }
+    // The constraint: the junction's excess over the limit (K) and the package's over its power limit (in units of
+    // 1 % of it); a point that does not settle (runaway) counts as 1000 K over.
+    double excess(const SettledPoint& p) const {
+      double e = p.tj_c - tj_max_c;
+      if (power_limited) e = std::max(e, 100.0 * (p.metrics.power.package_w / tdp_w - 1.0));
+      return p.converged ? e : 1e3;
+    }
+  } search{&c, &k, &g, &im, tj_max_c, k.perf.tdp_w, power_limited, 0, -1.0, SettledPoint{}};
+  // Throughput does not fall with the clock, nor the junction and the power: the design's own clock wins when it
+  // meets the limits, and nothing does when the lowest clock misses them.
+  out.at_design_clock = search.at(highest_ghz);
+  const auto finish = [&](bool found, double clock, const SettledPoint& p, const char* result) {
+    out.found = found;
+    out.clock_ghz = clock;
+    out.point = p;
+    out.result = result;
+    out.evaluations = search.settlings;
+    return out;
+  };
+  if (search.meets(out.at_design_clock)) return finish(true, highest_ghz, out.at_design_clock, "DESIGN_CLOCK");
+  const double scale = std::max(search.at(out.lowest_ghz).metrics.throughput_tokens_per_s, 1e-30);
+  if (!search.meets(search.last)) return finish(false, out.lowest_ghz, search.last, "NONE_MEETS");
+  // COBYLA (Powell 1994) over the clock: maximise the throughput (over the lowest clock's, to order 1) subject to
+  // the excess above being at most zero.
   struct Objective {
-    Context* ctx;
+    Search* search;
     double scale;
-  } objective{&ctx, scale};
+  } objective{&search, scale};
+  nlopt::opt opt(nlopt::LN_COBYLA, 1);
+  opt.set_lower_bounds(std::vector<double>{out.lowest_ghz});
+  opt.set_upper_bounds(std::vector<double>{highest_ghz});
   opt.set_max_objective(
       [](const std::vector<double>& x, std::vector<double>&, void* data) {
         auto* o = static_cast<Objective*>(data);
-        ++o->ctx->evaluations;
-        return (*o->ctx->settle)(x[0]).metrics.throughput_tokens_per_s / o->scale;
+        return o->search->at(x[0]).metrics.throughput_tokens_per_s / o->scale;
       },
       &objective);
   opt.add_inequality_constraint(
       [](const std::vector<double>& x, std::vector<double>&, void* data) {
-        auto* cx = static_cast<Context*>(data);
-        ++cx->evaluations;
-        const SettledPoint p = (*cx->settle)(x[0]);
-        double excess = p.tj_c - cx->tj_max_c;
-        if (cx->power_limited) excess = std::max(excess, 100.0 * (p.metrics.power.package_w / cx->tdp_w - 1.0));
-        return p.converged ? excess : 1e3;
+        auto* s = static_cast<Search*>(data);
+        return s->excess(s->at(x[0]));
       },
-      &ctx, 0.01);           // K: a fifth of the settling tolerance
+      &search, 0.01);        // K: a fifth of the settling tolerance
   opt.set_xtol_abs(1e-4);  // GHz: 0.1 MHz, far below any DVFS step
-  opt.set_maxeval(200);    // 30-50 are used on the decks tried; each is a settling on the influence matrix (ms)
-  std::vector<double> x{lowest_ghz};
+  opt.set_maxeval(200);    // 20-30 settlings are used on the decks tried; each is on the influence matrix (ms)
+  std::vector<double> x{out.lowest_ghz};
   double best = 0.0;
   nlopt::result r = nlopt::FAILURE;
   try {
@@ -150,19 +158,15 @@ SustainedPoint sustained_point(const model::DesignChoice& c, const model::Kernel
   } catch (const std::exception&) {
     r = nlopt::FAILURE;  // the answer below is checked against the limits either way
   }
-  // COBYLA may end a hair over a constraint (its tolerance): step down to the last clock that meets them.
-  SettledPoint at = settle_at(x[0]);
+  // COBYLA may end a hair over a constraint (its tolerance): step down, 0.1 % of the design clock at a time, to the
+  // last clock that meets them.
   double clock = x[0];
-  for (int i = 0; i < 20 && !meets(at) && clock > lowest_ghz; ++i) {
-    clock = std::max(lowest_ghz, clock - 1e-3 * highest_ghz);
-    at = settle_at(clock);
+  SettledPoint at = search.at(clock);
+  for (int i = 0; i < 20 && !search.meets(at) && clock > out.lowest_ghz; ++i) {
+    clock = std::max(out.lowest_ghz, clock - 1e-3 * highest_ghz);
+    at = search.at(clock);
   }
-  out.evaluations = 2 + ctx.evaluations;
-  out.found = meets(at);
-  out.clock_ghz = clock;
-  out.point = at;
-  out.result = nlopt_result_name(r);
-  return out;
+  return finish(search.meets(at), clock, at, nlopt_result_name(r));
 }
 
 }  // namespace chipdse::thermal

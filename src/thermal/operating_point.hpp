@@ -50,16 +50,19 @@ struct SettledPoint {
 SettledPoint settle_on_solved(const model::DesignChoice& c, const model::KernelParams& k, const model::Geometry& g,
                               const InfluenceMatrix& im);
 
-/// The fastest sustainable point: the compute clock in [lowest_ghz, c.clock_ghz] maximising the throughput of the
-/// settled point subject to its junction <= tj_max_c (and, without a DVFS clamp, its package power <= the limit).
+/// The fastest sustainable point: the compute clock in [lowest_fraction x, 1 x] the design's clock maximising the
+/// throughput of the settled point subject to its junction <= tj_max_c (and, without a DVFS clamp, its package power
+/// <= the limit). The lower end is a search range (evaluate --thermal asks for a quarter), not a device limit.
 struct SustainedPoint {
   bool found = false;         ///< some clock in the range meets the limits
+  double lowest_ghz = 0.0;    ///< the range's lower end
   double clock_ghz = 0.0;     ///< the clock asked for (the DVFS clamp may run it lower: metrics.effective_clock_ghz)
   SettledPoint point;         ///< settled at that clock
-  int evaluations = 0;        ///< NLopt's
-  std::string result;         ///< NLopt's return code, e.g. "XTOL_REACHED"
+  SettledPoint at_design_clock;  ///< settled at the design's own clock (settle_on_solved of the design as it is)
+  int evaluations = 0;        ///< settlings (each clock once; COBYLA asks for objective and constraint in turn)
+  std::string result;         ///< NLopt's return code, e.g. "XTOL_REACHED", or DESIGN_CLOCK / NONE_MEETS
 };
 SustainedPoint sustained_point(const model::DesignChoice& c, const model::KernelParams& k, const model::Geometry& g,
-                               const InfluenceMatrix& im, double tj_max_c, double lowest_ghz);
+                               const InfluenceMatrix& im, double tj_max_c, double lowest_fraction);
 
 }  // namespace chipdse::thermal

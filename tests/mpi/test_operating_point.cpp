@@ -94,12 +94,12 @@ TEST_CASE("operating point: the influence matrix gives the direct solve's peaks,
 
   // 3. Within a limit above the settled junction the design's clock stands; with the limit 5 K below it the clock
   //    falls to where the junction meets the limit (or the runaway edge below it), and 0.2 % more misses.
-  const SustainedPoint free = sustained_point(c, params, g, im, s.tj_c + 5.0, 0.25 * c.clock_ghz);
+  const SustainedPoint free = sustained_point(c, params, g, im, s.tj_c + 5.0, 0.25);
   CHECK(free.found);
   CHECK(free.result == "DESIGN_CLOCK");
   CHECK(free.clock_ghz == c.clock_ghz);
   const double limit_c = s.tj_c - 5.0;
-  const SustainedPoint held = sustained_point(c, params, g, im, limit_c, 0.25 * c.clock_ghz);
+  const SustainedPoint held = sustained_point(c, params, g, im, limit_c, 0.25);
   INFO("clock " << held.clock_ghz << " GHz, Tj " << held.point.tj_c << " C, " << held.evaluations << " evaluations, "
                 << held.result);
   REQUIRE(held.found);
