@@ -1,7 +1,8 @@
 // chipdse run: the exhaustive search of a deck's design space over MPI ranks x OpenMP threads, written to one HDF5
 // file (DESIGN.md §4-§5). Every rank loads the deck; rank 0 writes the small groups, every rank writes its rows of
 // the result tables collectively. Checkpoints (rank 0, "<out>.ckpt") let a stopped or killed run continue with
-// --resume (DESIGN.md §4); NSGA-II (spaces too large to enumerate) arrives with a later issue.
+// --resume (DESIGN.md §4). A space too large to enumerate (search.method = "nsga2", or "auto" above
+// search.max_exhaustive_points) is searched by NSGA-II instead (run_nsga2.hpp), into the same file layout.
 #include <chrono>
 #include <cstdlib>
 #include <iomanip>
@@ -29,6 +30,7 @@
 #include "chipdse/search/space_from_deck.hpp"
 #include "chipdse/thermal/fv_solver.hpp"
 #include "commands.hpp"
+#include "run_nsga2.hpp"
 
 namespace chipdse::app {
 
@@ -133,12 +135,6 @@ ExitCode run_command(const RunOptions& opt) {
       deck = deck::load_deck(opt.deck, deck::sweep_case(deck, static_cast<std::uint64_t>(opt.case_index)));
     space.emplace(search::design_space_from_deck(deck));
     plan = search::plan_study(deck, *space);
-    if (plan.method != "exhaustive")
-      throw NotYetAvailable("search.method = \"" + plan.method + "\" (" + parallel::Progress::grouped(plan.designs) +
-                                " designs" +
-                                (deck.search.method == "auto" ? ", more than search.max_exhaustive_points)" : ")"),
-                            "a later issue (NSGA-II); for an exhaustive run narrow [space] or raise "
-                            "search.max_exhaustive_points");
     params = model::kernel_params_from_deck(deck);
     decoder.emplace(*space);
     store = search::store_mode(deck.output.store);
@@ -154,7 +150,15 @@ ExitCode run_command(const RunOptions& opt) {
   const std::filesystem::path out = opt.output.empty() ? "results/" + stem + ".h5" : opt.output;
   const search::ColumnLayout layout(*space);
   const bool talk = !opt.quiet && env.is_root();
-  if (talk)
+  const bool nsga2 = plan.method == "nsga2";
+  if (talk && nsga2)
+    std::cout << "chipdse run: study '" << deck.study_name << "', " << env.size() << " rank(s) x " << env.threads()
+              << " thread(s); NSGA-II over " << parallel::Progress::grouped(plan.designs) << " designs: population "
+              << deck.search.nsga2_population << " x " << deck.search.nsga2_generations << " generations ("
+              << parallel::Progress::grouped(plan.evaluations) << " evaluations), seed " << deck.search.seed
+              << "; objectives: " << join(deck.objectives) << "; /points: " << deck.output.store << '\n'
+              << std::flush;
+  else if (talk)
     std::cout << "chipdse run: study '" << deck.study_name << "', " << env.size() << " rank(s) x " << env.threads()
               << " thread(s); exhaustive search of " << parallel::Progress::grouped(plan.designs) << " designs in "
               << parallel::Progress::grouped(plan.chunks) << " chunks of " << deck.search.chunk_size
@@ -167,9 +171,11 @@ ExitCode run_command(const RunOptions& opt) {
   io::CheckpointHeader header;
   header.identity = io::run_identity(deck);
   header.designs = plan.designs;
-  header.chunk_size = static_cast<std::uint64_t>(deck.search.chunk_size);
+  // NSGA-II has no chunks: its header holds one chunk of every design, and its state follows (checkpoint_file.hpp).
+  header.chunk_size = nsga2 ? std::max<std::uint64_t>(plan.designs, 1) : static_cast<std::uint64_t>(deck.search.chunk_size);
+  header.nsga2 = nsga2;
   header.objectives = static_cast<int>(deck.objectives.size());
-  header.feasible_stored = store == search::StoreMode::feasible;
+  header.feasible_stored = !nsga2 && store == search::StoreMode::feasible;
   std::optional<io::ResumePoint> resume;
   if (!steps.run([&] {
         if (!env.is_root()) return;
@@ -178,6 +184,10 @@ ExitCode run_command(const RunOptions& opt) {
           if (!resume)
             say(std::cerr, "chipdse run: --resume: no checkpoint " + io::checkpoint_path(out).string() +
                                " (nor .prev); starting fresh");
+          else if (nsga2)
+            say(std::cerr, "chipdse run: resuming from " + resume->file.string() + ": generation " +
+                               std::to_string(resume->checkpoint.nsga2->generation) + " of " +
+                               std::to_string(deck.search.nsga2_generations) + " done");
           else
             say(std::cerr, "chipdse run: resuming from " + resume->file.string() + ": " +
                                std::to_string(resume->checkpoint.done.chunks.size()) + " of " +
@@ -194,9 +204,15 @@ ExitCode run_command(const RunOptions& opt) {
   io::RunInfo info;
   info.ranks = env.size();
   info.threads = env.threads();
-  info.status = "exhaustive search of " + std::to_string(plan.designs) +
-                " designs: /pareto is the exact Pareto front over " + join(deck.objectives) +
-                "; /points holds output.store = \"" + deck.output.store + "\"";
+  info.status = nsga2 ? "NSGA-II over " + std::to_string(plan.designs) + " designs (population " +
+                            std::to_string(deck.search.nsga2_population) + ", " +
+                            std::to_string(deck.search.nsga2_generations) + " generations, seed " +
+                            std::to_string(deck.search.seed) + "): /pareto is the Pareto front over " +
+                            join(deck.objectives) + " of every feasible design it evaluated (not proven the " +
+                            "space's); /points holds output.store = \"" + deck.output.store + "\""
+                      : "exhaustive search of " + std::to_string(plan.designs) +
+                            " designs: /pareto is the exact Pareto front over " + join(deck.objectives) +
+                            "; /points holds output.store = \"" + deck.output.store + "\"";
   std::vector<std::pair<std::string, double>> timings{{"setup", since(start)}};
 
   // Phase 1 (rank 0): provenance, /deck, /space under the temporary name.
@@ -210,7 +226,13 @@ ExitCode run_command(const RunOptions& opt) {
   // The search: every design once, the exact front, each rank's share of the rows.
   std::optional<search::ChunkEvaluator> evaluator;
   parallel::SearchResult result;
-  if (!steps.run([&] {
+  io::RunStats::Nsga2 nsga2_stats;
+  if (nsga2 && !steps.run([&] {
+        result = run_nsga2(env, deck, *decoder, params, store, header, resume ? &resume->checkpoint : nullptr, out,
+                           opt.quiet, test_chunk_delay_s(), nsga2_stats);
+      }))
+    return steps.code();
+  if (!nsga2 && !steps.run([&] {
         evaluator.emplace(*decoder, params, search::objective_indices(deck.objectives), env.threads());
         parallel::SearchSettings settings;
         settings.chunk_size = static_cast<std::uint64_t>(deck.search.chunk_size);
@@ -228,7 +250,7 @@ ExitCode run_command(const RunOptions& opt) {
             const auto tw = clock::now();
             std::uint64_t bytes = 0;
             try {
-              bytes = io::write_checkpoint(out, io::Checkpoint{header, done});
+              bytes = io::write_checkpoint(out, io::Checkpoint{header, done, std::nullopt});
             } catch (const Error& e) {
               say(std::cerr, "chipdse run: warning: checkpoint " + std::to_string(ev.number) + " not written: " + e.what());
               return false;
@@ -256,10 +278,12 @@ ExitCode run_command(const RunOptions& opt) {
         say(std::cerr, "chipdse run: error: stopped by " + why + ", but the checkpoint could not be written (see " +
                            "above); the last good one is " + io::checkpoint_path(out).string() + " if it exists");
       } else {
+        const std::string done = nsga2 ? "generation " + std::to_string(nsga2_stats.generations) + " of " +
+                                             std::to_string(deck.search.nsga2_generations) + " done"
+                                       : std::to_string(result.chunks_resumed + result.chunks_evaluated) + " of " +
+                                             std::to_string(result.chunks) + " chunks complete";
         say(std::cerr, "chipdse run: stopped by " + why + " after checkpoint " + io::checkpoint_path(out).string() +
-                           " (" + std::to_string(result.chunks_resumed + result.chunks_evaluated) + " of " +
-                           std::to_string(result.chunks) + " chunks complete); the run can be resumed with --resume:\n  " +
-                           resume_command(opt, out));
+                           " (" + done + "); the run can be resumed with --resume:\n  " + resume_command(opt, out));
       }
     }
     return result.checkpoint_failed ? ExitCode::failure : ExitCode::stopped_after_checkpoint;
@@ -303,6 +327,7 @@ ExitCode run_command(const RunOptions& opt) {
         stats.checkpoints = result.checkpoints;
         stats.seed = static_cast<std::uint64_t>(deck.search.seed);
         stats.method = plan.method;
+        stats.nsga2 = nsga2_stats;
         stats.objectives = deck.objectives;
         for (const std::string& name : deck.objectives)
           stats.senses.emplace_back(
@@ -318,7 +343,11 @@ ExitCode run_command(const RunOptions& opt) {
     return steps.code();
 
   if (env.is_root()) {
-    if (result.chunks_resumed > 0 || result.checkpoints > 0)
+    if (nsga2 && (nsga2_stats.generations_resumed > 0 || result.checkpoints > 0))
+      std::cout << "chipdse run: generations: " << nsga2_stats.generations_resumed << " resumed from the checkpoint, "
+                << nsga2_stats.generations - nsga2_stats.generations_resumed << " run; " << result.checkpoints
+                << " checkpoint(s) written\n";
+    else if (result.chunks_resumed > 0 || result.checkpoints > 0)
       std::cout << "chipdse run: chunks: " << result.chunks_resumed << " resumed from the checkpoint, "
                 << result.chunks_evaluated << " evaluated; " << result.checkpoints << " checkpoint(s) written\n";
     std::cout << "chipdse run: wrote " << out.string() << '\n'

@@ -101,6 +101,7 @@ constexpr SchemaRow kRows[] = {
   {"search.nsga2_generations", K::integer, "-", 1, 1e6, "200", false, "", "NSGA-II generations.", "chipdse policy", ""},
   {"search.checkpoint_interval_s", K::real, "s", 1, 1e6, "300.0", false, "", "Seconds between checkpoints (a killed run loses at most this).", "chipdse policy", ""},
   {"search.checkpoint_interval_chunks", K::integer, "-", 0, 1e15, "0", false, "", "Also checkpoint after this many chunks were handed out since the last checkpoint (0: by time only).", "chipdse policy", ""},
+  {"search.checkpoint_interval_generations", K::integer, "-", 0, 1e6, "0", false, "", "NSGA-II: also checkpoint after this many generations since the last checkpoint (0: by time only).", "chipdse policy", ""},
 
   {"thermal.petsc", K::petsc_table, "", 0, 0, "", false, "", "PETSc options of the thermal solver, without dash or prefix: ksp_rtol = 1e-10 becomes -chipdse_thermal_ksp_rtol 1e-10. The command line after `--` and PETSC_OPTIONS take precedence.", "", ""},
   {"overrides", K::override_table, "", 0, 0, "", false, "", "Replace technology values or deck numbers: \"process_node.N2.wafer_cost_usd\" = 32000.0. The key must exist.", "", ""},

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -72,6 +73,74 @@ class ByteReader {
 
 [[noreturn]] void bad(const std::string& why) { throw CheckpointError(why); }
 
+void put_counts(ByteWriter& w, const search::ChunkCounts& r) {
+  w.put(r.chunk);
+  w.put(r.counts.evaluated);
+  w.put(r.counts.feasible);
+  std::uint32_t mask = 0;
+  for (std::size_t b = 0; b < kReasons; ++b)
+    if (r.counts.by_reason[b] != 0) mask |= 1u << b;
+  w.put(mask);
+  w.put<std::uint32_t>(0);
+  for (std::size_t b = 0; b < kReasons; ++b)
+    if (mask & (1u << b)) w.put(r.counts.by_reason[b]);
+}
+
+search::ChunkCounts get_counts(ByteReader& r) {
+  search::ChunkCounts rec;
+  rec.chunk = r.get<std::uint64_t>("counts");
+  rec.counts.evaluated = r.get<std::uint64_t>("counts");
+  rec.counts.feasible = r.get<std::uint64_t>("counts");
+  const auto mask = r.get<std::uint32_t>("counts");
+  r.get<std::uint32_t>("counts");
+  for (std::size_t b = 0; b < kReasons; ++b)
+    if (mask & (1u << b)) rec.counts.by_reason[b] = r.get<std::uint64_t>("counts");
+  return rec;
+}
+
+/// n ascending u64 below `designs`, read into `out`.
+void get_indices(ByteReader& r, std::uint64_t n, std::uint64_t designs, std::vector<std::uint64_t>& out,
+                 const char* what) {
+  const std::string_view raw = r.bytes(n * sizeof(std::uint64_t), what);
+  out.resize(n);
+  std::memcpy(out.data(), raw.data(), raw.size());
+  for (std::uint64_t i = 0; i < n; ++i)
+    if (out[i] >= designs || (i > 0 && out[i] <= out[i - 1])) bad(std::string(what) + ": out of range or out of order");
+}
+
+/// The NSGA-II section (flags bit 1), checked against the header and the archive already read.
+search::Nsga2State get_nsga2(ByteReader& r, const CheckpointHeader& h, search::ParetoArchive archive) {
+  search::Nsga2State s;
+  s.generation = r.get<std::uint32_t>("nsga2");
+  const auto n = r.get<std::uint32_t>("nsga2");
+  const auto genes = r.get<std::uint32_t>("nsga2");
+  const auto k = r.get<std::uint32_t>("nsga2");
+  s.evaluations = r.get<std::uint64_t>("nsga2");
+  if (k != static_cast<std::uint32_t>(h.objectives) || genes == 0 || n == 0) bad("inconsistent NSGA-II section");
+  s.counts = get_counts(r).counts;
+  const std::string_view pop = r.bytes(std::uint64_t{n} * sizeof(std::uint64_t), "population");
+  s.population.resize(n);
+  std::memcpy(s.population.data(), pop.data(), pop.size());
+  for (std::uint64_t d : s.population)
+    if (d >= h.designs) bad("population: a design out of range");
+  const std::string_view g = r.bytes(std::uint64_t{n} * genes * sizeof(double), "genes");
+  s.genes.resize(std::uint64_t{n} * genes);
+  std::memcpy(s.genes.data(), g.data(), g.size());
+  const std::string_view f = r.bytes(std::uint64_t{n} * k * sizeof(double), "fitness");
+  s.fitness.resize(std::uint64_t{n} * k);
+  std::memcpy(s.fitness.data(), f.data(), f.size());
+  get_indices(r, r.get<std::uint64_t>("seen"), h.designs, s.seen, "distinct designs");
+  get_indices(r, r.get<std::uint64_t>("feasible"), h.designs, s.feasible, "feasible designs");
+  if (s.counts.evaluated != s.seen.size() || s.counts.feasible != s.feasible.size() || s.evaluations < s.seen.size())
+    bad("NSGA-II counts do not match its designs");
+  for (std::uint64_t c : s.counts.by_reason)
+    if (c > s.counts.evaluated - s.counts.feasible) bad("NSGA-II reason counts exceed its infeasible designs");
+  s.archive = std::move(archive);
+  for (std::uint64_t idx : s.archive.indices())
+    if (!std::binary_search(s.feasible.begin(), s.feasible.end(), idx)) bad("the archive holds a design not evaluated");
+  return s;
+}
+
 std::string encode(const Checkpoint& c) {
   const CheckpointHeader& h = c.header;
   const std::uint64_t chunks = h.chunks();
@@ -86,28 +155,34 @@ std::string encode(const Checkpoint& c) {
   w.put(chunks);
   w.put<std::uint64_t>(c.done.chunks.size());
   w.put<std::uint32_t>(static_cast<std::uint32_t>(h.objectives));
-  w.put<std::uint32_t>(h.feasible_stored ? 1u : 0u);
+  w.put<std::uint32_t>((h.feasible_stored ? 1u : 0u) | (h.nsga2 ? 2u : 0u));
   w.blob(h.identity.data(), h.identity.size());
   std::string bitmap((chunks + 7) / 8, '\0');
   for (const search::ChunkCounts& r : c.done.chunks) bitmap[r.chunk / 8] |= static_cast<char>(1u << (r.chunk % 8));
   w.blob(bitmap.data(), bitmap.size());
   w.put<std::uint64_t>(c.done.chunks.size());
-  for (const search::ChunkCounts& r : c.done.chunks) {
-    w.put(r.chunk);
-    w.put(r.counts.evaluated);
-    w.put(r.counts.feasible);
-    std::uint32_t mask = 0;
-    for (std::size_t b = 0; b < kReasons; ++b)
-      if (r.counts.by_reason[b] != 0) mask |= 1u << b;
-    w.put(mask);
-    w.put<std::uint32_t>(0);
-    for (std::size_t b = 0; b < kReasons; ++b)
-      if (mask & (1u << b)) w.put(r.counts.by_reason[b]);
-  }
-  const std::vector<std::byte> archive = c.done.archive.serialize();
+  for (const search::ChunkCounts& r : c.done.chunks) put_counts(w, r);
+  const std::vector<std::byte> archive = (h.nsga2 ? c.nsga2->archive : c.done.archive).serialize();
   w.blob(archive.data(), archive.size());
   w.put<std::uint64_t>(c.done.feasible.size());
   w.bytes(c.done.feasible.data(), c.done.feasible.size() * sizeof(std::uint64_t));
+  if (h.nsga2) {
+    const search::Nsga2State& s = *c.nsga2;
+    const std::uint64_t n = s.population.size();
+    w.put<std::uint32_t>(s.generation);
+    w.put<std::uint32_t>(static_cast<std::uint32_t>(n));
+    w.put<std::uint32_t>(static_cast<std::uint32_t>(n ? s.genes.size() / n : 0));
+    w.put<std::uint32_t>(static_cast<std::uint32_t>(h.objectives));
+    w.put(s.evaluations);
+    put_counts(w, search::ChunkCounts{0, s.counts});
+    w.bytes(s.population.data(), n * sizeof(std::uint64_t));
+    w.bytes(s.genes.data(), s.genes.size() * sizeof(double));
+    w.bytes(s.fitness.data(), s.fitness.size() * sizeof(double));
+    w.put<std::uint64_t>(s.seen.size());
+    w.bytes(s.seen.data(), s.seen.size() * sizeof(std::uint64_t));
+    w.put<std::uint64_t>(s.feasible.size());
+    w.bytes(s.feasible.data(), s.feasible.size() * sizeof(std::uint64_t));
+  }
   std::string& out = w.data();
   const std::uint64_t size = out.size() + kTrailerBytes;
   std::memcpy(out.data() + 16, &size, sizeof size);
@@ -144,8 +219,11 @@ Checkpoint decode(std::string_view in) {
   const auto chunks = r.get<std::uint64_t>("header");
   const auto completed = r.get<std::uint64_t>("header");
   h.objectives = static_cast<int>(r.get<std::uint32_t>("header"));
-  h.feasible_stored = (r.get<std::uint32_t>("header") & 1u) != 0;
-  if (h.chunk_size == 0 || chunks != h.chunks() || completed > chunks) bad("inconsistent header (chunks)");
+  const auto flags = r.get<std::uint32_t>("header");
+  h.feasible_stored = (flags & 1u) != 0;
+  h.nsga2 = (flags & 2u) != 0;
+  if (h.chunk_size == 0 || chunks != h.chunks() || completed > chunks || (h.nsga2 && (completed != 0 || chunks != 1)))
+    bad("inconsistent header (chunks)");
   h.identity = std::string(r.blob("identity"));
   if (fnv1a64(h.identity) != identity_hash) bad("inconsistent header (identity hash)");
   const std::string_view bitmap = r.blob("bitmap");
@@ -161,13 +239,7 @@ Checkpoint decode(std::string_view in) {
   std::uint64_t feasible_total = 0;
   for (std::uint64_t i = 0; i < completed; ++i) {
     search::ChunkCounts& rec = c.done.chunks[i];
-    rec.chunk = r.get<std::uint64_t>("counts");
-    rec.counts.evaluated = r.get<std::uint64_t>("counts");
-    rec.counts.feasible = r.get<std::uint64_t>("counts");
-    const auto mask = r.get<std::uint32_t>("counts");
-    r.get<std::uint32_t>("counts");
-    for (std::size_t b = 0; b < kReasons; ++b)
-      if (mask & (1u << b)) rec.counts.by_reason[b] = r.get<std::uint64_t>("counts");
+    rec = get_counts(r);
     const std::uint64_t len = std::min(h.designs, (rec.chunk + 1) * h.chunk_size) - rec.chunk * h.chunk_size;
     if (rec.chunk >= chunks || !bit(rec.chunk) || (i > 0 && rec.chunk <= c.done.chunks[i - 1].chunk) ||
         rec.counts.evaluated != len || rec.counts.feasible > len)
@@ -178,16 +250,19 @@ Checkpoint decode(std::string_view in) {
   }
 
   const std::string_view archive = r.blob("archive");
+  search::ParetoArchive read_archive(2);
   try {
-    c.done.archive = search::ParetoArchive::deserialize(
+    read_archive = search::ParetoArchive::deserialize(
         std::span<const std::byte>(reinterpret_cast<const std::byte*>(archive.data()), archive.size()));
   } catch (const Error& e) {
     bad(std::string("archive: ") + e.what());
   }
-  if (c.done.archive.objective_count() != h.objectives || !c.done.archive.finalized())
+  if (read_archive.objective_count() != h.objectives || !read_archive.finalized())
     bad("the archive does not match the header");
-  for (std::uint64_t idx : c.done.archive.indices())
-    if (idx >= h.designs || !bit(idx / h.chunk_size)) bad("the archive holds a design of an incomplete chunk");
+  for (std::uint64_t idx : read_archive.indices())
+    if (idx >= h.designs || (!h.nsga2 && !bit(idx / h.chunk_size)))
+      bad("the archive holds a design of an incomplete chunk");
+  if (!h.nsga2) c.done.archive = std::move(read_archive);
 
   const auto n = r.get<std::uint64_t>("feasible");
   if (n != (h.feasible_stored ? feasible_total : 0)) bad("feasible indices do not match the counts");
@@ -198,6 +273,7 @@ Checkpoint decode(std::string_view in) {
     if (c.done.feasible[i] >= h.designs || !bit(c.done.feasible[i] / h.chunk_size) ||
         (i > 0 && c.done.feasible[i] <= c.done.feasible[i - 1]))
       bad("feasible indices outside the completed chunks or out of order");
+  if (h.nsga2) c.nsga2 = get_nsga2(r, h, std::move(read_archive));
   if (r.position() != in.size() - kTrailerBytes) bad("unexpected bytes before the trailer");
   return c;
 }
@@ -212,6 +288,9 @@ void write_all(int fd, const std::string& data, const std::string& path) {
 }
 
 }  // namespace
+
+std::string checkpoint_bytes(const Checkpoint& ckpt) { return encode(ckpt); }
+Checkpoint checkpoint_from_bytes(std::string_view bytes) { return decode(bytes); }
 
 std::filesystem::path checkpoint_path(const std::filesystem::path& out) { return out.string() + ".ckpt"; }
 std::filesystem::path previous_checkpoint_path(const std::filesystem::path& out) { return out.string() + ".ckpt.prev"; }
@@ -274,7 +353,7 @@ std::optional<ResumePoint> load_checkpoint_for_resume(const std::filesystem::pat
     std::vector<std::string> diff = identity_differences(h.identity, expected.identity);
     // The identity covers the plan (space, chunk size, objectives, store); these catch a plan it could not.
     if (diff.empty() && (h.designs != expected.designs || h.chunk_size != expected.chunk_size ||
-                         h.objectives != expected.objectives || h.feasible_stored != expected.feasible_stored))
+                         h.objectives != expected.objectives || h.feasible_stored != expected.feasible_stored || h.nsga2 != expected.nsga2))
       diff.push_back("the search plan: " + std::to_string(h.designs) + " designs in chunks of " +
                      std::to_string(h.chunk_size) + " in the checkpoint, " + std::to_string(expected.designs) +
                      " in chunks of " + std::to_string(expected.chunk_size) + " now");

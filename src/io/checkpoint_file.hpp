@@ -12,6 +12,11 @@
 //            (points infeasible for that reason), lowest bit first
 //   archive  u64 length, then search::ParetoArchive::serialize() of the completed chunks' front (finalized)
 //   feasible u64 count, then the feasible indices of the completed chunks, ascending (flags bit 0; else count 0)
+//   nsga2    (flags bit 1: an NSGA-II run, whose header has one chunk of every design and none completed, and whose
+//            archive is the search's) u32 generation, u32 population, u32 genes, u32 objectives, u64 evaluations,
+//            the distinct designs' counts as one counts record (chunk 0), the population's designs (u64 each), genes
+//            and fitness (f64, population x genes and population x objectives), then u64 count + the distinct
+//            designs evaluated, ascending, and u64 count + the feasible ones among them, ascending
 //   trailer  u64 FNV-1a 64 checksum of every byte before it, char[8] "CDSCKEND"
 // A reader checks the size, both magics, the version, the byte order, the checksum, and that every section is
 // consistent (records = bitmap, counts fit their chunks, archive and feasible indices inside completed chunks).
@@ -22,9 +27,11 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "chipdse/core/error.hpp"
 #include "chipdse/search/chunk_evaluator.hpp"
+#include "chipdse/search/nsga2_search.hpp"
 
 namespace chipdse::io {
 
@@ -35,12 +42,14 @@ struct CheckpointHeader {
   std::uint64_t chunk_size = 1;
   int objectives = 2;               ///< objective count of the archive
   bool feasible_stored = false;     ///< output.store = "feasible": the completed chunks' feasible indices are kept
+  bool nsga2 = false;               ///< an NSGA-II run: one chunk of every design, the state in Checkpoint::nsga2
   std::uint64_t chunks() const noexcept { return designs / chunk_size + (designs % chunk_size != 0); }
 };
 
 struct Checkpoint {
   CheckpointHeader header;
-  search::CompletedChunks done;
+  search::CompletedChunks done;  ///< an exhaustive run's completed chunks (none for NSGA-II)
+  std::optional<search::Nsga2State> nsga2;  ///< an NSGA-II run's state after a generation (header.nsga2)
 };
 
 /// A file that is not a usable checkpoint (missing, truncated, corrupted, another format); the message says why.
@@ -59,6 +68,10 @@ std::filesystem::path previous_checkpoint_path(const std::filesystem::path& out)
 /// @returns the file's size in bytes. @throws Error naming the path when a step fails (the old files stay).
 std::uint64_t write_checkpoint(const std::filesystem::path& out, const Checkpoint& ckpt);
 
+/// The file's bytes for `ckpt`, and back (e.g. to hand a checkpoint read on rank 0 to every rank).
+/// @throws CheckpointError from checkpoint_from_bytes saying what is wrong.
+std::string checkpoint_bytes(const Checkpoint& ckpt);
+Checkpoint checkpoint_from_bytes(std::string_view bytes);
 /// Reads and checks one checkpoint file. @throws CheckpointError saying what is wrong.
 Checkpoint read_checkpoint(const std::filesystem::path& file);
 

@@ -70,6 +70,24 @@ void write_stats_group(hid_t file, const RunStats& s) {
                               "of its reasons); bit i of a row's `infeasible` mask is infeasible_reason[i]; "
                               "time_*_s: wall time of each stage on rank 0"));
   for (const auto& [stage, seconds] : s.timings_s) write_attribute(g.get(), "time_" + stage + "_s", seconds);
+  if (s.method != "nsga2") return;
+  const RunStats::Nsga2& n = s.nsga2;
+  write_attribute(g.get(), "nsga2_population", ll(n.population));
+  write_attribute(g.get(), "nsga2_generations", ll(n.generations));
+  write_attribute(g.get(), "nsga2_generations_resumed", ll(n.generations_resumed));
+  write_attribute(g.get(), "nsga2_evaluations", ll(n.evaluations));
+  write_attribute(g.get(), "nsga2_crossover_probability", n.crossover_probability);
+  write_attribute(g.get(), "nsga2_crossover_distribution_index", n.crossover_distribution);
+  write_attribute(g.get(), "nsga2_mutation_probability", n.mutation_probability);
+  write_attribute(g.get(), "nsga2_mutation_distribution_index", n.mutation_distribution);
+  write_uint64s(g.get(), "nsga2_front_size", n.front_size_by_generation);
+  write_uint64s(g.get(), "nsga2_distinct_designs", n.distinct_by_generation);
+  write_attribute(g.get(), "nsga2_description",
+                  std::string("NSGA-II (pagmo2): `evaluated` counts distinct designs, nsga2_evaluations repeats too; "
+                              "nsga2_front_size[i] and nsga2_distinct_designs[i]: the external archive's front and the "
+                              "distinct designs after generation nsga2_generations_resumed + i (0: the initial "
+                              "population); /pareto is the front of every feasible design evaluated, not a proof of "
+                              "the space's front"));
 }
 
 void describe_result_table(hid_t file, const std::string& group, const search::ColumnLayout& layout,

@@ -29,7 +29,15 @@ struct RunStats {
   std::uint64_t chunks_evaluated = 0;  ///< chunks this run evaluated (chunks_resumed + chunks_evaluated = chunks)
   std::uint64_t checkpoints = 0;       ///< checkpoints this run wrote
   std::uint64_t seed = 0;
-  std::string method;  ///< "exhaustive"
+  std::string method;  ///< "exhaustive" or "nsga2"
+  /// NSGA-II only (method "nsga2"): its settings, generations done, evaluations (repeats included; `evaluated` counts
+  /// distinct designs), and after each generation of this run the archive's front size and the distinct designs.
+  struct Nsga2 {
+    std::uint64_t population = 0, generations = 0, generations_resumed = 0, evaluations = 0;
+    double crossover_probability = 0.0, crossover_distribution = 0.0, mutation_probability = 0.0,
+           mutation_distribution = 0.0;
+    std::vector<unsigned long long> front_size_by_generation, distinct_by_generation;
+  } nsga2;
   std::vector<std::string> objectives;  ///< objectives.list, in order
   std::vector<std::string> senses;      ///< "min" or "max" per objective
   std::string store;   ///< output.store

@@ -16,6 +16,7 @@ namespace {
 // Keys that change no number of the result: how often to checkpoint, prose, and size caps (a run that passed
 // them produces the same file whatever their value).
 const std::set<std::string> kIgnored = {"search.checkpoint_interval_s", "search.checkpoint_interval_chunks",
+                                        "search.checkpoint_interval_generations",
                                         "study.description", "output.max_points", "search.max_exhaustive_points"};
 
 std::string number(double v) {

@@ -1,6 +1,9 @@
 // MPI and PETSc environment (see environment.hpp).
 #include "chipdse/parallel/environment.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 #include <omp.h>
 #include <petscsys.h>
 
@@ -52,6 +55,18 @@ int Environment::max(int local) const {
   int out = 0;
   MPI_Allreduce(&local, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   return out;
+}
+
+std::string Environment::broadcast(std::string bytes) const {
+  std::uint64_t n = bytes.size();
+  MPI_Bcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  bytes.resize(n);
+  // MPI counts are int: send in pieces of at most 1 GiB.
+  for (std::uint64_t off = 0; off < n; off += std::uint64_t{1} << 30) {
+    const auto piece = static_cast<int>(std::min<std::uint64_t>(n - off, std::uint64_t{1} << 30));
+    MPI_Bcast(bytes.data() + off, piece, MPI_CHAR, 0, MPI_COMM_WORLD);
+  }
+  return bytes;
 }
 
 }  // namespace chipdse::parallel

@@ -33,6 +33,9 @@ class Environment {
   /// The largest of every rank's `local` (MPI_Allreduce, max): e.g. one exit code all ranks agree on.
   int max(int local) const;
 
+  /// Rank 0's `bytes` on every rank (MPI_Bcast of the size, then the bytes); other ranks' arguments are ignored.
+  std::string broadcast(std::string bytes) const;
+
  private:
   int m_rank = 0;
   int m_size = 1;

@@ -78,6 +78,9 @@ StudyPlan plan_study(const deck::Deck& deck, const DesignSpace& space) {
                      "exhaustive search of " + std::to_string(p.designs) + " designs exceeds search.max_exhaustive_points = " +
                          std::to_string(max_exhaustive),
                      "\"exhaustive\"", "\"nsga2\" or \"auto\", a narrower [space], or a larger search.max_exhaustive_points");
+  if (p.method == "nsga2" && p.designs < 2)
+    throw InputError(deck.values.where("search.method"), "search.method", "NSGA-II needs two designs or more to choose from; [space] has one",
+                     "\"nsga2\"", "\"exhaustive\" or \"auto\", or more values in [space]");
   const auto chunk = static_cast<std::uint64_t>(deck.search.chunk_size);
   if (p.method == "exhaustive") {
     p.evaluations = p.designs;

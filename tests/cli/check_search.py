@@ -6,7 +6,7 @@
   equal /stats counts;
 * columns: /pareto and /points have every column (index, partitioning, the design axes as enums with "n/a", every
   metric with a unit, infeasible), in index order; /pareto rows are feasible and appear in /points unchanged;
-* --bruteforce (store = "all"): /points is every design; the front equals an independent single-thread brute-force
+* --bruteforce (store = "all"): /points is every design (NSGA-II: every distinct design it evaluated); the front equals an independent single-thread brute-force
   dominance filter over every feasible row (equal vectors keep the lowest index), and /stats counts equal /points';
 * --evaluate K: `chipdse evaluate DECK --set ... --json` of K /pareto rows (and K /points rows) prints exactly the
   row's numbers (JSON and HDF5 compared as float64, exact equality).
@@ -161,7 +161,15 @@ def check_columns(f, failures):
 def brute_force(f, failures):
     pts = table(f, "points")
     n = int(f["space"].attrs["designs"])
-    if not np.array_equal(pts["index"], np.arange(n, dtype=np.uint64)):
+    method = f["stats"].attrs["method"]
+    if (method.decode() if isinstance(method, bytes) else method) == "nsga2":
+        # NSGA-II: /points is every distinct design the search evaluated, and /pareto their front.
+        ix = pts["index"]
+        if not (np.all(ix[1:] > ix[:-1]) and (len(ix) == 0 or int(ix[-1]) < n)):
+            failures.append("store = all (NSGA-II): /points/index is not strictly ascending within the space")
+            return
+        n = len(ix)
+    elif not np.array_equal(pts["index"], np.arange(n, dtype=np.uint64)):
         failures.append("store = all: /points/index is not 0..N-1")
         return
     pareto = f["pareto"]
