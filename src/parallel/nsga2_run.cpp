@@ -81,9 +81,8 @@ Nsga2RunResult nsga2_search(MPI_Comm comm, const search::ChoiceDecoder& decoder,
   }
   const std::uint32_t generations = settings.nsga2.generations;
   auto record = [&] {
-    const search::Nsga2State& s = nsga2.state();
-    r.front_size_by_generation.push_back(s.archive.size());
-    r.distinct_by_generation.push_back(s.seen.size());
+    r.front_size_by_generation.push_back(nsga2.front_size());
+    r.distinct_by_generation.push_back(nsga2.distinct());
   };
   record();
   auto last_line = clock::now(), last_checkpoint = clock::now();
@@ -129,11 +128,14 @@ Nsga2RunResult nsga2_search(MPI_Comm comm, const search::ChoiceDecoder& decoder,
     if (root && settings.progress && since(last_line) >= settings.progress_interval_s) {
       last_line = clock::now();
       const double elapsed = since(start);
-      const std::uint64_t done = nsga2.state().evaluations;
+      const std::uint64_t done = std::uint64_t{settings.nsga2.population} * (nsga2.generation() + 1);
       out << fmt::format("chipdse run: generation {} / {}, {} evaluations ({:.3g} /s), {} distinct designs, front {}\n",
                          nsga2.generation(), generations, Progress::grouped(done),
-                         elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0,
-                         Progress::grouped(nsga2.state().seen.size()), Progress::grouped(nsga2.state().archive.size()))
+                         elapsed > 0 ? static_cast<double>(std::uint64_t{settings.nsga2.population} *
+                                                           (nsga2.generation() - r.generations_resumed)) / elapsed
+                                     : 0.0,
+                         Progress::grouped(nsga2.distinct()),
+                         Progress::grouped(r.front_size_by_generation.back()))
           << std::flush;
     }
   }

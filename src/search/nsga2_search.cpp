@@ -186,6 +186,11 @@ std::uint32_t Nsga2Search::generation() const noexcept { return m->state.generat
 bool Nsga2Search::done() const noexcept { return m->state.generation >= m->settings.generations; }
 std::size_t Nsga2Search::genes() const noexcept { return m->genome.genes(); }
 double Nsga2Search::mutation_probability() const noexcept { return m->mutation_probability; }
+std::uint64_t Nsga2Search::distinct() const noexcept { return m->seen.size(); }
+std::size_t Nsga2Search::front_size() {
+  m->state.archive.finalize();
+  return m->state.archive.size();
+}
 
 const Nsga2State& Nsga2Search::state() {
   if (m->state_current) return m->state;

@@ -75,7 +75,13 @@ class Nsga2Search {
   std::size_t genes() const noexcept;
   double mutation_probability() const noexcept;
 
-  /// The state after the last generation; its archive finalized (the run's front, sorted by index).
+  /// Distinct designs evaluated so far (cheap).
+  std::uint64_t distinct() const noexcept;
+  /// Designs on the archive's front so far (finalizes the archive: about the cost of sorting the front).
+  std::size_t front_size();
+
+  /// The state after the last generation; its archive finalized (the run's front, sorted by index). Costs a sort of
+  /// the distinct designs seen: for checkpoints and the end, not for every generation.
   const Nsga2State& state();
 
  private:

@@ -162,6 +162,78 @@ TEST_CASE("the checkpoint file round-trips, keeps the previous one and detects d
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("an NSGA-II checkpoint round-trips its state, detects damage, and is not an exhaustive run's",
+          "[mpi][checkpoint][nsga2]") {
+  if (!env().is_root()) return;
+  const auto dir = std::filesystem::temp_directory_path() / ("chipdse_test_ckpt_nsga2_" + std::to_string(env().size()));
+  std::filesystem::create_directories(dir);
+  const auto out = dir / "run.h5";
+  io::remove_checkpoints(out);
+  io::Checkpoint c;
+  c.header.identity = "search.method = \"nsga2\"\n";
+  c.header.designs = 100;
+  c.header.chunk_size = 100;  // NSGA-II: one chunk of every design, none completed
+  c.header.objectives = 2;
+  c.header.nsga2 = true;
+  search::Nsga2State s;
+  s.generation = 7;
+  s.population = {3, 95, 41, 3};
+  s.genes = {0, 1, 2, 3, 4, 5, 6, 0.0};  // two genes each; the file does not interpret them
+  s.fitness = {1.0, 2.0, 2.0, 1.0, 1e30, 1e30, 1.0, 2.0};
+  s.evaluations = 32;
+  s.seen = {3, 4, 41, 95};
+  s.feasible = {3, 4, 95};
+  s.counts.evaluated = 4;
+  s.counts.feasible = 3;
+  s.counts.by_reason[6] = 1;
+  s.archive = search::ParetoArchive(2);
+  const double a[2] = {1.0, 2.0}, b[2] = {2.0, 1.0}, d[2] = {3.0, 3.0};
+  s.archive.add(3, a);
+  s.archive.add(95, b);
+  s.archive.add(4, d);
+  s.archive.finalize();
+  c.nsga2 = s;
+  io::write_checkpoint(out, c);
+  const io::Checkpoint back = io::read_checkpoint(io::checkpoint_path(out));
+  REQUIRE(back.nsga2);
+  CHECK(back.header.nsga2);
+  CHECK(back.done.chunks.empty());
+  CHECK(back.nsga2->generation == 7);
+  CHECK(back.nsga2->population == s.population);
+  CHECK(back.nsga2->genes == s.genes);
+  CHECK(back.nsga2->fitness == s.fitness);
+  CHECK(back.nsga2->evaluations == 32);
+  CHECK(back.nsga2->seen == s.seen);
+  CHECK(back.nsga2->feasible == s.feasible);
+  CHECK(back.nsga2->counts == s.counts);
+  CHECK(back.nsga2->archive.serialize() == s.archive.serialize());
+  CHECK(io::checkpoint_from_bytes(io::checkpoint_bytes(c)).nsga2->seen == s.seen);
+
+  // Damage anywhere is detected; so are counts that do not match the designs (a consistent file of a wrong state).
+  const std::string good = io::checkpoint_bytes(c);
+  for (std::size_t pos : {std::size_t{5}, good.size() / 2, good.size() - 40}) {
+    std::string bad = good;
+    bad[pos] = static_cast<char>(bad[pos] ^ 0x10);
+    CHECK_THROWS_AS(io::checkpoint_from_bytes(bad), io::CheckpointError);
+  }
+  io::Checkpoint wrong = c;
+  wrong.nsga2->counts.feasible = 2;
+  CHECK_THROWS_WITH(io::checkpoint_from_bytes(io::checkpoint_bytes(wrong)), Catch::Contains("counts"));
+  wrong = c;
+  wrong.nsga2->feasible = {3, 4};  // 95, on the archive, missing
+  wrong.nsga2->counts.feasible = 2;
+  CHECK_THROWS_WITH(io::checkpoint_from_bytes(io::checkpoint_bytes(wrong)), Catch::Contains("not evaluated"));
+
+  // An exhaustive run with the same identity does not take it, nor an NSGA-II run an exhaustive checkpoint.
+  std::ostringstream log;
+  io::CheckpointHeader exhaustive = c.header;
+  exhaustive.nsga2 = false;
+  CHECK_THROWS_WITH(io::load_checkpoint_for_resume(out, exhaustive, log), Catch::Contains("the search plan"));
+  CHECK(io::load_checkpoint_for_resume(out, c.header, log)->checkpoint.nsga2->generation == 7);
+  io::remove_checkpoints(out);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("a search stopped or resumed from any of its checkpoints equals an uninterrupted one", "[mpi][checkpoint]") {
   const deck::Deck deck = deck::load_deck(small_deck());
   const search::DesignSpace space = search::design_space_from_deck(deck);
