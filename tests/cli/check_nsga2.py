@@ -5,6 +5,8 @@
   exhaustive run's row of the same design bit for bit; no NSGA-II front design strictly dominates a design of the
   exact front (it would mean one of the two searches is wrong); NSGA-II evaluates fewer designs than the space holds
   and still finds at least 90% of the exact front (a quality bar: the search is meant to find it without enumerating);
+* scripts/compare_fronts.py: a front against itself gives recall 100%, epsilon 0 and hypervolume ratio 1; NSGA-II's
+  front against the exact one gives the recall counted here;
 * the seed: /stats records it, and another seed (nsga2_seed.toml) visits another set of designs;
 * checkpoints (nsga2_ckpt.toml, a checkpoint every 5 generations; CHIPDSE_TEST_CHUNK_DELAY_MS slows every generation):
   SIGKILL to every process of `mpiexec -n 2` after checkpoint 2; `-n 1 --resume` stopped by SIGTERM to its rank after
@@ -58,6 +60,7 @@ def against_exhaustive(a, failures):
             if np.any(np.all(p <= eo, axis=1) & np.any(p < eo, axis=1)):
                 failures.append(f"NSGA-II front design {i} dominates a design of the exact front")
         common = len(set(fi.tolist()) & set(ei.tolist()))
+        ei = list(ei)
         evaluated = int(fn["stats"].attrs["evaluated"])
         print(f"  NSGA-II: {evaluated} distinct designs of {designs} ({int(fn['stats'].attrs['nsga2_evaluations'])} "
               f"evaluations), front {len(fi)}; exact front {len(ei)}, {common} of them found")
@@ -67,6 +70,18 @@ def against_exhaustive(a, failures):
             failures.append(f"NSGA-II found {common} of the exact front's {len(ei)} designs, under 90%")
         if int(fn["stats"].attrs["seed"]) != 20261123:
             failures.append("/stats seed is not the deck's (the default 20261123)")
+    # scripts/compare_fronts.py: a front against itself is recalled whole, at epsilon 0 and hypervolume ratio 1; the
+    # NSGA-II front against the exact one gives the recall counted above.
+    script = os.path.join(a.decks, "..", "..", "..", "scripts", "compare_fronts.py")
+    same = subprocess.run([sys.executable, script, exact, exact], capture_output=True, text=True)
+    want = ["recall: 52 of the reference front's 52 designs (100.0%)", "epsilon (scaled to the reference front's "
+            "range): 0.0000", "): 1.00000 +- 0.00000"]
+    if same.returncode != 0 or not all(w in same.stdout for w in want):
+        failures.append(f"compare_fronts.py of a front with itself:\n{same.stdout}{same.stderr}")
+    vs = subprocess.run([sys.executable, script, found, exact], capture_output=True, text=True)
+    if vs.returncode != 0 or f"recall: {common} of the reference front's {len(ei)} designs" not in vs.stdout:
+        failures.append(f"compare_fronts.py of NSGA-II against the exact front:\n{vs.stdout}{vs.stderr}")
+    print("  " + "\n  ".join(vs.stdout.strip().splitlines()[1:]))
     other = run(a, os.path.join(a.decks, "nsga2_seed.toml"), os.path.join(a.workdir, "nsga2_seed7.h5"))
     with h5py.File(found, "r") as f1, h5py.File(other, "r") as f2:
         if int(f2["stats"].attrs["seed"]) != 7:
