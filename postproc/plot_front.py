@@ -81,9 +81,13 @@ def load(path):
         if "infeasible_reason" in stats:
             reasons = dict(zip(strings(stats["infeasible_reason"][()]), stats["infeasible_count"][()].tolist()))
         info = {k: stats.attrs[k] for k in ("designs", "evaluated", "feasible", "front_size") if k in stats.attrs}
+        method = text(stats.attrs.get("method", "exhaustive"))
+        if method == "nsga2":
+            info["nsga2_evaluations"] = stats.attrs["nsga2_evaluations"]
+            info["nsga2_generations"] = stats.attrs["nsga2_generations"]
         study = text(f.attrs.get("study", os.path.basename(path)))
     return dict(path=path, study=study, objectives=objectives, senses=senses, cols=cols, design=design,
-                units=units, reasons=reasons, info=info)
+                units=units, reasons=reasons, info=info, method=method)
 
 
 def scatter_groups(ax, labels, x, y, size):
@@ -232,6 +236,11 @@ def main():
                                            "_share"),
                             plot_links(r, a.out), write_csv(r, a.out)) if p]
         lines += [f"## {r['study']} ({path})", ""]
+        if r["method"] == "nsga2":
+            lines.append("- search: NSGA-II; `evaluated` counts the distinct designs it evaluated, and the front is "
+                         "that of the feasible ones among them, not proven the space's")
+        else:
+            lines.append("- search: exhaustive; the front is the space's exact front")
         lines += [f"- {k}: {int(v)}" for k, v in r["info"].items()]
         bad = {k: v for k, v in r["reasons"].items() if v}
         if bad:
