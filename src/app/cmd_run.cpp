@@ -25,7 +25,9 @@
 #include "chipdse/parallel/exhaustive_search.hpp"
 #include "chipdse/parallel/progress.hpp"
 #include "chipdse/parallel/stop_signal.hpp"
+#include "chipdse/search/batch_evaluation.hpp"
 #include "chipdse/search/chunk_evaluator.hpp"
+#include "chipdse/search/hypervolume.hpp"
 #include "chipdse/search/result_rows.hpp"
 #include "chipdse/search/space_from_deck.hpp"
 #include "chipdse/thermal/fv_solver.hpp"
@@ -309,6 +311,27 @@ ExitCode run_command(const RunOptions& opt) {
     return steps.code();
   timings.emplace_back("tables", since(t));
 
+  // The front's hypervolume in the deck's box (rank 0; its objectives recomputed from the indices, as the rows are).
+  std::optional<io::RunStats::HypervolumeStats> hypervolume;
+  t = clock::now();
+  if (!steps.run([&] {
+        const std::optional<search::HypervolumeBox> box = search::hypervolume_box(deck);
+        if (!env.is_root() || !box) return;
+        const std::vector<std::size_t> ids = search::objective_indices(deck.objectives);
+        std::vector<double> obj(result.front.size() * ids.size());
+        std::vector<std::uint32_t> infeasible(result.front.size());
+        search::evaluate_batch(*decoder, params, ids, result.front, obj.data(), infeasible.data(), env.threads());
+        const search::Hypervolume h = search::normalised_hypervolume(obj, *box);
+        hypervolume.emplace();
+        hypervolume->computed = true;
+        hypervolume->value = h.value;
+        hypervolume->points_inside = h.points_inside;
+        hypervolume->ideal = deck.values.reals("search.hypervolume_ideal");
+        hypervolume->reference = deck.values.reals("search.hypervolume_reference");
+      }))
+    return steps.code();
+  timings.emplace_back("hypervolume", since(t));
+
   // Phase 3 (rank 0): /stats, units, `complete`, rename.
   if (!steps.run([&] {
         if (!env.is_root()) return;
@@ -333,6 +356,7 @@ ExitCode run_command(const RunOptions& opt) {
           stats.senses.emplace_back(
               model::kObjectives[model::objective_index(name)].sense == model::Sense::minimise ? "min" : "max");
         stats.store = deck.output.store;
+        if (hypervolume) stats.hypervolume = *hypervolume;
         stats.ranks = env.size();
         stats.threads = env.threads();
         stats.timings_s = timings;
@@ -355,6 +379,9 @@ ExitCode run_command(const RunOptions& opt) {
               << parallel::Progress::grouped(result.counts.feasible) << " feasible, "
               << parallel::Progress::grouped(result.counts.evaluated) << " evaluated); /points: "
               << parallel::Progress::grouped(result.points.total_rows) << " rows (" << deck.output.store << ")\n";
+    if (hypervolume)
+      std::cout << "chipdse run: hypervolume " << hypervolume->value << " of the deck's box ("
+                << hypervolume->points_inside << " front designs inside it)\n";
   }
   return ExitCode::ok;
 }

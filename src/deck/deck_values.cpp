@@ -104,10 +104,14 @@ Value read_value(const toml::node& n, const SchemaRow& row, const std::string& k
     case ValueKind::choice: return read_choice(n, row, key, tech);
     case ValueKind::integer_list:
     case ValueKind::real_list:
+    case ValueKind::real_point:
     case ValueKind::choice_list: {
       const toml::array* a = n.as_array();
       if (!a) throw InputError(location_of(n), key, "wrong type: " + type_name(n), describe_node(n), describe_kind(row));
-      if (a->empty()) throw InputError(location_of(n), key, "empty list: an axis needs at least one value", "[]", describe_kind(row));
+      if (a->empty())
+        throw InputError(location_of(n), key,
+                         row.kind == ValueKind::real_point ? "empty list" : "empty list: an axis needs at least one value",
+                         "[]", describe_kind(row));
       std::vector<std::int64_t> ints;
       std::vector<double> reals;
       std::vector<std::string> names;
@@ -119,9 +123,9 @@ Value read_value(const toml::node& n, const SchemaRow& row, const std::string& k
           const auto v = read_integer(e, row, ekey);
           duplicate = std::find(ints.begin(), ints.end(), v) != ints.end();
           ints.push_back(v);
-        } else if (row.kind == ValueKind::real_list) {
+        } else if (row.kind == ValueKind::real_list || row.kind == ValueKind::real_point) {
           const auto v = read_real(e, row, ekey);
-          duplicate = std::find(reals.begin(), reals.end(), v) != reals.end();
+          duplicate = row.kind == ValueKind::real_list && std::find(reals.begin(), reals.end(), v) != reals.end();
           reals.push_back(v);
         } else {
           auto v = read_choice(e, row, ekey, tech);
@@ -133,7 +137,7 @@ Value read_value(const toml::node& n, const SchemaRow& row, const std::string& k
                            describe_node(e), describe_kind(row));
       }
       if (row.kind == ValueKind::integer_list) return ints;
-      if (row.kind == ValueKind::real_list) return reals;
+      if (row.kind == ValueKind::real_list || row.kind == ValueKind::real_point) return reals;
       return names;
     }
     default: break;

@@ -58,6 +58,7 @@ std::string describe_kind(const SchemaRow& row) {
     case ValueKind::choice: return "one of: " + choices_text(row);
     case ValueKind::integer_list: return "a non-empty array of distinct integers in " + range + unit;
     case ValueKind::real_list: return "a non-empty array of distinct numbers in " + range + unit;
+    case ValueKind::real_point: return "a non-empty array of numbers in " + range + unit;
     case ValueKind::choice_list: return "a non-empty array of distinct names, each one of: " + choices_text(row);
     case ValueKind::override_table: return "a table of key path = number";
     case ValueKind::sweep_table: return "a table of key path = array of numbers";

@@ -18,6 +18,7 @@ enum class ValueKind {
   choice,         ///< one name from `choices`
   integer_list,   ///< a non-empty array of integers, no duplicates
   real_list,      ///< a non-empty array of numbers, no duplicates
+  real_point,     ///< a non-empty array of numbers, repeats allowed (a point's coordinates, not an axis)
   choice_list,    ///< a non-empty array of names from `choices`, no duplicates
   override_table, ///< [overrides]: technology or deck key path = number
   sweep_table,    ///< [sweep.values]: technology or deck key path = array of numbers

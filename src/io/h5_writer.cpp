@@ -112,6 +112,14 @@ void write_attribute(hid_t obj, const std::string& name, double value) {
   write_scalar_attribute(obj, name, H5T_NATIVE_DOUBLE, &value);
 }
 
+void write_attribute(hid_t obj, const std::string& name, const std::vector<double>& values) {
+  const hsize_t n = values.size();
+  H5Id space(check(H5Screate_simple(1, &n, nullptr), "create a dataspace"));
+  H5Id attr(check(H5Acreate2(obj, name.c_str(), H5T_NATIVE_DOUBLE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                  "create attribute '" + name + "'"));
+  check_status(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, values.data()), "write attribute '" + name + "'");
+}
+
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
   H5Id type = string_type();
   const hsize_t n = values.size();

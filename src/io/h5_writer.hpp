@@ -45,6 +45,8 @@ H5Id open_dataset(hid_t parent, const std::string& name);
 void write_attribute(hid_t obj, const std::string& name, const std::string& value);
 void write_attribute(hid_t obj, const std::string& name, long long value);
 void write_attribute(hid_t obj, const std::string& name, double value);
+/// A 1-D double array attribute.
+void write_attribute(hid_t obj, const std::string& name, const std::vector<double>& values);
 
 /// A 1-D dataset of variable-length UTF-8 strings.
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);

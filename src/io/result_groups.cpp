@@ -70,6 +70,17 @@ void write_stats_group(hid_t file, const RunStats& s) {
                               "of its reasons); bit i of a row's `infeasible` mask is infeasible_reason[i]; "
                               "time_*_s: wall time of each stage on rank 0"));
   for (const auto& [stage, seconds] : s.timings_s) write_attribute(g.get(), "time_" + stage + "_s", seconds);
+  if (s.hypervolume.computed) {
+    write_attribute(g.get(), "hypervolume", s.hypervolume.value);
+    write_attribute(g.get(), "hypervolume_points_inside", ll(s.hypervolume.points_inside));
+    write_attribute(g.get(), "hypervolume_ideal", s.hypervolume.ideal);
+    write_attribute(g.get(), "hypervolume_reference", s.hypervolume.reference);
+    write_attribute(g.get(), "hypervolume_description",
+                    std::string("the share of the box between hypervolume_ideal and hypervolume_reference (the deck's, "
+                                "in each objective's unit, in objectives order) that the front dominates, every "
+                                "objective scaled to [0, 1] (pagmo2, exact); hypervolume_points_inside: front designs "
+                                "better than the reference in every objective"));
+  }
   if (s.method != "nsga2") return;
   const RunStats::Nsga2& n = s.nsga2;
   write_attribute(g.get(), "nsga2_population", ll(n.population));

@@ -40,6 +40,14 @@ struct RunStats {
   } nsga2;
   std::vector<std::string> objectives;  ///< objectives.list, in order
   std::vector<std::string> senses;      ///< "min" or "max" per objective
+  /// The front's hypervolume in the deck's box (search.hypervolume_ideal / _reference, as the deck gives them), when
+  /// it gives one: the dominated share of the box with every objective scaled to [0, 1].
+  struct HypervolumeStats {
+    bool computed = false;
+    double value = 0.0;
+    std::uint64_t points_inside = 0;
+    std::vector<double> ideal, reference;
+  } hypervolume;
   std::string store;   ///< output.store
   int ranks = 1;
   int threads = 1;

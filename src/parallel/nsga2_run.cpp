@@ -85,13 +85,16 @@ Nsga2RunResult nsga2_search(MPI_Comm comm, const search::ChoiceDecoder& decoder,
     r.distinct_by_generation.push_back(nsga2.distinct());
   };
   record();
+  // Whether rank 0 can write checkpoints decides, on every rank alike, whether the ranks take one together.
+  int writer = root && settings.write ? 1 : 0;
+  MPI_Bcast(&writer, 1, MPI_INT, 0, comm);
   auto last_line = clock::now(), last_checkpoint = clock::now();
   std::uint32_t last_checkpoint_generation = nsga2.generation();
   while (true) {
     const bool finished = nsga2.done();
     // The ranks agree at every generation boundary: a stop requested anywhere, and (rank 0's clock) a checkpoint due.
     int flags = (settings.stop && settings.stop()) ? 1 : 0;
-    if (root && settings.write &&
+    if (root && writer &&
         ((settings.checkpoint_interval_s > 0.0 && since(last_checkpoint) >= settings.checkpoint_interval_s) ||
          (settings.checkpoint_interval_generations > 0 &&
           nsga2.generation() - last_checkpoint_generation >= settings.checkpoint_interval_generations)))
@@ -99,7 +102,7 @@ Nsga2RunResult nsga2_search(MPI_Comm comm, const search::ChoiceDecoder& decoder,
     int agreed = 0;
     MPI_Allreduce(&flags, &agreed, 1, MPI_INT, MPI_BOR, comm);
     const bool stopping = (agreed & 1) != 0 && !finished;
-    if (((agreed & 2) != 0 && !finished) || (stopping && settings.write)) {
+    if (((agreed & 2) != 0 && !finished) || (stopping && writer)) {
       const auto tc = clock::now();
       int ok = 1;
       if (root) {
@@ -117,7 +120,7 @@ Nsga2RunResult nsga2_search(MPI_Comm comm, const search::ChoiceDecoder& decoder,
     }
     if (stopping) {
       r.stopped = true;
-      if (!settings.write) r.checkpoint_failed = true;
+      if (!writer) r.checkpoint_failed = true;
       break;
     }
     if (finished) break;

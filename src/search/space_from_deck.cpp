@@ -1,6 +1,8 @@
 // The design space of a deck and the study-size checks (see space_from_deck.hpp).
 #include "chipdse/search/space_from_deck.hpp"
 
+#include "chipdse/search/hypervolume.hpp"
+
 #include <sstream>
 #include <stdexcept>
 
@@ -81,6 +83,7 @@ StudyPlan plan_study(const deck::Deck& deck, const DesignSpace& space) {
   if (p.method == "nsga2" && p.designs < 2)
     throw InputError(deck.values.where("search.method"), "search.method", "NSGA-II needs two designs or more to choose from; [space] has one",
                      "\"nsga2\"", "\"exhaustive\" or \"auto\", or more values in [space]");
+  hypervolume_box(deck);  // its keys are checked with the plan, so that `check` reports them
   const auto chunk = static_cast<std::uint64_t>(deck.search.chunk_size);
   if (p.method == "exhaustive") {
     p.evaluations = p.designs;

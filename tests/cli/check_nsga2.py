@@ -7,9 +7,12 @@
   and still finds at least 90% of the exact front (a quality bar: the search is meant to find it without enumerating);
 * scripts/compare_fronts.py: a front against itself gives recall 100%, epsilon 0 and hypervolume ratio 1; NSGA-II's
   front against the exact one gives the recall counted here;
+* the hypervolume in the deck's box (search_small_hv.toml, the exhaustive run with nsga2_ckpt.toml's box): pagmo's
+  exact value within 5 standard errors of a Monte Carlo estimate, and NSGA-II's never above the exact front's;
 * the seed: /stats records it, and another seed (nsga2_seed.toml) visits another set of designs;
 * checkpoints (nsga2_ckpt.toml, a checkpoint every 5 generations; CHIPDSE_TEST_CHUNK_DELAY_MS slows every generation):
-  SIGKILL to every process of `mpiexec -n 2` after checkpoint 2; `-n 1 --resume` stopped by SIGTERM to its rank after
+  SIGKILL to every process of `mpiexec -n 2` after checkpoint 2; `-n 2 --resume` stopped by SIGUSR1 to mpiexec
+  after a checkpoint (exit 3, both ranks take the stop's checkpoint); `-n 1 --resume` stopped by SIGTERM to its rank after
   a checkpoint (exit 3, says --resume); `-n 2 --resume` to the end: the file equals the uninterrupted run's bit for
   bit (/pareto, /points, /space) with its /stats counts, and says how many generations it resumed.
 """
@@ -42,9 +45,37 @@ def minimised(f, table):
     return np.stack([g[o][()] * (1.0 if s == "min" else -1.0) for o, s in zip(names, senses)], axis=1)
 
 
+def mc_hypervolume(f, samples=400000, seed=3):
+    """The front's hypervolume in the file's box by Monte Carlo (independent of pagmo's exact algorithm), and its
+    standard error."""
+    s = f["stats"].attrs
+    obj = minimised(f, "pareto")
+    senses = [x.decode() if isinstance(x, bytes) else x for x in f["pareto"].attrs["senses"]]
+    sign = np.array([1.0 if x == "min" else -1.0 for x in senses])
+    ideal, ref = np.asarray(s["hypervolume_ideal"]) * sign, np.asarray(s["hypervolume_reference"]) * sign
+    z = np.maximum(0.0, (obj - ideal) / (ref - ideal))
+    z = z[np.all(z < 1.0, axis=1)]
+    x = np.random.default_rng(seed).random((samples, obj.shape[1]))
+    covered = np.zeros(samples, dtype=bool)
+    for p in z:
+        covered |= np.all(x >= p, axis=1)
+    m = covered.mean()
+    return m, np.sqrt(m * (1 - m) / samples)
+
+
 def against_exhaustive(a, failures):
     exact = run(a, os.path.join(a.decks, "search_small_all.toml"), os.path.join(a.workdir, "nsga2_exact.h5"), case=2)
+    # The hypervolume in the decks' common box: pagmo's exact value against a Monte Carlo estimate, and NSGA-II's
+    # front, a subset of the feasible designs, never above the exact front's.
+    hv_exact = run(a, os.path.join(a.decks, "search_small_hv.toml"), os.path.join(a.workdir, "nsga2_hv_exact.h5"))
     found = run(a, os.path.join(a.decks, "nsga2_ckpt.toml"), os.path.join(a.workdir, "nsga2_found.h5"))
+    with h5py.File(hv_exact, "r") as fe, h5py.File(found, "r") as fn:
+        he, hn = float(fe["stats"].attrs["hypervolume"]), float(fn["stats"].attrs["hypervolume"])
+        mc, se = mc_hypervolume(fe)
+        print(f"  hypervolume in the box: exhaustive {he:.6f} (Monte Carlo {mc:.6f} +- {se:.6f}), NSGA-II {hn:.6f}")
+        if not (0.0 < hn <= he <= 1.0) or abs(he - mc) > 5 * se:
+            failures.append(f"hypervolume: exhaustive {he}, NSGA-II {hn}, Monte Carlo {mc} +- {se}")
+    os.remove(hv_exact)
     with h5py.File(exact, "r") as fe, h5py.File(found, "r") as fn:
         designs = int(fe["space"].attrs["designs"])
         pts = fn["points"]
@@ -105,10 +136,20 @@ def checkpoints(a, ref, failures):
     r.finish()
     if os.path.exists(out) or not os.path.exists(out + ".ckpt"):
         failures.append("after SIGKILL: a result file exists or no checkpoint does")
-    r = check_checkpoint.Run(a, 1, deck, out, resume=True, delay="40")
+    # Two ranks stopped by SIGUSR1 (mpiexec forwards it at once): both take the stop's checkpoint together.
+    r = check_checkpoint.Run(a, 2, deck, out, resume=True, delay="40")
     m = r.wait_for(r"resuming from \S+: generation (\d+) of 40 done")
     if int(m.group(1)) < 10:
         failures.append(f"resumed from generation {m.group(1)}; checkpoint 2 was at generation 10")
+    r.wait_for(r"checkpoint 1: generation")
+    os.kill(r.p.pid, signal.SIGUSR1)
+    rc, text = r.finish()
+    if rc != 3 or "the run can be resumed with --resume" not in text or os.path.exists(out):
+        failures.append(f"SIGUSR1 to mpiexec -n 2: exit {rc} (3 expected), a resume hint, no result file:\n{text}")
+    r = check_checkpoint.Run(a, 1, deck, out, resume=True, delay="40")
+    m = r.wait_for(r"resuming from \S+: generation (\d+) of 40 done")
+    if int(m.group(1)) < 15:
+        failures.append(f"resumed from generation {m.group(1)}; the stop's checkpoint was after generation 15")
     r.wait_for(r"checkpoint 1: generation")
     check_checkpoint.kill_all(r, signal.SIGTERM)
     rc, text = r.finish()

@@ -24,7 +24,7 @@ namespace {
 
 bool is_numeric(const SchemaRow& r) {
   return r.kind == ValueKind::integer || r.kind == ValueKind::real || r.kind == ValueKind::integer_list ||
-         r.kind == ValueKind::real_list;
+         r.kind == ValueKind::real_list || r.kind == ValueKind::real_point;
 }
 
 std::string table_of(const SchemaRow& r) {
