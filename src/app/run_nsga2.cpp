@@ -9,16 +9,9 @@
 #include "chipdse/core/error.hpp"
 #include "chipdse/parallel/nsga2_run.hpp"
 #include "chipdse/parallel/stop_signal.hpp"
+#include "chipdse/search/space_from_deck.hpp"
 
 namespace chipdse::app {
-
-search::Nsga2Settings nsga2_settings(const deck::Deck& deck) {
-  search::Nsga2Settings s;
-  s.population = static_cast<std::uint32_t>(deck.search.nsga2_population);
-  s.generations = static_cast<std::uint32_t>(deck.search.nsga2_generations);
-  s.seed = static_cast<std::uint64_t>(deck.search.seed);
-  return s;
-}
 
 parallel::SearchResult run_nsga2(const parallel::Environment& env, const deck::Deck& deck,
                                  const search::ChoiceDecoder& decoder, const model::KernelParams& params,
@@ -32,7 +25,7 @@ parallel::SearchResult run_nsga2(const parallel::Environment& env, const deck::D
   if (!bytes.empty()) state = io::checkpoint_from_bytes(bytes);
 
   parallel::Nsga2RunSettings settings;
-  settings.nsga2 = nsga2_settings(deck);
+  settings.nsga2 = search::nsga2_settings(deck);
   settings.store = store;
   settings.sample_points = static_cast<std::uint64_t>(deck.output.sample_points);
   settings.progress = !quiet;

@@ -16,9 +16,6 @@
 
 namespace chipdse::app {
 
-/// The NSGA-II settings of a deck ([search]).
-search::Nsga2Settings nsga2_settings(const deck::Deck& deck);
-
 /// Runs NSGA-II on every rank (collective). `resume` is rank 0's checkpoint to continue (null elsewhere or for a
 /// fresh run); its state reaches every rank. Checkpoints go to "<out>.ckpt" at search.checkpoint_interval_s and on
 /// a stop (and every search.checkpoint_interval_generations). Fills `stats` (method "nsga2") with what /stats records of the search.

@@ -89,6 +89,12 @@ class Nsga2Search {
   std::unique_ptr<Impl> m;
 };
 
+/// Seconds NSGA-II itself takes per generation with these settings on this machine (pagmo's selection, crossover,
+/// mutation and non-dominated sorting, which grows as the population squared), timed over a few generations on
+/// synthetic objectives with no design evaluated. Every rank pays it in full, as each drives the same search: it does
+/// not shrink with ranks and threads. For `describe`'s estimate.
+double measure_generation_overhead_s(const DesignSpace& space, int objectives, const Nsga2Settings& settings);
+
 /// The fitness NSGA-II sees for an infeasible design: every objective at kInfeasiblePenalty times its number of
 /// reasons, above any feasible value, so a feasible design dominates every infeasible one and among infeasible ones
 /// fewer violated constraints dominate more (Deb 2000's feasibility rules in penalty form; the kernel reports which

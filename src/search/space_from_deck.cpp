@@ -108,4 +108,12 @@ StudyPlan plan_study(const deck::Deck& deck, const DesignSpace& space) {
   return p;
 }
 
+Nsga2Settings nsga2_settings(const deck::Deck& deck) {
+  Nsga2Settings s;
+  s.population = static_cast<std::uint32_t>(deck.search.nsga2_population);
+  s.generations = static_cast<std::uint32_t>(deck.search.nsga2_generations);
+  s.seed = static_cast<std::uint64_t>(deck.search.seed);
+  return s;
+}
+
 }  // namespace chipdse::search

@@ -8,6 +8,7 @@
 
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/search/design_space.hpp"
+#include "chipdse/search/nsga2_search.hpp"
 
 namespace chipdse::search {
 
@@ -48,5 +49,8 @@ struct StudyPlan {
 /// `search.max_exhaustive_points`, or a store option that could write more than `output.max_points` rows.
 /// @throws InputError naming the deck key, the size and the limit.
 StudyPlan plan_study(const deck::Deck& deck, const DesignSpace& space);
+
+/// NSGA-II's settings from the deck's [search] (population, generations, seed; the operators at their defaults).
+Nsga2Settings nsga2_settings(const deck::Deck& deck);
 
 }  // namespace chipdse::search
