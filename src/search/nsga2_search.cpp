@@ -54,7 +54,6 @@ struct BatchFitness {
 }  // namespace
 
 struct Nsga2Search::Impl {
-  const DesignSpace* space;
   Genome genome;
   int k;
   Nsga2Settings settings;
@@ -67,7 +66,7 @@ struct Nsga2Search::Impl {
   bool state_current = false;
 
   Impl(const DesignSpace& s, int objectives, const Nsga2Settings& st, BatchEvaluate ev)
-      : space(&s), genome(s), k(objectives), settings(st), evaluate(std::move(ev)),
+      : genome(s), k(objectives), settings(st), evaluate(std::move(ev)),
         mutation_probability(st.mutation_probability > 0.0 ? st.mutation_probability
                                                             : 1.0 / static_cast<double>(genome.genes())),
         problem(make_problem(genome, objectives)) {
