@@ -81,6 +81,8 @@ def load(path):
         if "infeasible_reason" in stats:
             reasons = dict(zip(strings(stats["infeasible_reason"][()]), stats["infeasible_count"][()].tolist()))
         info = {k: stats.attrs[k] for k in ("designs", "evaluated", "feasible", "front_size") if k in stats.attrs}
+        if "hypervolume" in stats.attrs:
+            info["hypervolume"] = float(stats.attrs["hypervolume"])
         method = text(stats.attrs.get("method", "exhaustive"))
         if method == "nsga2":
             info["nsga2_evaluations"] = stats.attrs["nsga2_evaluations"]
@@ -241,7 +243,8 @@ def main():
                          "that of the feasible ones among them, not proven the space's")
         else:
             lines.append("- search: exhaustive; the front is the space's exact front")
-        lines += [f"- {k}: {int(v)}" for k, v in r["info"].items()]
+        lines += [f"- {k}: {v:.6g} (the share of the deck's box the front dominates)" if k == "hypervolume"
+                  else f"- {k}: {int(v)}" for k, v in r["info"].items()]
         bad = {k: v for k, v in r["reasons"].items() if v}
         if bad:
             lines.append("- infeasible by reason: " + ", ".join(f"{k} {v}" for k, v in bad.items()))

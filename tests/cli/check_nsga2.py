@@ -9,6 +9,7 @@
   front against the exact one gives the recall counted here;
 * the hypervolume in the deck's box (search_small_hv.toml, the exhaustive run with nsga2_ckpt.toml's box): pagmo's
   exact value within 5 standard errors of a Monte Carlo estimate, and NSGA-II's never above the exact front's;
+* postproc/plot_front.py's report says NSGA-II made the front and gives its hypervolume;
 * the seed: /stats records it, and another seed (nsga2_seed.toml) visits another set of designs;
 * checkpoints (nsga2_ckpt.toml, a checkpoint every 5 generations; CHIPDSE_TEST_CHUNK_DELAY_MS slows every generation):
   SIGKILL to every process of `mpiexec -n 2` after checkpoint 2; `-n 2 --resume` stopped by SIGUSR1 to mpiexec
@@ -175,6 +176,19 @@ def checkpoints(a, ref, failures):
     os.remove(out)
 
 
+def report_of(a, found, failures):
+    """postproc/plot_front.py's report says NSGA-II made the front, and gives its hypervolume in the deck's box."""
+    script = os.path.join(a.decks, "..", "..", "..", "postproc", "plot_front.py")
+    out = os.path.join(a.workdir, "nsga2_plots")
+    p = subprocess.run([sys.executable, script, found, "--out", out], capture_output=True, text=True)
+    report = open(os.path.join(out, "report.md")).read() if p.returncode == 0 else ""
+    with h5py.File(found, "r") as f:
+        hv = float(f["stats"].attrs["hypervolume"])
+    want = ["- search: NSGA-II;", f"- hypervolume: {hv:.6g} (the share of the deck's box the front dominates)"]
+    if not all(w in report for w in want):
+        failures.append(f"the postproc report of an NSGA-II run lacks {want}:\n{p.stdout}{p.stderr}{report[:600]}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mpiexec", required=True)
@@ -184,6 +198,7 @@ def main() -> int:
     a = ap.parse_args()
     failures = []
     ref = against_exhaustive(a, failures)
+    report_of(a, ref, failures)
     checkpoints(a, ref, failures)
     os.remove(ref)
     for f_ in failures[:40]:
