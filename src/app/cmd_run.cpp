@@ -5,10 +5,10 @@
 // search.max_exhaustive_points) is searched by NSGA-II instead (run_nsga2.hpp), into the same file layout.
 #include <chrono>
 #include <cstdlib>
-#include <iomanip>
 #include <iostream>
 #include <optional>
-#include <sstream>
+
+#include <fmt/format.h>
 
 #include "chipdse/core/error.hpp"
 #include "chipdse/deck/deck.hpp"
@@ -31,6 +31,7 @@
 #include "chipdse/search/result_rows.hpp"
 #include "chipdse/search/space_from_deck.hpp"
 #include "chipdse/thermal/fv_solver.hpp"
+#include "checkpoint_report.hpp"
 #include "commands.hpp"
 #include "run_nsga2.hpp"
 
@@ -249,22 +250,10 @@ ExitCode run_command(const RunOptions& opt) {
         ck.resume = resume ? &resume->checkpoint.done : nullptr;
         if (env.is_root())
           ck.write = [&](const search::CompletedChunks& done, const parallel::CheckpointEvent& ev) {
-            const auto tw = clock::now();
-            std::uint64_t bytes = 0;
-            try {
-              bytes = io::write_checkpoint(out, io::Checkpoint{header, done, std::nullopt});
-            } catch (const Error& e) {
-              say(std::cerr, "chipdse run: warning: checkpoint " + std::to_string(ev.number) + " not written: " + e.what());
-              return false;
-            }
-            if (!opt.quiet || ev.stopping) {
-              std::ostringstream line;
-              line << "chipdse run: checkpoint " << ev.number << ": " << ev.completed << " of " << ev.chunks
-                   << " chunks complete, " << bytes << " bytes, gathered in " << std::fixed << std::setprecision(3)
-                   << ev.gather_s << " s, written in " << since(tw) << " s -> " << io::checkpoint_path(out).string();
-              std::cout << line.str() << '\n' << std::flush;
-            }
-            return true;
+            return write_and_report_checkpoint(
+                out, io::Checkpoint{header, done, std::nullopt}, ev.number,
+                fmt::format("{} of {} chunks complete", ev.completed, ev.chunks),
+                fmt::format(", gathered in {:.3f} s", ev.gather_s), !opt.quiet || ev.stopping);
           };
         result = parallel::exhaustive_search(env.comm(), *evaluator, plan.designs, settings, std::cout);
       }))

@@ -1,10 +1,9 @@
 // `chipdse run`'s NSGA-II step (see run_nsga2.hpp).
 #include "run_nsga2.hpp"
 
-#include <chrono>
-#include <iomanip>
+#include "checkpoint_report.hpp"
+
 #include <iostream>
-#include <sstream>
 
 #include "chipdse/core/error.hpp"
 #include "chipdse/parallel/nsga2_run.hpp"
@@ -37,24 +36,10 @@ parallel::SearchResult run_nsga2(const parallel::Environment& env, const deck::D
   settings.resume = state && state->nsga2 ? &*state->nsga2 : nullptr;
   if (env.is_root())
     settings.write = [&](const search::Nsga2State& s, const parallel::Nsga2CheckpointEvent& ev) {
-      const auto t = std::chrono::steady_clock::now();
-      io::Checkpoint c{header, {}, s};
-      std::uint64_t written = 0;
-      try {
-        written = io::write_checkpoint(out, c);
-      } catch (const Error& e) {
-        std::cerr << "chipdse run: warning: checkpoint " << ev.number << " not written: " << e.what() << '\n';
-        return false;
-      }
-      if (!quiet || ev.stopping) {
-        std::ostringstream line;
-        line << "chipdse run: checkpoint " << ev.number << ": generation " << ev.generation << " of " << ev.generations
-             << ", " << written << " bytes, written in " << std::fixed << std::setprecision(3)
-             << std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count() << " s -> "
-             << io::checkpoint_path(out).string();
-        std::cout << line.str() << '\n' << std::flush;
-      }
-      return true;
+      return write_and_report_checkpoint(out, io::Checkpoint{header, {}, s}, ev.number,
+                                         "generation " + std::to_string(ev.generation) + " of " +
+                                             std::to_string(ev.generations),
+                                         "", !quiet || ev.stopping);
     };
   const parallel::Nsga2RunResult r = parallel::nsga2_search(env.comm(), decoder, params,
                                                             search::objective_indices(deck.objectives), env.threads(),

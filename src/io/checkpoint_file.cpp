@@ -266,13 +266,9 @@ Checkpoint decode(std::string_view in) {
 
   const auto n = r.get<std::uint64_t>("feasible");
   if (n != (h.feasible_stored ? feasible_total : 0)) bad("feasible indices do not match the counts");
-  const std::string_view raw = r.bytes(n * sizeof(std::uint64_t), "feasible");
-  c.done.feasible.resize(n);
-  std::memcpy(c.done.feasible.data(), raw.data(), raw.size());
-  for (std::uint64_t i = 0; i < n; ++i)
-    if (c.done.feasible[i] >= h.designs || !bit(c.done.feasible[i] / h.chunk_size) ||
-        (i > 0 && c.done.feasible[i] <= c.done.feasible[i - 1]))
-      bad("feasible indices outside the completed chunks or out of order");
+  get_indices(r, n, h.designs, c.done.feasible, "feasible indices");
+  for (const std::uint64_t idx : c.done.feasible)
+    if (!bit(idx / h.chunk_size)) bad("feasible indices outside the completed chunks");
   if (h.nsga2) c.nsga2 = get_nsga2(r, h, std::move(read_archive));
   if (r.position() != in.size() - kTrailerBytes) bad("unexpected bytes before the trailer");
   return c;
