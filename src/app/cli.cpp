@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
       "--thermal", evaluate.thermal,
       "Also solve the package with the PETSc finite-volume model at the design's power map (PETSc options after `--`, "
       "prefix -chipdse_thermal_)");
-  cmd_eval->add_option("--thermal-cells", evaluate.thermal_cells, "In-plane cells per side of that solve (default 64)")
+  cmd_eval->add_option("--thermal-cells", evaluate.thermal_cells, "In-plane cells per side of that solve (default: the deck's search.thermal_verification_cells when it has verification rounds, so that the verified metrics are the run's; else 64)")
       ->check(CLI::Range(8, 1024))
       ->needs(eval_thermal);
   cmd_eval->add_option("--thermal-case", evaluate.thermal_case,

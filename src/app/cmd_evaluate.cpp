@@ -343,13 +343,33 @@ ExitCode evaluate_command(const EvaluateOptions& opt) {
     env.emplace(opt.petsc_options);
     // The deck's [thermal.petsc] as `run` applies it: below the command line's options after `--`.
     thermal::set_petsc_options(deck.thermal_petsc, deck.path + " [thermal.petsc]");
-    j["thermal"] = thermal_json(deck, choice, params, m, detail, opt.thermal_cells, opt.thermal_case);
+    const bool rounds = deck.values.text("search.thermal_verification") == "rounds";
+    const int cells = opt.thermal_cells > 0 ? opt.thermal_cells
+                      : rounds             ? static_cast<int>(deck.values.integer("search.thermal_verification_cells"))
+                                           : 64;
+    j["thermal"] = thermal_json(deck, choice, params, m, detail, cells, opt.thermal_case);
+    // The point as a run with verification rounds has it once its package is solved: its /pareto row.
+    const model::Metrics v = verified_metrics(deck, choice, params, detail, cells);
+    j["thermal"]["verified"] = json{{"cells_xy", cells},
+                                    {"feasible", v.infeasible == 0},
+                                    {"infeasible", reasons(v.infeasible)},
+                                    {"metrics", metrics_json(v)}};
   }
   if (opt.json) {
     std::cout << j.dump(2) << '\n';
   } else {
     print_table(j);
-    if (opt.thermal) print_thermal(j["thermal"]);
+    if (opt.thermal) {
+      print_thermal(j["thermal"]);
+      const json& v = j["thermal"]["verified"];
+      const json& vm = v["metrics"];
+      std::cout << fmt::format("verified (as `run` with search.thermal_verification = \"rounds\" at {} cells a side): "
+                               "junction {:.2f} C, {:.1f} W, {:.6g} tokens/s at {:.4g} GHz; {}\n",
+                               v["cells_xy"].get<int>(), vm["tj_solved_c"].get<double>(), vm["power_w"].get<double>(),
+                               vm["throughput"].get<double>(), vm["effective_clock_ghz"].get<double>(),
+                               v["feasible"].get<bool>() ? std::string("feasible")
+                                                         : "infeasible: " + join_names(v["infeasible"].get<std::vector<std::string>>()));
+    }
   }
   return ExitCode::ok;
 }

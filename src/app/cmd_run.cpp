@@ -25,12 +25,15 @@
 #include "chipdse/parallel/exhaustive_search.hpp"
 #include "chipdse/parallel/progress.hpp"
 #include "chipdse/parallel/stop_signal.hpp"
+#include "chipdse/parallel/verification_rounds.hpp"
 #include "chipdse/search/batch_evaluation.hpp"
 #include "chipdse/search/chunk_evaluator.hpp"
 #include "chipdse/search/hypervolume.hpp"
 #include "chipdse/search/result_rows.hpp"
 #include "chipdse/search/space_from_deck.hpp"
 #include "chipdse/thermal/fv_solver.hpp"
+#include "chipdse/thermal/stack_from_tech.hpp"
+#include "chipdse/model/solved_thermal.hpp"
 #include "checkpoint_report.hpp"
 #include "commands.hpp"
 #include "run_nsga2.hpp"
@@ -216,6 +219,10 @@ ExitCode run_command(const RunOptions& opt) {
                       : "exhaustive search of " + std::to_string(plan.designs) +
                             " designs: /pareto is the exact Pareto front over " + join(deck.objectives) +
                             "; /points holds output.store = \"" + deck.output.store + "\"";
+  if (deck.values.text("search.thermal_verification") == "rounds")
+    info.status += "; verified (search.thermal_verification = \"rounds\"): the package of every front design was solved with "
+                   "PETSc and every design of a solved package evaluated at its settled junction (tj_solved_c), so the "
+                   "front is exact for the solved temperatures (/stats verification_*)";
   std::vector<std::pair<std::string, double>> timings{{"setup", since(start)}};
 
   // Phase 1 (rank 0): provenance, /deck, /space under the temporary name.
@@ -235,29 +242,84 @@ ExitCode run_command(const RunOptions& opt) {
                            opt.quiet, test_chunk_delay_s(), nsga2_stats);
       }))
     return steps.code();
-  if (!nsga2 && !steps.run([&] {
-        evaluator.emplace(*decoder, params, search::objective_indices(deck.objectives), env.threads());
-        parallel::SearchSettings settings;
-        settings.chunk_size = static_cast<std::uint64_t>(deck.search.chunk_size);
-        settings.store = store;
-        settings.sample_points = static_cast<std::uint64_t>(deck.output.sample_points);
-        settings.progress = !opt.quiet;
-        settings.test_chunk_delay_s = test_chunk_delay_s();
-        parallel::CheckpointSettings& ck = settings.checkpoint;
-        ck.interval_s = deck.search.checkpoint_interval_s;
-        ck.interval_chunks = static_cast<std::uint64_t>(deck.values.integer("search.checkpoint_interval_chunks"));
-        ck.stop = [] { return parallel::stop_requested(); };
-        ck.resume = resume ? &resume->checkpoint.done : nullptr;
-        if (env.is_root())
-          ck.write = [&](const search::CompletedChunks& done, const parallel::CheckpointEvent& ev) {
-            return write_and_report_checkpoint(
-                out, io::Checkpoint{header, done, std::nullopt}, ev.number,
-                fmt::format("{} of {} chunks complete", ev.completed, ev.chunks),
-                fmt::format(", gathered in {:.3f} s", ev.gather_s), !opt.quiet || ev.stopping);
-          };
-        result = parallel::exhaustive_search(env.comm(), *evaluator, plan.designs, settings, std::cout);
-      }))
-    return steps.code();
+  // The exhaustive search; with search.thermal_verification = "rounds", DESIGN.md §3's rounds: after each enumeration the
+  // front's packages without a solve are solved (over the ranks) and the space is enumerated again with them, until
+  // the front holds none. Only the first enumeration checkpoints and can stop (the later ones ignore a stop: a killed
+  // run resumes from the first's checkpoint and redoes the rounds).
+  model::SolvedGeometries solved;
+  io::RunStats::Verification verification;
+  verification.mode = deck.values.text("search.thermal_verification");
+  const bool rounds = verification.mode == "rounds";
+  verification.cells_xy = static_cast<std::uint64_t>(deck.values.integer("search.thermal_verification_cells"));
+  const auto max_rounds = static_cast<std::size_t>(deck.values.integer("search.thermal_verification_max_rounds"));
+  for (std::size_t round = 1; !nsga2; ++round) {
+    if (!steps.run([&] {
+          evaluator.emplace(*decoder, params, search::objective_indices(deck.objectives), env.threads());
+          evaluator->set_solved(&solved);
+          parallel::SearchSettings settings;
+          settings.chunk_size = static_cast<std::uint64_t>(deck.search.chunk_size);
+          settings.store = store;
+          settings.sample_points = static_cast<std::uint64_t>(deck.output.sample_points);
+          settings.progress = !opt.quiet;
+          settings.test_chunk_delay_s = round == 1 ? test_chunk_delay_s() : 0.0;
+          parallel::CheckpointSettings& ck = settings.checkpoint;
+          ck.interval_s = deck.search.checkpoint_interval_s;
+          ck.interval_chunks = static_cast<std::uint64_t>(deck.values.integer("search.checkpoint_interval_chunks"));
+          ck.stop = [] { return parallel::stop_requested(); };
+          ck.resume = resume ? &resume->checkpoint.done : nullptr;
+          if (env.is_root() && round == 1)
+            ck.write = [&](const search::CompletedChunks& done, const parallel::CheckpointEvent& ev) {
+              return write_and_report_checkpoint(
+                  out, io::Checkpoint{header, done, std::nullopt}, ev.number,
+                  fmt::format("{} of {} chunks complete", ev.completed, ev.chunks),
+                  fmt::format(", gathered in {:.3f} s", ev.gather_s), !opt.quiet || ev.stopping);
+            };
+          if (round > 1) ck = parallel::CheckpointSettings{};
+          const parallel::SearchResult previous = result;
+          result = parallel::exhaustive_search(env.comm(), *evaluator, plan.designs, settings, std::cout);
+          if (round > 1) {  // the run's checkpoint counters are the first enumeration's
+            result.chunks_resumed = previous.chunks_resumed;
+            result.chunks_evaluated = previous.chunks_evaluated;
+            result.checkpoints = previous.checkpoints;
+            result.search_s += previous.search_s;
+            result.checkpoint_s = previous.checkpoint_s;
+          }
+        }))
+      return steps.code();
+    if (result.stopped || !rounds) break;
+    std::vector<parallel::UnsolvedGeometry> todo;
+    if (!steps.run([&] {
+          todo = parallel::unsolved_geometries(result.front, *decoder, params, solved, env.threads());
+          verification.front_size_by_round.push_back(result.front.size());
+          verification.unsolved_by_round.push_back(todo.size());
+          if (talk)
+            std::cout << "chipdse run: verification round " << round << ": front " << result.front.size()
+                      << " designs, " << todo.size() << " of their packages without a thermal solve"
+                      << (todo.empty() ? " (done: the front is verified)" : "") << '\n'
+                      << std::flush;
+          if (todo.empty()) return;
+          if (round >= max_rounds)
+            throw Error("verification: after " + std::to_string(round) + " rounds (search.thermal_verification_max_rounds) the "
+                        "front still holds " + std::to_string(todo.size()) + " packages without a thermal solve; raise "
+                        "search.thermal_verification_max_rounds");
+          thermal::Cooling cooling{};
+          thermal::cooling_from_name(deck.constraints.cooling, cooling);
+          const thermal::PackageStack stack = thermal::package_stack_from_tech(deck.tech, cooling);
+          const parallel::SolveReport r = parallel::solve_geometries(
+              env.comm(), todo, *decoder, params, stack, static_cast<int>(verification.cells_xy), solved);
+          verification.geometries_solved += r.solved;
+          verification.thermal_solves += r.sources;
+          verification.solve_iterations += r.iterations;
+          verification.solve_s += r.wall_s;
+          if (talk)
+            std::cout << "chipdse run: verification round " << round << ": solved " << r.solved << " packages ("
+                      << r.sources << " PETSc solves at " << verification.cells_xy << " cells a side) in "
+                      << fmt::format("{:.2f}", r.wall_s) << " s; enumerating again\n"
+                      << std::flush;
+        }))
+      return steps.code();
+    if (todo.empty()) break;
+  }
   if (result.stopped) {
     // Every rank is here: the ranks agreed on the stop at a chunk boundary and rank 0 wrote the checkpoint.
     if (env.is_root()) {
@@ -288,7 +350,7 @@ ExitCode run_command(const RunOptions& opt) {
   t = clock::now();
   if (!steps.run([&] {
         auto rows_of = [&](std::span<const std::uint64_t> indices) {
-          return search::compute_rows(indices, *decoder, params, layout, env.threads());
+          return search::compute_rows(indices, *decoder, params, layout, env.threads(), &solved);
         };
         io::silence_hdf5_errors();
         io::H5Id file = io::open_file_mpio(io::temporary_path(out).string(), env.comm());
@@ -309,7 +371,7 @@ ExitCode run_command(const RunOptions& opt) {
         const std::vector<std::size_t> ids = search::objective_indices(deck.objectives);
         std::vector<double> obj(result.front.size() * ids.size());
         std::vector<std::uint32_t> infeasible(result.front.size());
-        search::evaluate_batch(*decoder, params, ids, result.front, obj.data(), infeasible.data(), env.threads());
+        search::evaluate_batch(*decoder, params, ids, result.front, obj.data(), infeasible.data(), env.threads(), &solved);
         const search::Hypervolume h = search::normalised_hypervolume(obj, *box);
         hypervolume.emplace();
         hypervolume->computed = true;
@@ -345,6 +407,7 @@ ExitCode run_command(const RunOptions& opt) {
           stats.senses.emplace_back(
               model::kObjectives[model::objective_index(name)].sense == model::Sense::minimise ? "min" : "max");
         stats.store = deck.output.store;
+        stats.verification = verification;
         if (hypervolume) stats.hypervolume = *hypervolume;
         stats.ranks = env.size();
         stats.threads = env.threads();

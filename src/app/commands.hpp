@@ -34,7 +34,8 @@ struct EvaluateOptions {
   std::vector<std::string> sets;  ///< axis=value; `partitioning=` picks the variant; unset axes take their first value
   bool json = false;
   bool thermal = false;   ///< also solve the package with the PETSc finite-volume model (evaluate_thermal.hpp)
-  int thermal_cells = 64; ///< its in-plane cells per side
+  int thermal_cells = 0;  ///< its in-plane cells per side (0: the deck's search.thermal_verification_cells with
+                          ///< verification rounds, else 64)
   std::string thermal_case;  ///< non-empty: also write its case (.fv) here
   std::vector<std::string> petsc_options;  ///< what followed `--` (with --thermal)
 };

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "chipdse/core/error.hpp"
+#include "chipdse/model/solved_thermal.hpp"
 #include "chipdse/model/thermal_bound.hpp"
 #include "chipdse/thermal/case_from_geometry.hpp"
 #include "chipdse/thermal/fv_solver.hpp"
@@ -87,6 +88,18 @@ json settled_json(const deck::Deck& deck, const model::KernelParams& params, con
 }
 
 }  // namespace
+
+model::Metrics verified_metrics(const deck::Deck& deck, const model::DesignChoice& choice,
+                                const model::KernelParams& params, const model::EvaluationDetail& detail, int cells_xy) {
+  thermal::Cooling cooling{};
+  if (!thermal::cooling_from_name(deck.constraints.cooling, cooling))
+    throw InputError(SourceLocation{deck.path}, "constraints.cooling", "unknown cooling", deck.constraints.cooling,
+                     "air, liquid");
+  const thermal::PackageStack stack = thermal::package_stack_from_tech(deck.tech, cooling);
+  model::SolvedGeometries solved;
+  solved.insert(detail.geometry.key, thermal::solve_logic_response(detail.geometry, stack, cells_xy));
+  return model::evaluate_verified(choice, params, &solved);
+}
 
 json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, const model::KernelParams& params,
                   const model::Metrics& m, const model::EvaluationDetail& detail, int cells_xy,

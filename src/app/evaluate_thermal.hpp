@@ -25,6 +25,11 @@ nlohmann::ordered_json thermal_json(const deck::Deck& deck, const model::DesignC
                                     const model::EvaluationDetail& detail, int cells_xy,
                                     const std::string& case_path = {});
 
+/// The point as a run with verification rounds evaluates it once its package is solved (model::evaluate_verified on
+/// thermal::solve_logic_response at `cells_xy`): a /pareto row of such a run is this, bit for bit. PETSc as above.
+model::Metrics verified_metrics(const deck::Deck& deck, const model::DesignChoice& choice,
+                                const model::KernelParams& params, const model::EvaluationDetail& detail, int cells_xy);
+
 /// Prints it as evaluate's text report does.
 void print_thermal(const nlohmann::ordered_json& thermal);
 

@@ -48,6 +48,15 @@ struct RunStats {
     std::uint64_t points_inside = 0;
     std::vector<double> ideal, reference;
   } hypervolume;
+  /// DESIGN.md §3's verification rounds (search.thermal_verification = "rounds"): per round, the front it enumerated and the
+  /// packages of that front without a solve (solved before the next round; 0 in the last round), and the solves.
+  struct Verification {
+    std::string mode = "off";  ///< search.thermal_verification
+    std::uint64_t cells_xy = 0;
+    std::vector<unsigned long long> front_size_by_round, unsolved_by_round;
+    std::uint64_t geometries_solved = 0, thermal_solves = 0, solve_iterations = 0;
+    double solve_s = 0.0;  ///< rank 0's wall time in the solves and their exchange
+  } verification;
   std::string store;   ///< output.store
   int ranks = 1;
   int threads = 1;

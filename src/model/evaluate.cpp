@@ -88,6 +88,8 @@ const char* infeasibility_name(std::uint32_t bit) noexcept {
     case infeasible::link_out_of_reach: return "link_out_of_reach";
     case infeasible::thermal_bound_over_tj_max: return "thermal_bound_over_tj_max";
     case infeasible::package_tp_not_dies: return "package_tp_not_dies";
+    case infeasible::solved_tj_over_max: return "solved_tj_over_max";
+    case infeasible::thermal_runaway: return "thermal_runaway";
     default: return "";
   }
 }
@@ -201,6 +203,7 @@ bool prepare_point(const DesignChoice& choice, const KernelParams& p, Evaluation
   m.silicon_area_mm2 = area.silicon_area_mm2;
   m.package_area_mm2 = g.substrate_area_mm2;
   m.interposer_area_mm2 = g.interposer_area_mm2;
+  m.geometry_key = g.key;
   evaluate_cost(choice, p, area, g, m, detail);
   return true;
 }

@@ -46,7 +46,13 @@ inline constexpr std::uint32_t link_out_of_reach = 1u << (kKernelBitShift + 9);
 inline constexpr std::uint32_t thermal_bound_over_tj_max = 1u << (kKernelBitShift + 10);
 /// tensor-parallel ranks on the package tier (the package's compute dies) that do not match its compute-die count
 inline constexpr std::uint32_t package_tp_not_dies = 1u << (kKernelBitShift + 11);
-inline constexpr std::uint32_t kernel_count = 12;
+/// verification rounds (solved_thermal.hpp): the hottest logic die settled on its package's solved temperatures above
+/// constraints.tj_max_c
+inline constexpr std::uint32_t solved_tj_over_max = 1u << (kKernelBitShift + 12);
+/// verification rounds: no settled point on the solved temperatures (leakage and temperature feed each other without
+/// bound within the settling's steps)
+inline constexpr std::uint32_t thermal_runaway = 1u << (kKernelBitShift + 13);
+inline constexpr std::uint32_t kernel_count = 14;
 inline constexpr std::uint32_t count = kKernelBitShift + kernel_count;  ///< number of reason bits in all
 }  // namespace infeasible
 
@@ -151,6 +157,10 @@ struct Metrics {
   double hbm_reread_fraction = 0.0;   ///< of it: what the matrix products re-read through the on-chip buffer
                                       ///< (sram_tiling.hpp); the rest reads and writes every operand once
   double achieved_flops_per_s = 0.0;  ///< model FLOPs per second (mfu x peak); not a result column
+  /// The hottest logic die on its package's SOLVED temperatures (verification rounds, solved_thermal.hpp), C; 0 when
+  /// the point was not settled on a solve (its geometry not solved, or no rounds).
+  double tj_solved_c = 0.0;
+  std::uint64_t geometry_key = 0;     ///< the placed geometry's key (Geometry::key; 0: it did not place); not a column
   CostBreakdown cost;
   PowerBreakdown power;
 };

@@ -56,7 +56,7 @@ inline double minimised(const ObjectiveDef& o, const Metrics& m) noexcept {
 }
 
 /// Every scalar metric of a result row (/pareto and /points columns, `evaluate --json`), in output order.
-inline constexpr std::array<MetricColumn, 44> kMetricColumns = {{
+inline constexpr std::array<MetricColumn, 45> kMetricColumns = {{
     {"cost_usd", "USD", [](const Metrics& m) noexcept { return m.cost_usd; }},
     {"power_w", "W", [](const Metrics& m) noexcept { return m.power_w; }},
     {"throughput", "tokens/s", [](const Metrics& m) noexcept { return m.throughput_tokens_per_s; }},
@@ -99,6 +99,7 @@ inline constexpr std::array<MetricColumn, 44> kMetricColumns = {{
     {"hbm_tb_per_s", "TB/s", [](const Metrics& m) noexcept { return m.hbm_tb_per_s; }},
     {"hbm_reread_fraction", "fraction", [](const Metrics& m) noexcept { return m.hbm_reread_fraction; }},
     {"tj_bound_c", "C", [](const Metrics& m) noexcept { return m.tj_bound_c; }},
+    {"tj_solved_c", "C", [](const Metrics& m) noexcept { return m.tj_solved_c; }},
     {"goodput", "tokens/s", [](const Metrics& m) noexcept { return m.goodput_tokens_per_s; }},
     {"job_mtbf_h", "h", [](const Metrics& m) noexcept { return m.job_mtbf_h; }},
 }};

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "chipdse/model/kernel_params.hpp"
+#include "chipdse/model/solved_thermal.hpp"
 #include "chipdse/search/choice_decoder.hpp"
 
 namespace chipdse::search {
@@ -19,6 +20,7 @@ namespace chipdse::search {
 /// @throws Error if a feasible design has a NaN objective (the kernel never gives one; dominance would break).
 void evaluate_batch(const ChoiceDecoder& decoder, const model::KernelParams& params,
                     const std::vector<std::size_t>& objective_ids, std::span<const std::uint64_t> indices,
-                    double* objectives, std::uint32_t* infeasible, int threads);
+                    double* objectives, std::uint32_t* infeasible, int threads,
+                    const model::SolvedGeometries* solved = nullptr);
 
 }  // namespace chipdse::search

@@ -9,6 +9,7 @@
 
 #include "chipdse/core/error.hpp"
 #include "chipdse/model/evaluate.hpp"
+#include "chipdse/model/solved_thermal.hpp"
 #include "chipdse/model/objectives.hpp"
 
 namespace chipdse::search {
@@ -81,7 +82,7 @@ EvaluationCounts ChunkEvaluator::evaluate(std::uint64_t begin, std::uint64_t end
 #pragma omp for schedule(dynamic, kGrain) nowait
     for (std::int64_t i = 0; i < n; ++i) {
       const std::uint64_t index = begin + static_cast<std::uint64_t>(i);
-      const model::Metrics m = model::evaluate(m_decoder->choice(index), *m_params);
+      const model::Metrics m = model::evaluate_verified(m_decoder->choice(index), *m_params, m_solved);
       ++c.evaluated;
       if (m.infeasible != 0) {
         for (std::uint32_t mask = m.infeasible; mask != 0; mask &= mask - 1)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "chipdse/model/kernel_params.hpp"
+#include "chipdse/model/solved_thermal.hpp"
 #include "chipdse/search/choice_decoder.hpp"
 #include "chipdse/search/pareto_archive.hpp"
 
@@ -75,6 +76,11 @@ class ChunkEvaluator {
                  int threads);
 
   int threads() const noexcept { return m_threads; }
+
+  /// Verification rounds (model/solved_thermal.hpp): points whose geometry `solved` holds are evaluated at their
+  /// settled point on it (model::evaluate_verified). Null (the default): the kernel alone. Must outlive the evaluator
+  /// and stay unchanged while evaluate() runs.
+  void set_solved(const model::SolvedGeometries* solved) noexcept { m_solved = solved; }
   int objective_count() const noexcept { return static_cast<int>(m_objectives.size()); }
 
   /// Evaluates every index of [begin, end) (end <= space size): feasible points go into the thread archives with
@@ -93,6 +99,7 @@ class ChunkEvaluator {
  private:
   const ChoiceDecoder* m_decoder;
   const model::KernelParams* m_params;
+  const model::SolvedGeometries* m_solved = nullptr;
   std::vector<std::size_t> m_objectives;
   int m_threads;
   EvaluationCounts m_total;

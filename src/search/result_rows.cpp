@@ -47,7 +47,8 @@ std::uint32_t ColumnLayout::column_value(const DesignPoint& point, std::size_t c
 }
 
 ResultRows compute_rows(std::span<const std::uint64_t> indices, const ChoiceDecoder& decoder,
-                        const model::KernelParams& params, const ColumnLayout& layout, int threads) {
+                        const model::KernelParams& params, const ColumnLayout& layout, int threads,
+                        const model::SolvedGeometries* solved) {
   const std::size_t n = indices.size();
   const std::size_t ncol = layout.design_columns().size();
   ResultRows r;
@@ -63,7 +64,7 @@ ResultRows compute_rows(std::span<const std::uint64_t> indices, const ChoiceDeco
   for (std::int64_t i = 0; i < count; ++i) {
     const auto row = static_cast<std::size_t>(i);
     const DesignPoint point = space.decode(indices[row]);
-    const model::Metrics m = model::evaluate(decoder.choice(point), params);
+    const model::Metrics m = model::evaluate_verified(decoder.choice(point), params, solved);
     r.partitioning[row] = point.variant;
     for (std::size_t c = 0; c < ncol; ++c) r.design[c][row] = layout.column_value(point, c);
     for (std::size_t c = 0; c < model::kMetricColumns.size(); ++c) r.metric[c][row] = model::kMetricColumns[c].get(m);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "chipdse/model/kernel_params.hpp"
+#include "chipdse/model/solved_thermal.hpp"
 #include "chipdse/search/choice_decoder.hpp"
 #include "chipdse/search/design_space.hpp"
 
@@ -56,8 +57,11 @@ struct ResultRows {
 
 /// The rows of `indices` (each < the space size): decode, kernel choice and model::evaluate exactly as
 /// `chipdse evaluate` does, so a row equals that command's output for the same design bit for bit.
-/// Rows are independent: `threads` OpenMP threads fill them (call outside any OpenMP region).
+/// Rows are independent: `threads` OpenMP threads fill them (call outside any OpenMP region). With `solved` (the
+/// verification rounds' geometries), a design of a solved geometry is evaluated at its settled point
+/// (model::evaluate_verified), as the search saw it.
 ResultRows compute_rows(std::span<const std::uint64_t> indices, const ChoiceDecoder& decoder,
-                        const model::KernelParams& params, const ColumnLayout& layout, int threads);
+                        const model::KernelParams& params, const ColumnLayout& layout, int threads,
+                        const model::SolvedGeometries* solved = nullptr);
 
 }  // namespace chipdse::search

@@ -83,6 +83,11 @@ StudyPlan plan_study(const deck::Deck& deck, const DesignSpace& space) {
   if (p.method == "nsga2" && p.designs < 2)
     throw InputError(deck.values.where("search.method"), "search.method", "NSGA-II needs two designs or more to choose from; [space] has one",
                      "\"nsga2\"", "\"exhaustive\" or \"auto\", or more values in [space]");
+  if (p.method == "nsga2" && deck.values.text("search.thermal_verification") == "rounds")
+    throw InputError(deck.values.where("search.thermal_verification"), "search.thermal_verification",
+                     "verification rounds re-enumerate the space, which an NSGA-II search of " + std::to_string(p.designs) +
+                         " designs does not",
+                     "\"rounds\"", "\"off\", or an exhaustive search (a narrower [space] or a larger search.max_exhaustive_points)");
   hypervolume_box(deck);  // its keys are checked with the plan, so that `check` reports them
   const auto chunk = static_cast<std::uint64_t>(deck.search.chunk_size);
   if (p.method == "exhaustive") {

@@ -2,7 +2,9 @@
 #include "chipdse/thermal/operating_point.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <nlopt.hpp>
 #include <vector>
 
@@ -15,8 +17,6 @@ namespace chipdse::thermal {
 namespace {
 
 constexpr double kZeroCelsiusK = 273.15;
-constexpr double kSettleToleranceK = 0.05;  // as the kernel's own settling (model/evaluate.cpp)
-constexpr int kMaxSettleSteps = 50;
 
 const char* nlopt_result_name(nlopt::result r) {
   switch (r) {
@@ -32,16 +32,33 @@ const char* nlopt_result_name(nlopt::result r) {
 
 }  // namespace
 
-InfluenceMatrix rect_influence_matrix(const model::Geometry& g, const PackageStack& s, int cells_xy) {
-  const std::vector<double> zero(g.rect_count, 0.0);
-  const FvCase c = case_from_geometry(g, zero, s, cells_xy);
-  std::vector<std::size_t> sources;
+namespace {
+
+// The rows of the logic dies' cells, in g.rects order and each die's cell order: (block, rows) of `block_rows`.
+template <class RowsOf>
+void for_logic_rows(const model::Geometry& g, const std::vector<std::size_t>& rect_block, RowsOf&& rows_of) {
+  for (std::size_t i = 0; i < g.rect_count; ++i)
+    if (is_logic_die(g.rects[i].kind)) rows_of(rect_block[i]);
+}
+
+// Each placed rectangle's block in case `c` (case_from_geometry names them by rect_block_name).
+std::vector<std::size_t> rect_blocks(const model::Geometry& g, const FvCase& c) {
+  std::vector<std::size_t> out;
   for (std::size_t i = 0; i < g.rect_count; ++i) {
     const std::string name = rect_block_name(g.rects[i]);
     const auto it = std::find_if(c.blocks.begin(), c.blocks.end(), [&](const Block& b) { return b.name == name; });
-    CHIPDSE_CHECK(it != c.blocks.end(), "rect_influence_matrix: no block named " << name);
-    sources.push_back(static_cast<std::size_t>(it - c.blocks.begin()));
+    CHIPDSE_CHECK(it != c.blocks.end(), "no block named " << name << " in the package's thermal case");
+    out.push_back(static_cast<std::size_t>(it - c.blocks.begin()));
   }
+  return out;
+}
+
+}  // namespace
+
+InfluenceMatrix rect_influence_matrix(const model::Geometry& g, const PackageStack& s, int cells_xy) {
+  const std::vector<double> zero(g.rect_count, 0.0);
+  const FvCase c = case_from_geometry(g, zero, s, cells_xy);
+  const std::vector<std::size_t> sources = rect_blocks(g, c);
   const FvMesh mesh = build_mesh(c);
   Solver solver(mesh);
   return influence_matrix(solver, sources);
@@ -54,24 +71,57 @@ double hottest_logic_k(const InfluenceMatrix& im, const model::Geometry& g, std:
   return k;
 }
 
+model::SolvedThermal logic_response(const InfluenceMatrix& im, const model::Geometry& g) {
+  constexpr std::size_t nk = model::SolvedThermal::kKinds;
+  model::SolvedThermal out;
+  out.ambient_c = im.ambient_k - kZeroCelsiusK;
+  CHIPDSE_CHECK(im.sources.size() == g.rect_count,
+                "logic_response: " << im.sources.size() << " influence columns for " << g.rect_count << " rectangles");
+  const std::size_t ns = im.sources.size();
+  for_logic_rows(g, im.sources, [&](std::size_t block) {
+    for (const std::int32_t r : im.block_rows[block]) {
+      std::array<double, nk> row{};
+      for (std::size_t j = 0; j < ns; ++j)
+        row[static_cast<std::size_t>(g.rects[j].kind)] += im.rise_k_per_w[static_cast<std::size_t>(r) * ns + j];
+      out.rise_k_per_w.insert(out.rise_k_per_w.end(), row.begin(), row.end());
+    }
+  });
+  out.solve_time_s = im.solve_time_s;
+  out.iterations = im.iterations;
+  return out;
+}
+
+model::SolvedThermal solve_logic_response(const model::Geometry& g, const PackageStack& s, int cells_xy) {
+  constexpr std::size_t nk = model::SolvedThermal::kKinds;
+  const std::vector<double> zero(g.rect_count, 0.0);
+  const FvCase c = case_from_geometry(g, zero, s, cells_xy);
+  const std::vector<std::size_t> block = rect_blocks(g, c);
+  const FvMesh mesh = build_mesh(c);
+  Solver solver(mesh);
+  model::SolvedThermal out;
+  out.ambient_c = mesh.ambient_k - kZeroCelsiusK;
+  // The observed rows: every logic die's cells.
+  std::vector<std::int32_t> cells;
+  for_logic_rows(g, block, [&](std::size_t b) { cells.insert(cells.end(), mesh.block_cells[b].begin(), mesh.block_cells[b].end()); });
+  out.rise_k_per_w.assign(cells.size() * nk, 0.0);
+  std::vector<double> unit(mesh.block_cells.size(), 0.0);
+  for (std::size_t kind = 0; kind < nk; ++kind) {
+    std::fill(unit.begin(), unit.end(), 0.0);
+    bool present = false;
+    for (std::size_t i = 0; i < g.rect_count; ++i)
+      if (static_cast<std::size_t>(g.rects[i].kind) == kind) unit[block[i]] = 1.0, present = true;
+    if (!present) continue;  // its column stays 0: the kind's power is 0 on this package
+    const Solution sol = solver.solve(power_vector(mesh, unit));  // from a zero initial guess (fv_solver.cpp)
+    out.iterations += sol.iterations;
+    out.solve_time_s += sol.solve_time_s;
+    for (std::size_t r = 0; r < cells.size(); ++r) out.rise_k_per_w[r * nk + kind] = sol.theta_k[static_cast<std::size_t>(cells[r])];
+  }
+  return out;
+}
+
 SettledPoint settle_on_solved(const model::DesignChoice& c, const model::KernelParams& k, const model::Geometry& g,
                               const InfluenceMatrix& im) {
-  SettledPoint p;
-  double t = im.ambient_k - kZeroCelsiusK;
-  const double engine_w = model::cpo_engine_power_w(c, k);
-  for (p.steps = 1; p.steps <= kMaxSettleSteps; ++p.steps) {
-    p.metrics = model::evaluate_at_junction(c, k, t);
-    const auto q = model::rect_power_w(g, p.metrics.power, engine_w);
-    p.leakage_tj_c = t;
-    p.tj_c = hottest_logic_k(im, g, std::span<const double>(q.data(), g.rect_count)) - kZeroCelsiusK;
-    if (std::abs(p.tj_c - t) <= kSettleToleranceK) {
-      p.converged = true;
-      return p;
-    }
-    t = p.tj_c;
-  }
-  p.steps = kMaxSettleSteps;
-  return p;
+  return model::settle_on_solved(c, k, g, logic_response(im, g));
 }
 
 SustainedPoint sustained_point(const model::DesignChoice& c, const model::KernelParams& k, const model::Geometry& g,
@@ -82,11 +132,12 @@ SustainedPoint sustained_point(const model::DesignChoice& c, const model::Kernel
   const bool power_limited = !k.perf.tdp_dvfs && k.perf.tdp_w > 0.0;  // with the clamp the evaluation holds it
   // Every evaluation settles from the ambient, so the result at a clock never depends on the clocks tried before it;
   // the last one is kept, because COBYLA asks for the objective and the constraint at the same clock in turn.
+  const model::SolvedThermal response = logic_response(im, g);
   struct Search {
     const model::DesignChoice* c;
     const model::KernelParams* k;
     const model::Geometry* g;
-    const InfluenceMatrix* im;
+    const model::SolvedThermal* im;
     double tj_max_c, tdp_w;
     bool power_limited;
     int settlings = 0;
@@ -96,7 +147,7 @@ SustainedPoint sustained_point(const model::DesignChoice& c, const model::Kernel
       if (clock_ghz != last_ghz) {
         model::DesignChoice d = *c;
         d.clock_ghz = clock_ghz;
-        last = settle_on_solved(d, *k, *g, *im);
+        last = model::settle_on_solved(d, *k, *g, *im);
         last_ghz = clock_ghz;
         ++settlings;
       }
@@ -112,7 +163,7 @@ SustainedPoint sustained_point(const model::DesignChoice& c, const model::Kernel
       if (power_limited) e = std::max(e, 100.0 * (p.metrics.power.package_w / tdp_w - 1.0));
       return p.converged ? e : 1e3;
     }
-  } search{&c, &k, &g, &im, tj_max_c, k.perf.tdp_w, power_limited, 0, -1.0, SettledPoint{}};
+  } search{&c, &k, &g, &response, tj_max_c, k.perf.tdp_w, power_limited, 0, -1.0, SettledPoint{}};
   // Throughput does not fall with the clock, nor the junction and the power: the design's own clock wins when it
   // meets the limits, and nothing does when the lowest clock misses them.
   out.at_design_clock = search.at(highest_ghz);

@@ -17,6 +17,7 @@
 #include "chipdse/model/design_choice.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/kernel_params.hpp"
+#include "chipdse/model/solved_thermal.hpp"
 #include "chipdse/thermal/case_from_geometry.hpp"
 #include "chipdse/thermal/fv_solver.hpp"
 
@@ -35,18 +36,18 @@ InfluenceMatrix rect_influence_matrix(const model::Geometry& g, const PackageSta
 /// order, as model::rect_power_w) through `im` (rect_influence_matrix of the same g).
 double hottest_logic_k(const InfluenceMatrix& im, const model::Geometry& g, std::span<const double> rect_power_w);
 
-/// A point settled at its solved temperature: T = hottest_logic(P(T)) by plain fixed-point steps from the ambient (a
-/// package powering up), each P the point at junction T (model::evaluate_at_junction: every die's leakage at T, the
-/// DVFS clamp redone). The map rises with T (leakage), so the steps rise to its lowest fixed point, the one a package
-/// reaches; with exponential leakage a hotter one can exist too (thermal runaway), and a start above it would find
-/// that one, which is why every settling starts from the ambient, whatever was evaluated before.
-struct SettledPoint {
-  model::Metrics metrics;  ///< at leakage junction tj_c
-  double tj_c = 0.0;       ///< the hottest logic die's solved peak at metrics' power map
-  double leakage_tj_c = 0.0;
-  int steps = 0;
-  bool converged = false;  ///< |tj_c - leakage_tj_c| <= 0.05 K within 50 steps
-};
+/// The logic dies' rows of `im` (rect_influence_matrix of the same g) with its columns summed per die kind: what the
+/// search settles points on (model::SolvedThermal; the junction is the hottest logic die's peak). The rows keep
+/// `im`'s order within each die, the dies in g.rects order.
+model::SolvedThermal logic_response(const InfluenceMatrix& im, const model::Geometry& g);
+
+/// The same response solved directly: one PETSc solve per die kind present (1 W in every die of the kind at once), at
+/// most five, instead of one per die. The verification rounds' solve (parallel/verification_rounds.cpp). PETSc:
+/// outside OpenMP. @throws as case_from_geometry and Solver.
+model::SolvedThermal solve_logic_response(const model::Geometry& g, const PackageStack& s, int cells_xy);
+
+/// A point settled at its solved temperature (model::settle_on_solved on logic_response(im, g)).
+using model::SettledPoint;
 SettledPoint settle_on_solved(const model::DesignChoice& c, const model::KernelParams& k, const model::Geometry& g,
                               const InfluenceMatrix& im);
 

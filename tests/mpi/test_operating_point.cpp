@@ -15,6 +15,7 @@
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/kernel_params.hpp"
+#include "chipdse/model/solved_thermal.hpp"
 #include "chipdse/model/thermal_bound.hpp"
 #include "chipdse/thermal/case_from_geometry.hpp"
 #include "chipdse/thermal/fv_solver.hpp"
@@ -111,4 +112,55 @@ TEST_CASE("operating point: the influence matrix gives the direct solve's peaks,
   const SettledPoint over = settle_on_solved(faster, params, g, im);
   CHECK((!over.converged || over.tj_c > limit_c));
   CHECK(test::same_on_all_ranks(held.clock_ghz));
+}
+
+TEST_CASE("verification rounds' solve: one column per die kind equals the per-die influence matrix summed by kind, "
+          "and the verified point's junction is the direct solve of its own power map",
+          "[thermal][operating_point][verification]") {
+  const model::KernelParams params = model::kernel_params_from_deck(the_deck());
+  const model::DesignChoice c = chiplets_io_cpo();
+  model::EvaluationDetail d;
+  const model::Metrics kernel = model::evaluate(c, params, &d);
+  const model::Geometry& g = d.geometry;
+  const PackageStack stack = package_stack_from_tech(the_deck().tech, Cooling::air);
+
+  // 1. Linearity: solving 1 W in every die of a kind at once gives the sum of the per-die columns (each solve to rtol
+  //    1e-8 of rises of a few K/W).
+  const model::SolvedThermal by_kind = solve_logic_response(g, stack, kCells);
+  const model::SolvedThermal summed = logic_response(rect_influence_matrix(g, stack, kCells), g);
+  REQUIRE(by_kind.sources == model::SolvedThermal::kKinds);
+  REQUIRE(by_kind.rise_k_per_w.size() == summed.rise_k_per_w.size());
+  REQUIRE(by_kind.rows() > 0);
+  CHECK(by_kind.ambient_c == summed.ambient_c);
+  double worst = 0.0;
+  for (std::size_t i = 0; i < by_kind.rise_k_per_w.size(); ++i)
+    worst = std::max(worst, std::abs(by_kind.rise_k_per_w[i] - summed.rise_k_per_w[i]));
+  CHECK(worst <= 1e-6);
+  // The package has compute, IO, HBM and engines but no cache dies: that column is zero.
+  for (std::size_t r = 0; r < by_kind.rows(); ++r)
+    CHECK(by_kind.rise_k_per_w[r * model::SolvedThermal::kKinds + static_cast<std::size_t>(model::RectKind::cache)] == 0.0);
+
+  // 2. The verified point (what a run with rounds reports once this package is solved): its junction is the peak of the
+  //    direct solve of its own power map, a fixed point, not below the kernel's bound; its power not below the
+  //    kernel's. Every rank gets the same bits.
+  model::SolvedGeometries solved;
+  REQUIRE(solved.insert(g.key, by_kind));
+  const model::Metrics v = model::evaluate_verified(c, params, &solved);
+  REQUIRE(v.tj_solved_c > 0.0);
+  CHECK(v.tj_solved_c >= kernel.tj_bound_c);
+  CHECK(v.power_w >= kernel.power_w);
+  CHECK(std::abs(v.power.leakage_tj_c - v.tj_solved_c) <= model::kSettleToleranceK);
+  const auto q = model::rect_power_w(g, v.power, model::cpo_engine_power_w(c, params));
+  const CaseResult direct = solve_case(case_from_geometry(g, std::span<const double>(q.data(), g.rect_count), stack, kCells));
+  double hottest_k = 0.0;
+  for (std::size_t i = 0; i < g.rect_count; ++i) {
+    if (!is_logic_die(g.rects[i].kind)) continue;
+    const std::string name = rect_block_name(g.rects[i]);
+    const auto it = std::find_if(direct.blocks.begin(), direct.blocks.end(), [&](const auto& b) { return b.name == name; });
+    REQUIRE(it != direct.blocks.end());
+    hottest_k = std::max(hottest_k, it->t.max_k);
+  }
+  CHECK(std::abs(hottest_k - kZeroCelsiusK - v.tj_solved_c) <= 1e-5);
+  CHECK(test::same_on_all_ranks(v.tj_solved_c));
+  CHECK(test::same_on_all_ranks(v.power_w));
 }

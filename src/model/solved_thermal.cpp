@@ -1,0 +1,85 @@
+// A design at its package's solved temperatures (see solved_thermal.hpp).
+#include "chipdse/model/solved_thermal.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "chipdse/model/thermal_bound.hpp"
+
+namespace chipdse::model {
+
+std::array<double, SolvedThermal::kKinds> kind_power_w(const Geometry& g, const double* rect_power_w) noexcept {
+  std::array<double, SolvedThermal::kKinds> p{};
+  for (std::size_t i = 0; i < g.rect_count && i < kMaxPlacedRects; ++i)
+    p[static_cast<std::size_t>(g.rects[i].kind)] = rect_power_w[i];
+  return p;
+}
+
+double hottest_logic_c(const SolvedThermal& s, const double* kind_power_w) noexcept {
+  const std::size_t ns = s.sources, nr = s.rows();
+  double peak = 0.0;
+  for (std::size_t r = 0; r < nr; ++r) {
+    const double* row = s.rise_k_per_w.data() + r * ns;
+    double t = 0.0;
+    for (std::size_t j = 0; j < ns; ++j) t += row[j] * kind_power_w[j];
+    peak = std::max(peak, t);
+  }
+  return s.ambient_c + peak;
+}
+
+SettledPoint settle_on_solved(const DesignChoice& c, const KernelParams& k, const Geometry& g,
+                              const SolvedThermal& s) noexcept {
+  SettledPoint p;
+  double t = s.ambient_c;
+  const double engine_w = cpo_engine_power_w(c, k);
+  for (p.steps = 1; p.steps <= kMaxSettleSteps; ++p.steps) {
+    p.metrics = evaluate_at_junction(c, k, t);
+    const auto q = rect_power_w(g, p.metrics.power, engine_w);
+    const auto kinds = kind_power_w(g, q.data());
+    p.leakage_tj_c = t;
+    p.tj_c = hottest_logic_c(s, kinds.data());
+    if (std::abs(p.tj_c - t) <= kSettleToleranceK) {
+      p.converged = true;
+      return p;
+    }
+    t = p.tj_c;
+  }
+  p.steps = kMaxSettleSteps;
+  return p;
+}
+
+const SolvedThermal* SolvedGeometries::find(std::uint64_t key) const noexcept {
+  const auto it = std::lower_bound(m_keys.begin(), m_keys.end(), key);
+  if (it == m_keys.end() || *it != key) return nullptr;
+  return &m_solved[static_cast<std::size_t>(it - m_keys.begin())];
+}
+
+bool SolvedGeometries::insert(std::uint64_t key, SolvedThermal s) {
+  const auto it = std::lower_bound(m_keys.begin(), m_keys.end(), key);
+  if (it != m_keys.end() && *it == key) return false;
+  const auto at = it - m_keys.begin();
+  m_keys.insert(it, key);
+  m_solved.insert(m_solved.begin() + at, std::move(s));
+  return true;
+}
+
+Metrics evaluate_verified(const DesignChoice& c, const KernelParams& k, const SolvedGeometries* solved,
+                          EvaluationDetail* detail) noexcept {
+  if (solved == nullptr || solved->empty()) return evaluate(c, k, detail);
+  EvaluationDetail local;
+  EvaluationDetail& d = detail != nullptr ? *detail : local;
+  const Metrics kernel = evaluate(c, k, &d);
+  const SolvedThermal* s = kernel.geometry_key != 0 ? solved->find(kernel.geometry_key) : nullptr;
+  // A point whose geometry failed to place (key 0) has no solve: it keeps the kernel's evaluation (it is infeasible by
+  // its geometry anyway).
+  if (s == nullptr || s->sources != SolvedThermal::kKinds) return kernel;
+  const SettledPoint p = settle_on_solved(c, k, d.geometry, *s);
+  Metrics m = p.metrics;
+  m.tj_solved_c = p.tj_c;
+  if (!p.converged) m.infeasible |= infeasible::thermal_runaway;
+  if (k.thermal_bound.tj_max_c > 0.0 && p.tj_c > k.thermal_bound.tj_max_c) m.infeasible |= infeasible::solved_tj_over_max;
+  return m;
+}
+
+}  // namespace chipdse::model

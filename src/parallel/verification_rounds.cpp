@@ -1,0 +1,129 @@
+// The packages of a front solved over MPI ranks (see verification_rounds.hpp).
+#include "chipdse/parallel/verification_rounds.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "chipdse/core/error.hpp"
+#include "chipdse/model/evaluate.hpp"
+#include "chipdse/thermal/operating_point.hpp"
+
+namespace chipdse::parallel {
+
+namespace {
+
+// A response on the wire: key, ambient, sources, rows, solve time, iterations, then rows x sources doubles.
+void append(std::vector<char>& out, const void* p, std::size_t n) {
+  const char* c = static_cast<const char*>(p);
+  out.insert(out.end(), c, c + n);
+}
+
+void pack(std::uint64_t key, const model::SolvedThermal& s, std::vector<char>& out) {
+  const std::uint64_t rows = s.rows();
+  const std::uint64_t sources = s.sources;
+  const std::int64_t iterations = s.iterations;
+  append(out, &key, sizeof key);
+  append(out, &s.ambient_c, sizeof s.ambient_c);
+  append(out, &sources, sizeof sources);
+  append(out, &rows, sizeof rows);
+  append(out, &s.solve_time_s, sizeof s.solve_time_s);
+  append(out, &iterations, sizeof iterations);
+  append(out, s.rise_k_per_w.data(), s.rise_k_per_w.size() * sizeof(double));
+}
+
+template <class T>
+T take(const char*& p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  p += sizeof v;
+  return v;
+}
+
+}  // namespace
+
+std::vector<UnsolvedGeometry> unsolved_geometries(std::span<const std::uint64_t> front,
+                                                  const search::ChoiceDecoder& decoder,
+                                                  const model::KernelParams& params,
+                                                  const model::SolvedGeometries& solved, int threads) {
+  std::vector<std::uint64_t> keys(front.size());
+  const auto n = static_cast<std::int64_t>(front.size());
+#pragma omp parallel for schedule(static) num_threads(std::max(1, threads)) if (n > 64)
+  for (std::int64_t i = 0; i < n; ++i)
+    keys[static_cast<std::size_t>(i)] = model::evaluate(decoder.choice(front[static_cast<std::size_t>(i)]), params).geometry_key;
+  std::vector<UnsolvedGeometry> out;
+  for (std::size_t i = 0; i < front.size(); ++i) {
+    const std::uint64_t key = keys[i];
+    if (key == 0 || solved.find(key) != nullptr) continue;  // key 0: no placement (never on a front)
+    if (std::any_of(out.begin(), out.end(), [&](const UnsolvedGeometry& u) { return u.key == key; })) continue;
+    out.push_back({key, front[i]});  // the front ascends, so the first design seen is the lowest
+  }
+  return out;
+}
+
+SolveReport solve_geometries(MPI_Comm comm, std::span<const UnsolvedGeometry> todo, const search::ChoiceDecoder& decoder,
+                             const model::KernelParams& params, const thermal::PackageStack& stack, int cells_xy,
+                             model::SolvedGeometries& solved) {
+  const auto start = std::chrono::steady_clock::now();
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  SolveReport report;
+  std::vector<char> mine;
+  int failed = 0;
+  std::string message;
+  try {
+    for (std::size_t i = static_cast<std::size_t>(rank); i < todo.size(); i += static_cast<std::size_t>(size)) {
+      model::EvaluationDetail detail;
+      (void)model::evaluate(decoder.choice(todo[i].design), params, &detail);
+      CHIPDSE_CHECK(detail.geometry.key == todo[i].key, "design " << todo[i].design << " places geometry "
+                                                                  << detail.geometry.key << ", not " << todo[i].key);
+      pack(todo[i].key, thermal::solve_logic_response(detail.geometry, stack, cells_xy), mine);
+    }
+  } catch (const std::exception& e) {
+    failed = 1;
+    message = std::string("the thermal solve of a front design's package failed: ") + e.what();
+  }
+  int any = 0;
+  MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, comm);
+  if (any) throw Error(failed ? message : std::string("a thermal solve failed on another rank"));
+
+  // Every rank's responses to every rank, in rank order.
+  const int my_bytes = static_cast<int>(mine.size());
+  std::vector<int> bytes(static_cast<std::size_t>(size)), offsets(static_cast<std::size_t>(size));
+  MPI_Allgather(&my_bytes, 1, MPI_INT, bytes.data(), 1, MPI_INT, comm);
+  long long total = 0;
+  for (int r = 0; r < size; ++r) {
+    offsets[static_cast<std::size_t>(r)] = static_cast<int>(total);
+    total += bytes[static_cast<std::size_t>(r)];
+  }
+  CHIPDSE_CHECK(total < (1LL << 31), "the solved packages' responses (" << total << " bytes) exceed one exchange");
+  std::vector<char> all(static_cast<std::size_t>(total));
+  MPI_Allgatherv(mine.data(), my_bytes, MPI_BYTE, all.data(), bytes.data(), offsets.data(), MPI_BYTE, comm);
+
+  const char* p = all.data();
+  const char* end = all.data() + all.size();
+  while (p < end) {
+    model::SolvedThermal s;
+    const auto key = take<std::uint64_t>(p);
+    s.ambient_c = take<double>(p);
+    s.sources = static_cast<std::uint32_t>(take<std::uint64_t>(p));
+    const auto rows = take<std::uint64_t>(p);
+    s.solve_time_s = take<double>(p);
+    s.iterations = static_cast<int>(take<std::int64_t>(p));
+    s.rise_k_per_w.resize(rows * s.sources);
+    std::memcpy(s.rise_k_per_w.data(), p, s.rise_k_per_w.size() * sizeof(double));
+    p += s.rise_k_per_w.size() * sizeof(double);
+    report.sources += s.sources;
+    report.iterations += static_cast<std::uint64_t>(s.iterations);
+    if (solved.insert(key, std::move(s))) ++report.solved;
+  }
+  report.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace chipdse::parallel
