@@ -14,6 +14,7 @@
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/deck/sweep.hpp"
 #include "chipdse/io/checkpoint_file.hpp"
+#include "chipdse/io/verification_state.hpp"
 #include "chipdse/io/h5_writer.hpp"
 #include "chipdse/io/result_tables.hpp"
 #include "chipdse/io/run_file.hpp"
@@ -36,6 +37,7 @@
 #include "chipdse/model/solved_thermal.hpp"
 #include "checkpoint_report.hpp"
 #include "commands.hpp"
+#include "evaluate_thermal.hpp"
 #include "run_nsga2.hpp"
 
 namespace chipdse::app {
@@ -182,6 +184,7 @@ ExitCode run_command(const RunOptions& opt) {
   header.nsga2 = nsga2;
   header.objectives = static_cast<int>(deck.objectives.size());
   header.feasible_stored = !nsga2 && store == search::StoreMode::feasible;
+  header.verification = !nsga2 && deck.values.text("search.thermal_verification") == "rounds";
   std::optional<io::ResumePoint> resume;
   if (!steps.run([&] {
         if (!env.is_root()) return;
@@ -196,6 +199,11 @@ ExitCode run_command(const RunOptions& opt) {
                                std::to_string(deck.search.nsga2_generations) + " done");
           else
             say(std::cerr, "chipdse run: resuming from " + resume->file.string() + ": " +
+                               (resume->checkpoint.verification
+                                    ? "verification round " + std::to_string(resume->checkpoint.verification->round) +
+                                          " (" + std::to_string(resume->checkpoint.verification->solved.size()) +
+                                          " packages solved), "
+                                    : std::string()) +
                                std::to_string(resume->checkpoint.done.chunks.size()) + " of " +
                                std::to_string(plan.chunks) + " chunks complete");
         } else if (std::filesystem::exists(io::checkpoint_path(out)) ||
@@ -242,17 +250,34 @@ ExitCode run_command(const RunOptions& opt) {
                            opt.quiet, test_chunk_delay_s(), nsga2_stats);
       }))
     return steps.code();
-  // The exhaustive search; with search.thermal_verification = "rounds", DESIGN.md §3's rounds: after each enumeration the
-  // front's packages without a solve are solved (over the ranks) and the space is enumerated again with them, until
-  // the front holds none. Only the first enumeration checkpoints and can stop (the later ones ignore a stop: a killed
-  // run resumes from the first's checkpoint and redoes the rounds).
+  // The exhaustive search; with search.thermal_verification = "rounds", DESIGN.md §3's rounds: after each enumeration
+  // the front's packages without a solve are solved (over the ranks) and the space is enumerated again with them,
+  // until the front holds none. Every checkpoint carries the round and every package solved so far (a resumed run
+  // never solves one again); one is also written after each round's solves, where a stop is honoured too.
   model::SolvedGeometries solved;
   io::RunStats::Verification verification;
   verification.mode = deck.values.text("search.thermal_verification");
-  const bool rounds = verification.mode == "rounds";
   verification.cells_xy = static_cast<std::uint64_t>(deck.values.integer("search.thermal_verification_cells"));
   const auto max_rounds = static_cast<std::size_t>(deck.values.integer("search.thermal_verification_max_rounds"));
-  for (std::size_t round = 1; !nsga2; ++round) {
+  std::size_t first_round = 1;
+  if (header.verification && !steps.run([&] {
+        // Rank 0 read the checkpoint: every rank takes its round and packages.
+        std::string bytes;
+        if (env.is_root() && resume) bytes = io::verification_state_bytes(resume->checkpoint.verification.value());
+        bytes = env.broadcast(std::move(bytes));
+        if (bytes.empty()) return;
+        io::VerificationState state = io::verification_state_from_bytes(bytes);
+        first_round = state.round;
+        solved = std::move(state.solved);
+        verification = std::move(state.stats);
+      }))
+    return steps.code();
+  const auto state_of = [&](std::size_t round) {
+    return io::VerificationState{static_cast<std::uint32_t>(round), solved, verification};
+  };
+  std::uint64_t checkpoints = 0;
+  std::string stopped_at;  // with rounds: where a stop left the run, for its message
+  for (std::size_t round = first_round; !nsga2; ++round) {
     if (!steps.run([&] {
           evaluator.emplace(*decoder, params, search::objective_indices(deck.objectives), env.threads());
           evaluator->set_solved(&solved);
@@ -261,33 +286,36 @@ ExitCode run_command(const RunOptions& opt) {
           settings.store = store;
           settings.sample_points = static_cast<std::uint64_t>(deck.output.sample_points);
           settings.progress = !opt.quiet;
-          settings.test_chunk_delay_s = round == 1 ? test_chunk_delay_s() : 0.0;
+          settings.test_chunk_delay_s = test_chunk_delay_s();
           parallel::CheckpointSettings& ck = settings.checkpoint;
           ck.interval_s = deck.search.checkpoint_interval_s;
           ck.interval_chunks = static_cast<std::uint64_t>(deck.values.integer("search.checkpoint_interval_chunks"));
           ck.stop = [] { return parallel::stop_requested(); };
-          ck.resume = resume ? &resume->checkpoint.done : nullptr;
-          if (env.is_root() && round == 1)
+          ck.resume = resume && round == first_round ? &resume->checkpoint.done : nullptr;
+          std::optional<io::VerificationState> state;
+          if (header.verification && env.is_root()) state = state_of(round);
+          if (env.is_root())
             ck.write = [&](const search::CompletedChunks& done, const parallel::CheckpointEvent& ev) {
+              const std::string of_round = header.verification ? fmt::format("round {}: ", round) : std::string();
               return write_and_report_checkpoint(
-                  out, io::Checkpoint{header, done, std::nullopt}, ev.number,
-                  fmt::format("{} of {} chunks complete", ev.completed, ev.chunks),
+                  out, io::Checkpoint{header, done, std::nullopt, state}, ev.number + checkpoints,
+                  fmt::format("{}{} of {} chunks complete", of_round, ev.completed, ev.chunks),
                   fmt::format(", gathered in {:.3f} s", ev.gather_s), !opt.quiet || ev.stopping);
             };
-          if (round > 1) ck = parallel::CheckpointSettings{};
           const parallel::SearchResult previous = result;
           result = parallel::exhaustive_search(env.comm(), *evaluator, plan.designs, settings, std::cout);
-          if (round > 1) {  // the run's checkpoint counters are the first enumeration's
-            result.chunks_resumed = previous.chunks_resumed;
-            result.chunks_evaluated = previous.chunks_evaluated;
-            result.checkpoints = previous.checkpoints;
-            result.search_s += previous.search_s;
-            result.checkpoint_s = previous.checkpoint_s;
-          }
+          checkpoints += result.checkpoints;
+          result.checkpoints = checkpoints;
+          result.search_s += previous.search_s;  // over the rounds; the chunk counters are the last round's
+          result.checkpoint_s += previous.checkpoint_s;
         }))
       return steps.code();
-    if (result.stopped || !rounds) break;
+    if (result.stopped && header.verification)
+      stopped_at = fmt::format("verification round {}: {} of {} chunks complete", round,
+                               result.chunks_resumed + result.chunks_evaluated, result.chunks);
+    if (result.stopped || !header.verification) break;
     std::vector<parallel::UnsolvedGeometry> todo;
+    bool stop = false;
     if (!steps.run([&] {
           todo = parallel::unsolved_geometries(result.front, *decoder, params, solved, env.threads());
           verification.front_size_by_round.push_back(result.front.size());
@@ -302,9 +330,7 @@ ExitCode run_command(const RunOptions& opt) {
             throw Error("verification: after " + std::to_string(round) + " rounds (search.thermal_verification_max_rounds) the "
                         "front still holds " + std::to_string(todo.size()) + " packages without a thermal solve; raise "
                         "search.thermal_verification_max_rounds");
-          thermal::Cooling cooling{};
-          thermal::cooling_from_name(deck.constraints.cooling, cooling);
-          const thermal::PackageStack stack = thermal::package_stack_from_tech(deck.tech, cooling);
+          const thermal::PackageStack stack = deck_package_stack(deck);
           const parallel::SolveReport r = parallel::solve_geometries(
               env.comm(), todo, *decoder, params, stack, static_cast<int>(verification.cells_xy), solved);
           verification.geometries_solved += r.solved;
@@ -314,11 +340,29 @@ ExitCode run_command(const RunOptions& opt) {
           if (talk)
             std::cout << "chipdse run: verification round " << round << ": solved " << r.solved << " packages ("
                       << r.sources << " PETSc solves at " << verification.cells_xy << " cells a side) in "
-                      << fmt::format("{:.2f}", r.wall_s) << " s; enumerating again\n"
+                      << fmt::format("{:.2f}", r.wall_s) << " s\n"
                       << std::flush;
+          // The solves are kept at once: a checkpoint at the start of the next round, none of its chunks done.
+          stop = env.any(parallel::stop_requested());
+          if (env.is_root()) {
+            search::CompletedChunks none;
+            none.archive = search::ParetoArchive(static_cast<int>(deck.objectives.size()));
+            none.archive.finalize();
+            ++checkpoints;
+            result.checkpoints = checkpoints;
+            if (!write_and_report_checkpoint(out, io::Checkpoint{header, none, std::nullopt, state_of(round + 1)},
+                                             checkpoints, fmt::format("round {}: its packages solved", round), "",
+                                             !opt.quiet || stop))
+              result.checkpoint_failed = true;
+          }
+          result.checkpoint_failed = env.any(result.checkpoint_failed);
+          if (stop) {
+            result.stopped = true;
+            stopped_at = fmt::format("verification round {} solved, round {} to enumerate", round, round + 1);
+          }
         }))
       return steps.code();
-    if (todo.empty()) break;
+    if (todo.empty() || stop) break;
   }
   if (result.stopped) {
     // Every rank is here: the ranks agreed on the stop at a chunk boundary and rank 0 wrote the checkpoint.
@@ -331,7 +375,8 @@ ExitCode run_command(const RunOptions& opt) {
         say(std::cerr, "chipdse run: error: stopped by " + why + ", but the checkpoint could not be written (see " +
                            "above); the last good one is " + io::checkpoint_path(out).string() + " if it exists");
       } else {
-        const std::string done = nsga2 ? "generation " + std::to_string(nsga2_stats.generations) + " of " +
+        const std::string done = !stopped_at.empty() ? stopped_at
+                                 : nsga2 ? "generation " + std::to_string(nsga2_stats.generations) + " of " +
                                              std::to_string(deck.search.nsga2_generations) + " done"
                                        : std::to_string(result.chunks_resumed + result.chunks_evaluated) + " of " +
                                              std::to_string(result.chunks) + " chunks complete";

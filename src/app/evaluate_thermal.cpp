@@ -89,13 +89,17 @@ json settled_json(const deck::Deck& deck, const model::KernelParams& params, con
 
 }  // namespace
 
-model::Metrics verified_metrics(const deck::Deck& deck, const model::DesignChoice& choice,
-                                const model::KernelParams& params, const model::EvaluationDetail& detail, int cells_xy) {
+thermal::PackageStack deck_package_stack(const deck::Deck& deck) {
   thermal::Cooling cooling{};
   if (!thermal::cooling_from_name(deck.constraints.cooling, cooling))
     throw InputError(SourceLocation{deck.path}, "constraints.cooling", "unknown cooling", deck.constraints.cooling,
                      "air, liquid");
-  const thermal::PackageStack stack = thermal::package_stack_from_tech(deck.tech, cooling);
+  return thermal::package_stack_from_tech(deck.tech, cooling);
+}
+
+model::Metrics verified_metrics(const deck::Deck& deck, const model::DesignChoice& choice,
+                                const model::KernelParams& params, const model::EvaluationDetail& detail, int cells_xy) {
+  const thermal::PackageStack stack = deck_package_stack(deck);
   model::SolvedGeometries solved;
   solved.insert(detail.geometry.key, thermal::solve_logic_response(detail.geometry, stack, cells_xy));
   return model::evaluate_verified(choice, params, &solved);
@@ -104,13 +108,9 @@ model::Metrics verified_metrics(const deck::Deck& deck, const model::DesignChoic
 json thermal_json(const deck::Deck& deck, const model::DesignChoice& choice, const model::KernelParams& params,
                   const model::Metrics& m, const model::EvaluationDetail& detail, int cells_xy,
                   const std::string& case_path) {
-  thermal::Cooling cooling{};
-  if (!thermal::cooling_from_name(deck.constraints.cooling, cooling))
-    throw InputError(SourceLocation{deck.path}, "constraints.cooling", "unknown cooling", deck.constraints.cooling,
-                     "air, liquid");
   const model::Geometry& g = detail.geometry;
   // The power map the kernel's bound saw (thermal_bound_stage.cpp): the same breakdown, the same engine power.
-  const thermal::PackageStack stack = thermal::package_stack_from_tech(deck.tech, cooling);
+  const thermal::PackageStack stack = deck_package_stack(deck);
   thermal::FvCase fv = point_case(g, choice, params, m, stack, cells_xy);
   if (!case_path.empty()) {
     fv.source = "chipdse evaluate --thermal " + deck.path;  // the file's header comment says where it came from

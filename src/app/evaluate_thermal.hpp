@@ -9,6 +9,7 @@
 #include "chipdse/model/design_choice.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/kernel_params.hpp"
+#include "chipdse/thermal/case_from_geometry.hpp"
 
 namespace chipdse::app {
 
@@ -24,6 +25,10 @@ nlohmann::ordered_json thermal_json(const deck::Deck& deck, const model::DesignC
                                     const model::KernelParams& params, const model::Metrics& m,
                                     const model::EvaluationDetail& detail, int cells_xy,
                                     const std::string& case_path = {});
+
+/// The package stack of the deck's cooling (constraints.cooling) from its technology database.
+/// @throws InputError for a cooling the stack does not know, Error for a missing technology row.
+thermal::PackageStack deck_package_stack(const deck::Deck& deck);
 
 /// The point as a run with verification rounds evaluates it once its package is solved (model::evaluate_verified on
 /// thermal::solve_logic_response at `cells_xy`): a /pareto row of such a run is this, bit for bit. PETSc as above.

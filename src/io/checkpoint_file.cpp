@@ -155,7 +155,7 @@ std::string encode(const Checkpoint& c) {
   w.put(chunks);
   w.put<std::uint64_t>(c.done.chunks.size());
   w.put<std::uint32_t>(static_cast<std::uint32_t>(h.objectives));
-  w.put<std::uint32_t>((h.feasible_stored ? 1u : 0u) | (h.nsga2 ? 2u : 0u));
+  w.put<std::uint32_t>((h.feasible_stored ? 1u : 0u) | (h.nsga2 ? 2u : 0u) | (h.verification ? 4u : 0u));
   w.blob(h.identity.data(), h.identity.size());
   std::string bitmap((chunks + 7) / 8, '\0');
   for (const search::ChunkCounts& r : c.done.chunks) bitmap[r.chunk / 8] |= static_cast<char>(1u << (r.chunk % 8));
@@ -182,6 +182,10 @@ std::string encode(const Checkpoint& c) {
     w.bytes(s.seen.data(), s.seen.size() * sizeof(std::uint64_t));
     w.put<std::uint64_t>(s.feasible.size());
     w.bytes(s.feasible.data(), s.feasible.size() * sizeof(std::uint64_t));
+  }
+  if (h.verification) {
+    const std::string v = verification_state_bytes(c.verification.value());
+    w.blob(v.data(), v.size());
   }
   std::string& out = w.data();
   const std::uint64_t size = out.size() + kTrailerBytes;
@@ -222,7 +226,9 @@ Checkpoint decode(std::string_view in) {
   const auto flags = r.get<std::uint32_t>("header");
   h.feasible_stored = (flags & 1u) != 0;
   h.nsga2 = (flags & 2u) != 0;
-  if (h.chunk_size == 0 || chunks != h.chunks() || completed > chunks || (h.nsga2 && (completed != 0 || chunks != 1)))
+  h.verification = (flags & 4u) != 0;
+  if (h.chunk_size == 0 || chunks != h.chunks() || completed > chunks || (h.nsga2 && (completed != 0 || chunks != 1)) ||
+      (h.nsga2 && h.verification))
     bad("inconsistent header (chunks)");
   h.identity = std::string(r.blob("identity"));
   if (fnv1a64(h.identity) != identity_hash) bad("inconsistent header (identity hash)");
@@ -270,6 +276,16 @@ Checkpoint decode(std::string_view in) {
   for (const std::uint64_t idx : c.done.feasible)
     if (!bit(idx / h.chunk_size)) bad("feasible indices outside the completed chunks");
   if (h.nsga2) c.nsga2 = get_nsga2(r, h, std::move(read_archive));
+  if (h.verification) {
+    const std::string_view v = r.blob("verification");
+    try {
+      c.verification = verification_state_from_bytes(v);
+    } catch (const CheckpointError&) {
+      throw;
+    } catch (const Error& e) {
+      bad(std::string("verification: ") + e.what());
+    }
+  }
   if (r.position() != in.size() - kTrailerBytes) bad("unexpected bytes before the trailer");
   return c;
 }
@@ -349,7 +365,8 @@ std::optional<ResumePoint> load_checkpoint_for_resume(const std::filesystem::pat
     std::vector<std::string> diff = identity_differences(h.identity, expected.identity);
     // The identity covers the plan (space, chunk size, objectives, store); these catch a plan it could not.
     if (diff.empty() && (h.designs != expected.designs || h.chunk_size != expected.chunk_size ||
-                         h.objectives != expected.objectives || h.feasible_stored != expected.feasible_stored || h.nsga2 != expected.nsga2))
+                         h.objectives != expected.objectives || h.feasible_stored != expected.feasible_stored || h.nsga2 != expected.nsga2 ||
+                         h.verification != expected.verification))
       diff.push_back("the search plan: " + std::to_string(h.designs) + " designs in chunks of " +
                      std::to_string(h.chunk_size) + " in the checkpoint, " + std::to_string(expected.designs) +
                      " in chunks of " + std::to_string(expected.chunk_size) + " now");

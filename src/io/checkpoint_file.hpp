@@ -17,6 +17,8 @@
 //            the distinct designs' counts as one counts record (chunk 0), the population's designs (u64 each), genes
 //            and fitness (f64, population x genes and population x objectives), then u64 count + the distinct
 //            designs evaluated, ascending, and u64 count + the feasible ones among them, ascending
+//   verification (flags bit 2: a run with verification rounds) u64 length, then verification_state.hpp's bytes: the
+//            round the completed chunks belong to and every package solved before it
 //   trailer  u64 FNV-1a 64 checksum of every byte before it, char[8] "CDSCKEND"
 // A reader checks the size, both magics, the version, the byte order, the checksum, and that every section is
 // consistent (records = bitmap, counts fit their chunks, archive and feasible indices inside completed chunks).
@@ -31,6 +33,7 @@
 
 #include "chipdse/core/error.hpp"
 #include "chipdse/search/chunk_evaluator.hpp"
+#include "chipdse/io/verification_state.hpp"
 #include "chipdse/search/nsga2_search.hpp"
 
 namespace chipdse::io {
@@ -43,6 +46,7 @@ struct CheckpointHeader {
   int objectives = 2;               ///< objective count of the archive
   bool feasible_stored = false;     ///< output.store = "feasible": the completed chunks' feasible indices are kept
   bool nsga2 = false;               ///< an NSGA-II run: one chunk of every design, the state in Checkpoint::nsga2
+  bool verification = false;        ///< verification rounds: Checkpoint::verification holds the round and packages
   std::uint64_t chunks() const noexcept { return designs / chunk_size + (designs % chunk_size != 0); }
 };
 
@@ -50,6 +54,8 @@ struct Checkpoint {
   CheckpointHeader header;
   search::CompletedChunks done;  ///< an exhaustive run's completed chunks (none for NSGA-II)
   std::optional<search::Nsga2State> nsga2;  ///< an NSGA-II run's state after a generation (header.nsga2)
+  /// Verification rounds (header.verification): `done` are chunks of round verification->round's enumeration.
+  std::optional<VerificationState> verification;
 };
 
 /// A file that is not a usable checkpoint (missing, truncated, corrupted, another format); the message says why.

@@ -16,6 +16,29 @@ std::array<double, SolvedThermal::kKinds> kind_power_w(const Geometry& g, const 
   return p;
 }
 
+void drop_dominated_rows(SolvedThermal& s) {
+  const std::size_t ns = s.sources, nr = s.rows();
+  if (ns == 0) return;
+  const auto row = [&](std::size_t r) { return s.rise_k_per_w.data() + r * ns; };
+  // Row a is dropped when some kept-or-later row b has b >= a in every column (b != a, or equal with b first).
+  std::vector<char> keep(nr, 1);
+  for (std::size_t a = 0; a < nr; ++a) {
+    for (std::size_t b = 0; b < nr && keep[a]; ++b) {
+      if (b == a || !keep[b]) continue;
+      bool ge = true, gt = false;
+      for (std::size_t j = 0; j < ns && ge; ++j) {
+        ge = row(b)[j] >= row(a)[j];
+        gt = gt || row(b)[j] > row(a)[j];
+      }
+      if (ge && (gt || b < a)) keep[a] = 0;
+    }
+  }
+  std::vector<double> kept;
+  for (std::size_t r = 0; r < nr; ++r)
+    if (keep[r]) kept.insert(kept.end(), row(r), row(r) + ns);
+  s.rise_k_per_w = std::move(kept);
+}
+
 double hottest_logic_c(const SolvedThermal& s, const double* kind_power_w) noexcept {
   const std::size_t ns = s.sources, nr = s.rows();
   double peak = 0.0;

@@ -39,6 +39,11 @@ struct SolvedThermal {
   std::size_t rows() const noexcept { return sources == 0 ? 0 : rise_k_per_w.size() / sources; }
 };
 
+/// Drops every row another row bounds from above in every column (ties keep the first): with powers >= 0 its product
+/// is never the largest, so hottest_logic_c() is unchanged, bit for bit, while the rows fall from every cell of the
+/// logic dies to the few that can be the hottest for some power map.
+void drop_dominated_rows(SolvedThermal& s);
+
 /// The hottest logic die's peak (C) for `kind_power_w` (W in each die of a kind, one per RectKind): the ambient plus
 /// the largest row of the matrix-vector product.
 double hottest_logic_c(const SolvedThermal& s, const double* kind_power_w) noexcept;

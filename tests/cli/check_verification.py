@@ -15,6 +15,9 @@ verification_small.toml (32 designs on 16 packages, every one of which this test
   kernel's metrics; every /pareto row is of a solved package within the limit;
 * /pareto, /points and /space are bit-identical on 1 rank x 1 thread, 1 x 2 and 2 ranks x 1;
 * /stats records the rounds: the last one has no unsolved package, and solved_tj_over_max is counted as the rows say;
+* checkpoints (verification_ckpt.toml): `-n 2` stopped by SIGUSR1 in round 2 (exit 3, saying the round), resumed on
+  one rank (from round 2 with round 1's packages, none solved again) and stopped by SIGTERM, then finished on two:
+  the file equals the uninterrupted run's bit for bit, with the same rounds and packages solved;
 * a run allowed too few rounds (verification_max_rounds.toml) fails (exit 1) naming the key and leaves no file; an
   NSGA-II deck with rounds (bad_verification_nsga2.toml) exits 2 naming the key.
 """
@@ -28,6 +31,9 @@ import sys
 import h5py
 import numpy as np
 
+import signal
+
+import check_checkpoint
 import check_search
 
 NA = check_search.NA
@@ -177,6 +183,50 @@ def check_deck(a, deck, tj_max, evals, files, failures):
     return rows_over
 
 
+def checkpoints(a, ref, failures):
+    deck = os.path.join(a.decks, "verification_ckpt.toml")
+    out = os.path.join(a.workdir, "verification_ckpt.h5")
+    for x in ("", ".ckpt", ".ckpt.prev"):
+        if os.path.exists(out + x):
+            os.remove(out + x)
+    r = check_checkpoint.Run(a, 2, deck, out, delay="150")
+    r.wait_for(r"checkpoint \d+: round 2: \d+ of 7 chunks complete", timeout=120)
+    os.kill(r.p.pid, signal.SIGUSR1)
+    rc, text = r.finish(timeout=120)
+    if rc != 3 or "verification round 2" not in text or "--resume" not in text or os.path.exists(out):
+        failures.append(f"SIGUSR1 in round 2: exit {rc} (3 expected), the round, a resume hint, no file:\n{text}")
+    r = check_checkpoint.Run(a, 1, deck, out, resume=True, delay="150")
+    m = r.wait_for(r"resuming from \S+: verification round (\d+) \((\d+) packages solved\)", timeout=120)
+    if m.group(1) != "2" or m.group(2) != "8":
+        failures.append(f"resumed at round {m.group(1)} with {m.group(2)} packages; round 2 with 8 expected")
+    r.wait_for(r"checkpoint \d+: round 2: its packages solved", timeout=120)
+    check_checkpoint.kill_all(r, signal.SIGTERM)
+    rc, text = r.finish(timeout=120)
+    if rc != 3 or "--resume" not in text or os.path.exists(out):
+        failures.append(f"SIGTERM after round 2's solves: exit {rc} (3 expected), a resume hint, no file:\n{text}")
+    r = check_checkpoint.Run(a, 2, deck, out, resume=True, delay="")
+    rc, text = r.finish(timeout=120)
+    if rc != 0:
+        failures.append(f"final resume: exit {rc}:\n{text}")
+        return
+    with h5py.File(ref, "r") as fa, h5py.File(out, "r") as fb:
+        for group in ("space", "pareto", "points"):
+            check_search.compare_group(fa, fb, group, failures)
+        if check_search.stats_counts(fa) != check_search.stats_counts(fb):
+            failures.append("checkpoints: /stats counts differ from the uninterrupted run")
+        for key in ("verification_front_size", "verification_unsolved"):
+            if list(fa["stats"][key][()]) != list(fb["stats"][key][()]):
+                failures.append(f"checkpoints: /stats/{key} differs from the uninterrupted run")
+        for key in ("verification_rounds", "verification_geometries_solved", "thermal_solves"):
+            if fa["stats"].attrs[key] != fb["stats"].attrs[key]:
+                failures.append(f"checkpoints: /stats {key} {fb['stats'].attrs[key]} vs {fa['stats'].attrs[key]}")
+        print(f"  stopped twice and resumed: rounds {fb['stats'].attrs['verification_rounds']}, "
+              f"{fb['stats'].attrs['verification_geometries_solved']} packages solved, front {list(fb['pareto/index'][()])}")
+    if any(os.path.exists(out + x) for x in (".ckpt", ".ckpt.prev", ".ckpt.tmp")):
+        failures.append("checkpoint files left after a complete run")
+    os.remove(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mpiexec", required=True)
@@ -221,6 +271,7 @@ def main() -> int:
     over = check_deck(a, tight, 59.0, evals, runs[tight], failures)
     if not over:
         failures.append("the tighter limit rejected no design: the test does not exercise solved_tj_over_max")
+    checkpoints(a, runs[tight][2], failures)
     for paths in runs.values():
         for path in paths:
             os.remove(path)

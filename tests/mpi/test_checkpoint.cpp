@@ -234,6 +234,74 @@ TEST_CASE("an NSGA-II checkpoint round-trips its state, detects damage, and is n
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a checkpoint of verification rounds round-trips the round and the solved packages, detects an inconsistent "
+          "section, and is not a run's without rounds",
+          "[mpi][checkpoint][verification]") {
+  if (!env().is_root()) return;
+  const auto dir = std::filesystem::temp_directory_path() / ("chipdse_test_ckpt_rounds_" + std::to_string(env().size()));
+  std::filesystem::create_directories(dir);
+  const auto out = dir / "run.h5";
+  io::remove_checkpoints(out);
+  io::Checkpoint c;
+  c.header.identity = "search.thermal_verification = \"rounds\"\n";
+  c.header.designs = 40;
+  c.header.chunk_size = 10;
+  c.header.objectives = 2;
+  c.header.verification = true;
+  c.done.archive = search::ParetoArchive(2);
+  c.done.archive.finalize();  // round 3 just begun: no chunk of its enumeration done
+  io::VerificationState v;
+  v.round = 3;
+  for (const std::uint64_t key : {std::uint64_t{0x9a}, std::uint64_t{0x17}, std::uint64_t{0x2f}}) {
+    model::SolvedThermal t;
+    t.ambient_c = 35.0;
+    t.rise_k_per_w = {0.1, 0.0, 0.0, 0.02, 0.0, 0.05 * static_cast<double>(key % 7), 0.0, 0.0, 0.04, 0.01};
+    t.iterations = 80;
+    t.solve_time_s = 0.25;
+    REQUIRE(v.solved.insert(key, t));
+  }
+  v.stats.mode = "rounds";
+  v.stats.cells_xy = 32;
+  v.stats.front_size_by_round = {16, 9};
+  v.stats.unsolved_by_round = {2, 1};
+  v.stats.geometries_solved = 3;
+  v.stats.thermal_solves = 12;
+  v.stats.solve_iterations = 960;
+  v.stats.solve_s = 3.5;
+  c.verification = v;
+  io::write_checkpoint(out, c);
+  const io::Checkpoint back = io::read_checkpoint(io::checkpoint_path(out));
+  REQUIRE(back.verification);
+  CHECK(back.header.verification);
+  CHECK(back.verification->round == 3);
+  CHECK(back.verification->solved.keys() == v.solved.keys());
+  for (std::size_t i = 0; i < v.solved.size(); ++i) {
+    CHECK(back.verification->solved.at(i).rise_k_per_w == v.solved.at(i).rise_k_per_w);
+    CHECK(back.verification->solved.at(i).ambient_c == 35.0);
+  }
+  CHECK(back.verification->stats.front_size_by_round == v.stats.front_size_by_round);
+  CHECK(back.verification->stats.unsolved_by_round == v.stats.unsolved_by_round);
+  CHECK(back.verification->stats.thermal_solves == 12);
+  CHECK(back.verification->stats.solve_s == 3.5);
+  CHECK(back.verification->stats.cells_xy == 32);
+
+  // A consistent file of an inconsistent section: a record that does not match the round, or the packages.
+  io::Checkpoint wrong = c;
+  wrong.verification->round = 4;
+  CHECK_THROWS_WITH(io::checkpoint_from_bytes(io::checkpoint_bytes(wrong)), Catch::Contains("rounds before round 4"));
+  wrong = c;
+  wrong.verification->stats.geometries_solved = 2;
+  CHECK_THROWS_WITH(io::checkpoint_from_bytes(io::checkpoint_bytes(wrong)), Catch::Contains("does not match its packages"));
+  // A run without rounds (same identity) does not take it.
+  std::ostringstream log;
+  io::CheckpointHeader plain = c.header;
+  plain.verification = false;
+  CHECK_THROWS_WITH(io::load_checkpoint_for_resume(out, plain, log), Catch::Contains("the search plan"));
+  CHECK(io::load_checkpoint_for_resume(out, c.header, log)->checkpoint.verification->round == 3);
+  io::remove_checkpoints(out);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("a search stopped or resumed from any of its checkpoints equals an uninterrupted one", "[mpi][checkpoint]") {
   const deck::Deck deck = deck::load_deck(small_deck());
   const search::DesignSpace space = search::design_space_from_deck(deck);

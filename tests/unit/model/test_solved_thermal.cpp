@@ -163,3 +163,33 @@ TEST_CASE("solved geometries: sorted by key, found by key, a key once", "[model]
   CHECK(s.find(25) == nullptr);
   CHECK(s.find(0) == nullptr);
 }
+
+TEST_CASE("solved thermal: dropping the rows another bounds keeps the hottest cell for every power map",
+          "[model][verification]") {
+  SolvedThermal s;
+  s.ambient_c = 25.0;
+  s.rise_k_per_w.assign(4 * kKinds, 0.0);
+  const auto set = [&](std::size_t r, double compute, double hbm) {
+    s.rise_k_per_w[r * kKinds + 0] = compute;
+    s.rise_k_per_w[r * kKinds + 3] = hbm;
+  };
+  set(0, 1.0, 2.0);  // bounded by row 1
+  set(1, 2.0, 3.0);
+  set(2, 3.0, 0.0);  // hottest under compute power alone
+  set(3, 2.0, 3.0);  // equal to row 1: the first of equal rows stays
+  const SolvedThermal all = s;
+  drop_dominated_rows(s);
+  REQUIRE(s.rows() == 2);
+  CHECK(s.rise_k_per_w[0] == 2.0);
+  CHECK(s.rise_k_per_w[kKinds + 0] == 3.0);
+  // Any non-negative map: the same maximum, bit for bit.
+  std::uint64_t x = 12345;
+  for (int i = 0; i < 200; ++i) {
+    double p[kKinds];
+    for (double& v : p) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      v = static_cast<double>(x >> 11) * 0x1.0p-53 * 400.0;
+    }
+    CHECK(hottest_logic_c(s, p) == hottest_logic_c(all, p));
+  }
+}
