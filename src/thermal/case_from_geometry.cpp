@@ -291,7 +291,12 @@ FvCase case_from_geometry(const model::Geometry& g, std::span<const double> rect
           num(b.rect.x0) + " " + num(b.rect.y0) + " " + num(b.rect.x1) + " " + num(b.rect.y1),
           "inside " + num(fp.x0) + " " + num(fp.y0) + " " + num(fp.x1) + " " + num(fp.y1));
   }
-  return remesh(c, cells_xy, cells_xy);
+  // A package with more die edges than cells_xy can put a grid line on (many chiplets, HBM stacks and engines) gets
+  // twice the fewest that can, so that each die and gap between edges keeps about two cells: a deterministic function
+  // of the placement, never a failed solve.
+  const int fewest = fewest_cells_xy(c);
+  const int cells = cells_xy >= fewest ? cells_xy : 2 * fewest;
+  return remesh(c, cells, cells);
 }
 
 }  // namespace chipdse::thermal

@@ -101,10 +101,11 @@ std::string rect_block_name(const model::PlacedRect& r);
 
 /// The thermal case of placed package `g` with power rect_power_w[i] (W, >= 0, finite) in g.rects[i]
 /// (one value per placed rectangle, i < g.rect_count), on an in-plane grid of about cells_xy x cells_xy cells
-/// snapped to every edge (see the top of this file for the stack and the block names).
+/// snapped to every edge (see the top of this file for the stack and the block names); when the package has more
+/// intervals between die edges than cells_xy on an axis, about twice that many instead.
 /// @throws InputError (source "case_from_geometry") when rect_power_w.size() != g.rect_count, a power is negative
 ///         or not finite, g has no rectangles or no substrate outline, a rectangle lies outside its layer's
-///         footprint, a number of `s` is out of range, or cells_xy is below the number of edge intervals.
+///         footprint, or a number of `s` is out of range.
 FvCase case_from_geometry(const model::Geometry& g, std::span<const double> rect_power_w, const PackageStack& s,
                           int cells_xy);
 

@@ -232,8 +232,8 @@ namespace {
 
 /// Segments over [lines.front, lines.back] with a line at every edge and about n cells in total, following
 /// the density of `lines`.
-std::vector<AxisSegment> snapped_axis(const std::vector<double>& lines, std::vector<double> edges, int n,
-                                      const std::string& source, const char* key) {
+// The grid lines remesh must keep on an axis: its ends and every edge between them, distinct to 1e-9 of its span.
+std::vector<double> axis_breaks(const std::vector<double>& lines, std::vector<double> edges) {
   const double lo = lines.front(), hi = lines.back(), tol = 1e-9 * (hi - lo);
   edges.push_back(lo);
   edges.push_back(hi);
@@ -242,6 +242,22 @@ std::vector<AxisSegment> snapped_axis(const std::vector<double>& lines, std::vec
   for (const double e : edges)
     if (e >= lo && e <= hi && (b.empty() || e - b.back() > tol)) b.push_back(e);
   if (hi - b.back() <= tol) b.back() = hi;
+  return b;
+}
+
+// Every footprint and block edge of `c`, per axis.
+void case_edges(const FvCase& c, std::vector<double>& ex, std::vector<double>& ey) {
+  const auto add = [&](const RectMm& r) {
+    ex.insert(ex.end(), {r.x0, r.x1});
+    ey.insert(ey.end(), {r.y0, r.y1});
+  };
+  for (const auto& l : c.layers) add(l.footprint);
+  for (const auto& b : c.blocks) add(b.rect);
+}
+
+std::vector<AxisSegment> snapped_axis(const std::vector<double>& lines, std::vector<double> edges, int n,
+                                      const std::string& source, const char* key) {
+  const std::vector<double> b = axis_breaks(lines, std::move(edges));
   if (static_cast<int>(b.size()) - 1 > n)
     throw InputError(SourceLocation{source}, key, "too few cells to put a grid line on every edge",
                      std::to_string(n), ">= " + std::to_string(b.size() - 1) + " cells");
@@ -259,18 +275,20 @@ std::vector<AxisSegment> snapped_axis(const std::vector<double>& lines, std::vec
 
 }  // namespace
 
+int fewest_cells_xy(const FvCase& c) {
+  validate_case(c);
+  std::vector<double> ex, ey;
+  case_edges(c, ex, ey);
+  return static_cast<int>(std::max(axis_breaks(lines_of(c.x), ex).size(), axis_breaks(lines_of(c.y), ey).size())) - 1;
+}
+
 FvCase remesh(const FvCase& c, int nx, int ny, int z_factor) {
   validate_case(c);
   if (z_factor < 1)
     throw InputError(SourceLocation{c.source}, "nsub", "z refinement factor must be >= 1", std::to_string(z_factor),
                      ">= 1");
   std::vector<double> ex, ey;
-  const auto add = [&](const RectMm& r) {
-    ex.insert(ex.end(), {r.x0, r.x1});
-    ey.insert(ey.end(), {r.y0, r.y1});
-  };
-  for (const auto& l : c.layers) add(l.footprint);
-  for (const auto& b : c.blocks) add(b.rect);
+  case_edges(c, ex, ey);
   FvCase out = c;
   out.x = snapped_axis(lines_of(c.x), ex, nx, c.source, "xseg");
   out.y = snapped_axis(lines_of(c.y), ey, ny, c.source, "yseg");

@@ -101,4 +101,7 @@ TemperatureStats layer_stats(const FvMesh& mesh, std::size_t layer, std::span<co
 /// @throws InputError when nx or ny is below the number of intervals between edges, or z_factor < 1.
 FvCase remesh(const FvCase& c, int nx, int ny, int z_factor = 1);
 
+/// The fewest in-plane cells per axis remesh() accepts for `c`: the most intervals between its edges on either axis.
+int fewest_cells_xy(const FvCase& c);
+
 }  // namespace chipdse::thermal

@@ -19,6 +19,7 @@
 #include "chipdse/model/solved_thermal.hpp"
 #include "chipdse/model/thermal_bound.hpp"
 #include "chipdse/thermal/case_from_geometry.hpp"
+#include "chipdse/thermal/fv_mesh.hpp"
 #include "chipdse/thermal/fv_solver.hpp"
 #include "chipdse/thermal/operating_point.hpp"
 #include "chipdse/thermal/stack_from_tech.hpp"
@@ -150,6 +151,18 @@ TEST_CASE("verification rounds' solve: one column per die kind equals the per-di
     std::vector<double> rect(g.rect_count);
     for (std::size_t i = 0; i < g.rect_count; ++i) rect[i] = p[static_cast<std::size_t>(g.rects[i].kind)];
     CHECK(std::abs(hottest_logic_k(im, g, rect) - kZeroCelsiusK - hottest_logic_c(summed, p.data())) <= 1e-9);
+  }
+  // Too few cells for the package's edges: the case takes about twice the fewest that put a line on every edge.
+  {
+    const std::vector<double> zero(g.rect_count, 0.0);
+    const FvCase coarse = case_from_geometry(g, zero, stack, 4);
+    const int fewest = fewest_cells_xy(coarse);
+    REQUIRE(fewest > 4);
+    int nx = 0, ny = 0;
+    for (const auto& seg : coarse.x) nx += seg.cells;
+    for (const auto& seg : coarse.y) ny += seg.cells;
+    CHECK(std::max(nx, ny) >= 2 * fewest - 4);  // remesh rounds per interval: a few cells either way
+    CHECK(std::min(nx, ny) >= fewest);
   }
   // The package has compute, IO, HBM and engines but no cache dies: that column is zero.
   for (std::size_t r = 0; r < by_kind.rows(); ++r)
