@@ -84,12 +84,17 @@ def load(path):
         if "hypervolume" in stats.attrs:
             info["hypervolume"] = float(stats.attrs["hypervolume"])
         method = text(stats.attrs.get("method", "exhaustive"))
+        verified = text(stats.attrs.get("verification", "off")) == "rounds"
+        if verified:
+            info["verification_rounds"] = stats.attrs["verification_rounds"]
+            info["verification_packages_solved"] = stats.attrs["verification_geometries_solved"]
+            info["thermal_solves"] = stats.attrs["thermal_solves"]
         if method == "nsga2":
             info["nsga2_evaluations"] = stats.attrs["nsga2_evaluations"]
             info["nsga2_generations"] = stats.attrs["nsga2_generations"]
         study = text(f.attrs.get("study", os.path.basename(path)))
     return dict(path=path, study=study, objectives=objectives, senses=senses, cols=cols, design=design,
-                units=units, reasons=reasons, info=info, method=method)
+                units=units, reasons=reasons, info=info, method=method, verified=verified)
 
 
 def scatter_groups(ax, labels, x, y, size):
@@ -241,6 +246,12 @@ def main():
         if r["method"] == "nsga2":
             lines.append("- search: NSGA-II; `evaluated` counts the distinct designs it evaluated, and the front is "
                          "that of the feasible ones among them, not proven the space's")
+        elif r["verified"]:
+            tj = np.asarray(r["cols"].get("tj_solved_c", []))
+            span = f"; solved junctions of the front {tj.min():.1f} to {tj.max():.1f} C" if len(tj) else ""
+            lines.append("- search: exhaustive with thermal verification rounds; the front is the exact front of the "
+                         "space with every front design's package solved (PETSc) and its designs settled at their "
+                         "solved junction" + span)
         else:
             lines.append("- search: exhaustive; the front is the space's exact front")
         lines += [f"- {k}: {v:.6g} (the share of the deck's box the front dominates)" if k == "hypervolume"

@@ -138,6 +138,13 @@ ExitCode describe_command(const DescribeOptions& opt) {
       "Run time estimate on {} rank(s) x {} thread(s): {} of search — measured {:.3g} ns per point of the "
       "evaluation kernel on one thread of this machine (plus ~0.3 s of set-up and the output)\n",
       opt.ranks, opt.threads, seconds_text(kernel_s), per_point * 1e9);
+  if (deck.values.text("search.thermal_verification") == "rounds")
+    std::cout << fmt::format(
+        "Thermal verification rounds: not in this estimate. Each round enumerates the space again ({} each) and "
+        "solves the front's new packages, at most 5 PETSc solves each at {} cells a side (about 0.1 s a solve at 32 on "
+        "one core), spread over the ranks; the default deck took 20 rounds and 1,725 packages (README, \"Fronts "
+        "verified by the thermal solver\")\n",
+        seconds_text(kernel_s), deck.values.integer("search.thermal_verification_cells"));
   return ExitCode::ok;
 }
 

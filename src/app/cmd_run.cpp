@@ -14,7 +14,6 @@
 #include "chipdse/deck/deck.hpp"
 #include "chipdse/deck/sweep.hpp"
 #include "chipdse/io/checkpoint_file.hpp"
-#include "chipdse/io/verification_state.hpp"
 #include "chipdse/io/h5_writer.hpp"
 #include "chipdse/io/result_tables.hpp"
 #include "chipdse/io/run_file.hpp"
@@ -26,18 +25,16 @@
 #include "chipdse/parallel/exhaustive_search.hpp"
 #include "chipdse/parallel/progress.hpp"
 #include "chipdse/parallel/stop_signal.hpp"
-#include "chipdse/parallel/verification_rounds.hpp"
 #include "chipdse/search/batch_evaluation.hpp"
 #include "chipdse/search/chunk_evaluator.hpp"
 #include "chipdse/search/hypervolume.hpp"
 #include "chipdse/search/result_rows.hpp"
 #include "chipdse/search/space_from_deck.hpp"
 #include "chipdse/thermal/fv_solver.hpp"
-#include "chipdse/thermal/stack_from_tech.hpp"
 #include "chipdse/model/solved_thermal.hpp"
 #include "checkpoint_report.hpp"
 #include "commands.hpp"
-#include "evaluate_thermal.hpp"
+#include "run_exhaustive.hpp"
 #include "run_nsga2.hpp"
 
 namespace chipdse::app {
@@ -242,7 +239,6 @@ ExitCode run_command(const RunOptions& opt) {
   timings.emplace_back("begin_file", since(t));
 
   // The search: every design once, the exact front, each rank's share of the rows.
-  std::optional<search::ChunkEvaluator> evaluator;
   parallel::SearchResult result;
   io::RunStats::Nsga2 nsga2_stats;
   if (nsga2 && !steps.run([&] {
@@ -250,120 +246,16 @@ ExitCode run_command(const RunOptions& opt) {
                            opt.quiet, test_chunk_delay_s(), nsga2_stats);
       }))
     return steps.code();
-  // The exhaustive search; with search.thermal_verification = "rounds", DESIGN.md §3's rounds: after each enumeration
-  // the front's packages without a solve are solved (over the ranks) and the space is enumerated again with them,
-  // until the front holds none. Every checkpoint carries the round and every package solved so far (a resumed run
-  // never solves one again); one is also written after each round's solves, where a stop is honoured too.
-  model::SolvedGeometries solved;
+  // The exhaustive search, with DESIGN.md §3's verification rounds when the deck asks for them.
+  model::SolvedGeometries solved;  // the rounds' packages: the rows are recomputed on them
   io::RunStats::Verification verification;
-  verification.mode = deck.values.text("search.thermal_verification");
-  verification.cells_xy = static_cast<std::uint64_t>(deck.values.integer("search.thermal_verification_cells"));
-  const auto max_rounds = static_cast<std::size_t>(deck.values.integer("search.thermal_verification_max_rounds"));
-  std::size_t first_round = 1;
-  if (header.verification && !steps.run([&] {
-        // Rank 0 read the checkpoint: every rank takes its round and packages.
-        std::string bytes;
-        if (env.is_root() && resume) bytes = io::verification_state_bytes(resume->checkpoint.verification.value());
-        bytes = env.broadcast(std::move(bytes));
-        if (bytes.empty()) return;
-        io::VerificationState state = io::verification_state_from_bytes(bytes);
-        first_round = state.round;
-        solved = std::move(state.solved);
-        verification = std::move(state.stats);
+  std::string stopped_at;  // with rounds: where a stop left the run, for its message
+  if (!nsga2 && !steps.run([&] {
+        ExhaustiveRun run{env, deck, *decoder, params, plan, store, header, resume ? &resume->checkpoint : nullptr,
+                          out, opt.quiet, talk, test_chunk_delay_s()};
+        result = run_exhaustive(run, solved, verification, stopped_at);
       }))
     return steps.code();
-  const auto state_of = [&](std::size_t round) {
-    return io::VerificationState{static_cast<std::uint32_t>(round), solved, verification};
-  };
-  std::uint64_t checkpoints = 0;
-  std::string stopped_at;  // with rounds: where a stop left the run, for its message
-  for (std::size_t round = first_round; !nsga2; ++round) {
-    if (!steps.run([&] {
-          evaluator.emplace(*decoder, params, search::objective_indices(deck.objectives), env.threads());
-          evaluator->set_solved(&solved);
-          parallel::SearchSettings settings;
-          settings.chunk_size = static_cast<std::uint64_t>(deck.search.chunk_size);
-          settings.store = store;
-          settings.sample_points = static_cast<std::uint64_t>(deck.output.sample_points);
-          settings.progress = !opt.quiet;
-          settings.test_chunk_delay_s = test_chunk_delay_s();
-          parallel::CheckpointSettings& ck = settings.checkpoint;
-          ck.interval_s = deck.search.checkpoint_interval_s;
-          ck.interval_chunks = static_cast<std::uint64_t>(deck.values.integer("search.checkpoint_interval_chunks"));
-          ck.stop = [] { return parallel::stop_requested(); };
-          ck.resume = resume && round == first_round ? &resume->checkpoint.done : nullptr;
-          std::optional<io::VerificationState> state;
-          if (header.verification && env.is_root()) state = state_of(round);
-          if (env.is_root())
-            ck.write = [&](const search::CompletedChunks& done, const parallel::CheckpointEvent& ev) {
-              const std::string of_round = header.verification ? fmt::format("round {}: ", round) : std::string();
-              return write_and_report_checkpoint(
-                  out, io::Checkpoint{header, done, std::nullopt, state}, ev.number + checkpoints,
-                  fmt::format("{}{} of {} chunks complete", of_round, ev.completed, ev.chunks),
-                  fmt::format(", gathered in {:.3f} s", ev.gather_s), !opt.quiet || ev.stopping);
-            };
-          const parallel::SearchResult previous = result;
-          result = parallel::exhaustive_search(env.comm(), *evaluator, plan.designs, settings, std::cout);
-          checkpoints += result.checkpoints;
-          result.checkpoints = checkpoints;
-          result.search_s += previous.search_s;  // over the rounds; the chunk counters are the last round's
-          result.checkpoint_s += previous.checkpoint_s;
-        }))
-      return steps.code();
-    if (result.stopped && header.verification)
-      stopped_at = fmt::format("verification round {}: {} of {} chunks complete", round,
-                               result.chunks_resumed + result.chunks_evaluated, result.chunks);
-    if (result.stopped || !header.verification) break;
-    std::vector<parallel::UnsolvedGeometry> todo;
-    bool stop = false;
-    if (!steps.run([&] {
-          todo = parallel::unsolved_geometries(result.front, *decoder, params, solved, env.threads());
-          verification.front_size_by_round.push_back(result.front.size());
-          verification.unsolved_by_round.push_back(todo.size());
-          if (talk)
-            std::cout << "chipdse run: verification round " << round << ": front " << result.front.size()
-                      << " designs, " << todo.size() << " of their packages without a thermal solve"
-                      << (todo.empty() ? " (done: the front is verified)" : "") << '\n'
-                      << std::flush;
-          if (todo.empty()) return;
-          if (round >= max_rounds)
-            throw Error("verification: after " + std::to_string(round) + " rounds (search.thermal_verification_max_rounds) the "
-                        "front still holds " + std::to_string(todo.size()) + " packages without a thermal solve; raise "
-                        "search.thermal_verification_max_rounds");
-          const thermal::PackageStack stack = deck_package_stack(deck);
-          const parallel::SolveReport r = parallel::solve_geometries(
-              env.comm(), todo, *decoder, params, stack, static_cast<int>(verification.cells_xy), solved);
-          verification.geometries_solved += r.solved;
-          verification.thermal_solves += r.sources;
-          verification.solve_iterations += r.iterations;
-          verification.solve_s += r.wall_s;
-          if (talk)
-            std::cout << "chipdse run: verification round " << round << ": solved " << r.solved << " packages ("
-                      << r.sources << " PETSc solves at " << verification.cells_xy << " cells a side) in "
-                      << fmt::format("{:.2f}", r.wall_s) << " s\n"
-                      << std::flush;
-          // The solves are kept at once: a checkpoint at the start of the next round, none of its chunks done.
-          stop = env.any(parallel::stop_requested());
-          if (env.is_root()) {
-            search::CompletedChunks none;
-            none.archive = search::ParetoArchive(static_cast<int>(deck.objectives.size()));
-            none.archive.finalize();
-            ++checkpoints;
-            result.checkpoints = checkpoints;
-            if (!write_and_report_checkpoint(out, io::Checkpoint{header, none, std::nullopt, state_of(round + 1)},
-                                             checkpoints, fmt::format("round {}: its packages solved", round), "",
-                                             !opt.quiet || stop))
-              result.checkpoint_failed = true;
-          }
-          result.checkpoint_failed = env.any(result.checkpoint_failed);
-          if (stop) {
-            result.stopped = true;
-            stopped_at = fmt::format("verification round {} solved, round {} to enumerate", round, round + 1);
-          }
-        }))
-      return steps.code();
-    if (todo.empty() || stop) break;
-  }
   if (result.stopped) {
     // Every rank is here: the ranks agreed on the stop at a chunk boundary and rank 0 wrote the checkpoint.
     if (env.is_root()) {

@@ -18,6 +18,7 @@ verification_small.toml (32 designs on 16 packages, every one of which this test
 * checkpoints (verification_ckpt.toml): `-n 2` stopped by SIGUSR1 in round 2 (exit 3, saying the round), resumed on
   one rank (from round 2 with round 1's packages, none solved again) and stopped by SIGTERM, then finished on two:
   the file equals the uninterrupted run's bit for bit, with the same rounds and packages solved;
+* postproc/plot_front.py's report says the front is verified and gives the rounds;
 * a run allowed too few rounds (verification_max_rounds.toml) fails (exit 1) naming the key and leaves no file; an
   NSGA-II deck with rounds (bad_verification_nsga2.toml) exits 2 naming the key.
 """
@@ -272,6 +273,14 @@ def main() -> int:
     if not over:
         failures.append("the tighter limit rejected no design: the test does not exercise solved_tj_over_max")
     checkpoints(a, runs[tight][2], failures)
+    # The postproc report says the front is verified, with the rounds /stats records.
+    pp = os.path.join(a.workdir, "pp")
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "postproc",
+                          "plot_front.py")
+    p = subprocess.run([sys.executable, script, runs[tight][0], "--out", pp], capture_output=True, text=True, timeout=120)
+    report = open(os.path.join(pp, "report.md")).read() if p.returncode == 0 else p.stderr
+    if "thermal verification rounds" not in report or "verification_rounds: 3" not in report:
+        failures.append(f"the postproc report does not give the verification rounds:\n{report}")
     for paths in runs.values():
         for path in paths:
             os.remove(path)
