@@ -89,14 +89,16 @@ bool SolvedGeometries::insert(std::uint64_t key, SolvedThermal s) {
 
 Metrics evaluate_verified(const DesignChoice& c, const KernelParams& k, const SolvedGeometries* solved,
                           EvaluationDetail* detail) noexcept {
-  if (solved == nullptr || solved->empty()) return evaluate(c, k, detail);
-  EvaluationDetail local;
-  EvaluationDetail& d = detail != nullptr ? *detail : local;
-  const Metrics kernel = evaluate(c, k, &d);
+  const Metrics kernel = evaluate(c, k, detail);
+  if (solved == nullptr || solved->empty()) return kernel;
   const SolvedThermal* s = kernel.geometry_key != 0 ? solved->find(kernel.geometry_key) : nullptr;
   // A point whose geometry failed to place (key 0) has no solve: it keeps the kernel's evaluation (it is infeasible by
   // its geometry anyway).
   if (s == nullptr || s->sources != SolvedThermal::kKinds) return kernel;
+  // Only a point of a solved package pays for its placement's detail (the hot loop's other points do not).
+  EvaluationDetail local;
+  EvaluationDetail& d = detail != nullptr ? *detail : local;
+  if (detail == nullptr) (void)evaluate(c, k, &d);
   const SettledPoint p = settle_on_solved(c, k, d.geometry, *s);
   Metrics m = p.metrics;
   m.tj_solved_c = p.tj_c;
