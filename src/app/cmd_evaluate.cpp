@@ -364,8 +364,10 @@ ExitCode evaluate_command(const EvaluateOptions& opt) {
       const json& v = j["thermal"]["verified"];
       const json& vm = v["metrics"];
       std::cout << fmt::format("verified (as `run` with search.thermal_verification = \"rounds\" at {} cells a side): "
-                               "junction {:.2f} C, {:.1f} W, {:.6g} tokens/s at {:.4g} GHz; {}\n",
-                               v["cells_xy"].get<int>(), vm["tj_solved_c"].get<double>(), vm["power_w"].get<double>(),
+                               "junction {:.2f} C (HBM {:.1f} C, optical engines {:.1f} C; 0: none), {:.1f} W, {:.6g} tokens/s at "
+                               "{:.4g} GHz; {}\n",
+                               v["cells_xy"].get<int>(), vm["tj_solved_c"].get<double>(), vm["hbm_solved_c"].get<double>(),
+                               vm["optical_engine_solved_c"].get<double>(), vm["power_w"].get<double>(),
                                vm["throughput"].get<double>(), vm["effective_clock_ghz"].get<double>(),
                                v["feasible"].get<bool>() ? std::string("feasible")
                                                          : "infeasible: " + join_names(v["infeasible"].get<std::vector<std::string>>()));

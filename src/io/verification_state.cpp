@@ -57,6 +57,8 @@ std::string verification_state_bytes(const VerificationState& s) {
     o.put<double>(t.ambient_c);
     o.put<std::uint64_t>(t.sources);
     o.put<std::uint64_t>(t.rows());
+    o.put<std::uint32_t>(t.hbm_rows);
+    o.put<std::uint32_t>(t.engine_rows);
     o.put<double>(t.solve_time_s);
     o.put<std::uint64_t>(static_cast<std::uint64_t>(t.iterations));
     o.bytes(t.rise_k_per_w.data(), t.rise_k_per_w.size() * sizeof(double));
@@ -87,10 +89,13 @@ VerificationState verification_state_from_bytes(std::string_view bytes) {
     t.ambient_c = in.get<double>();
     const auto columns = in.get<std::uint64_t>();
     const auto rows = in.get<std::uint64_t>();
+    t.hbm_rows = in.get<std::uint32_t>();
+    t.engine_rows = in.get<std::uint32_t>();
     t.solve_time_s = in.get<double>();
     t.iterations = static_cast<int>(in.get<std::uint64_t>());
     if (key == 0 || (i > 0 && key <= last_key) || columns != model::SolvedThermal::kKinds || rows == 0 ||
-        rows > bytes.size() / sizeof(double) || !std::isfinite(t.ambient_c))
+        rows > bytes.size() / sizeof(double) || std::uint64_t{t.hbm_rows} + t.engine_rows > rows ||
+        !std::isfinite(t.ambient_c))
       throw Error("solved package " + std::to_string(i) + " is out of order or of the wrong shape");
     t.sources = static_cast<std::uint32_t>(columns);
     t.rise_k_per_w.resize(rows * columns);

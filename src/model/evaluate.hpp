@@ -160,6 +160,9 @@ struct Metrics {
   /// The hottest logic die on its package's SOLVED temperatures (verification rounds, solved_thermal.hpp), C; 0 when
   /// the point was not settled on a solve (its geometry not solved, or no rounds).
   double tj_solved_c = 0.0;
+  /// On the same solve: the hottest HBM stack and optical engine (C; 0 without one, or unsolved). Reported, not
+  /// judged: the technology data gives them no limit.
+  double hbm_solved_c = 0.0, optical_engine_solved_c = 0.0;
   std::uint64_t geometry_key = 0;     ///< the placed geometry's key (Geometry::key; 0: it did not place); not a column
   CostBreakdown cost;
   PowerBreakdown power;

@@ -56,7 +56,7 @@ inline double minimised(const ObjectiveDef& o, const Metrics& m) noexcept {
 }
 
 /// Every scalar metric of a result row (/pareto and /points columns, `evaluate --json`), in output order.
-inline constexpr std::array<MetricColumn, 45> kMetricColumns = {{
+inline constexpr std::array<MetricColumn, 47> kMetricColumns = {{
     {"cost_usd", "USD", [](const Metrics& m) noexcept { return m.cost_usd; }},
     {"power_w", "W", [](const Metrics& m) noexcept { return m.power_w; }},
     {"throughput", "tokens/s", [](const Metrics& m) noexcept { return m.throughput_tokens_per_s; }},
@@ -100,6 +100,8 @@ inline constexpr std::array<MetricColumn, 45> kMetricColumns = {{
     {"hbm_reread_fraction", "fraction", [](const Metrics& m) noexcept { return m.hbm_reread_fraction; }},
     {"tj_bound_c", "C", [](const Metrics& m) noexcept { return m.tj_bound_c; }},
     {"tj_solved_c", "C", [](const Metrics& m) noexcept { return m.tj_solved_c; }},
+    {"hbm_solved_c", "C", [](const Metrics& m) noexcept { return m.hbm_solved_c; }},
+    {"optical_engine_solved_c", "C", [](const Metrics& m) noexcept { return m.optical_engine_solved_c; }},
     {"goodput", "tokens/s", [](const Metrics& m) noexcept { return m.goodput_tokens_per_s; }},
     {"job_mtbf_h", "h", [](const Metrics& m) noexcept { return m.job_mtbf_h; }},
 }};

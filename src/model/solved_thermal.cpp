@@ -16,14 +16,34 @@ std::array<double, SolvedThermal::kKinds> kind_power_w(const Geometry& g, const 
   return p;
 }
 
+namespace {
+
+// The product's largest row of [begin, end), or 0 for an empty range.
+double largest(const SolvedThermal& s, std::size_t begin, std::size_t end, const double* kind_power_w) noexcept {
+  const std::size_t ns = s.sources;
+  double peak = 0.0;
+  for (std::size_t r = begin; r < end; ++r) {
+    const double* row = s.rise_k_per_w.data() + r * ns;
+    double t = 0.0;
+    for (std::size_t j = 0; j < ns; ++j) t += row[j] * kind_power_w[j];
+    peak = std::max(peak, t);
+  }
+  return peak;
+}
+
+}  // namespace
+
 void drop_dominated_rows(SolvedThermal& s) {
   const std::size_t ns = s.sources, nr = s.rows();
   if (ns == 0) return;
   const auto row = [&](std::size_t r) { return s.rise_k_per_w.data() + r * ns; };
-  // Row a is dropped when some kept-or-later row b has b >= a in every column (b != a, or equal with b first).
+  const std::size_t logic_end = s.logic_rows(), hbm_end = logic_end + s.hbm_rows;
+  const auto group = [&](std::size_t r) { return r < logic_end ? 0 : r < hbm_end ? 1 : 2; };
+  // Row a is dropped when some row b of its group has b >= a in every column (b != a, or equal with b first).
   std::vector<char> keep(nr, 1);
   for (std::size_t a = 0; a < nr; ++a) {
     for (std::size_t b = 0; b < nr && keep[a]; ++b) {
+      if (group(b) != group(a)) continue;
       if (b == a || !keep[b]) continue;
       bool ge = true, gt = false;
       for (std::size_t j = 0; j < ns && ge; ++j) {
@@ -34,21 +54,26 @@ void drop_dominated_rows(SolvedThermal& s) {
     }
   }
   std::vector<double> kept;
+  std::uint32_t hbm = 0, engines = 0;
   for (std::size_t r = 0; r < nr; ++r)
-    if (keep[r]) kept.insert(kept.end(), row(r), row(r) + ns);
+    if (keep[r]) {
+      kept.insert(kept.end(), row(r), row(r) + ns);
+      hbm += group(r) == 1;
+      engines += group(r) == 2;
+    }
   s.rise_k_per_w = std::move(kept);
+  s.hbm_rows = hbm;
+  s.engine_rows = engines;
+}
+
+double peak_c(const SolvedThermal& s, bool hbm, const double* kind_power_w) noexcept {
+  const std::size_t begin = s.logic_rows() + (hbm ? 0 : s.hbm_rows);
+  const std::size_t end = begin + (hbm ? s.hbm_rows : s.engine_rows);
+  return begin == end ? 0.0 : s.ambient_c + largest(s, begin, end, kind_power_w);
 }
 
 double hottest_logic_c(const SolvedThermal& s, const double* kind_power_w) noexcept {
-  const std::size_t ns = s.sources, nr = s.rows();
-  double peak = 0.0;
-  for (std::size_t r = 0; r < nr; ++r) {
-    const double* row = s.rise_k_per_w.data() + r * ns;
-    double t = 0.0;
-    for (std::size_t j = 0; j < ns; ++j) t += row[j] * kind_power_w[j];
-    peak = std::max(peak, t);
-  }
-  return s.ambient_c + peak;
+  return s.ambient_c + largest(s, 0, s.logic_rows(), kind_power_w);
 }
 
 SettledPoint settle_on_solved(const DesignChoice& c, const KernelParams& k, const Geometry& g,
@@ -59,9 +84,9 @@ SettledPoint settle_on_solved(const DesignChoice& c, const KernelParams& k, cons
   for (p.steps = 1; p.steps <= kMaxSettleSteps; ++p.steps) {
     p.metrics = evaluate_at_junction(c, k, t);
     const auto q = rect_power_w(g, p.metrics.power, engine_w);
-    const auto kinds = kind_power_w(g, q.data());
+    p.kind_power_w = kind_power_w(g, q.data());
     p.leakage_tj_c = t;
-    p.tj_c = hottest_logic_c(s, kinds.data());
+    p.tj_c = hottest_logic_c(s, p.kind_power_w.data());
     if (std::abs(p.tj_c - t) <= kSettleToleranceK) {
       p.converged = true;
       return p;
@@ -102,6 +127,8 @@ Metrics evaluate_verified(const DesignChoice& c, const KernelParams& k, const So
   const SettledPoint p = settle_on_solved(c, k, d.geometry, *s);
   Metrics m = p.metrics;
   m.tj_solved_c = p.tj_c;
+  m.hbm_solved_c = peak_c(*s, true, p.kind_power_w.data());
+  m.optical_engine_solved_c = peak_c(*s, false, p.kind_power_w.data());
   if (!p.converged) m.infeasible |= infeasible::thermal_runaway;
   if (k.thermal_bound.tj_max_c > 0.0 && p.tj_c > k.thermal_bound.tj_max_c) m.infeasible |= infeasible::solved_tj_over_max;
   return m;

@@ -32,21 +32,29 @@ struct SolvedThermal {
   static constexpr std::uint32_t kKinds = 5;  ///< RectKind values: compute, io, cache, hbm, optical_engine
   double ambient_c = 0.0;            ///< the coolant / air inlet temperature of the solve (C)
   std::uint32_t sources = kKinds;    ///< columns: one per RectKind, in enum order (0 for a kind the package lacks)
-  std::vector<double> rise_k_per_w;  ///< rows (logic-die cells) x sources, row-major (K per W in each die of the kind)
+  std::vector<double> rise_k_per_w;  ///< rows x sources, row-major (K per W in each die of the kind): the logic dies'
+                                     ///< cells, then hbm_rows of the HBM stacks', then engine_rows of the optical engines'
+  std::uint32_t hbm_rows = 0;        ///< HBM stacks' rows (reported, not judged: the junction is the logic dies')
+  std::uint32_t engine_rows = 0;     ///< optical engines' rows (CPO, optical I/O chiplet; reported, not judged)
   double solve_time_s = 0.0;         ///< PETSc time of the solves (not part of the response)
   int iterations = 0;                ///< Krylov iterations over the solves (not part of the response)
 
   std::size_t rows() const noexcept { return sources == 0 ? 0 : rise_k_per_w.size() / sources; }
+  std::size_t logic_rows() const noexcept { return rows() - hbm_rows - engine_rows; }
 };
 
-/// Drops every row another row bounds from above in every column (ties keep the first): with powers >= 0 its product
-/// is never the largest, so hottest_logic_c() is unchanged, bit for bit, while the rows fall from every cell of the
-/// logic dies to the few that can be the hottest for some power map.
+/// Drops every row another row of its group (logic dies, HBM, engines) bounds from above in every column (ties keep
+/// the first): with powers >= 0 its product is never the group's largest, so hottest_logic_c() and peak_c() are
+/// unchanged, bit for bit, while the rows fall from every cell of the dies to the few that can be the hottest for
+/// some power map.
 void drop_dominated_rows(SolvedThermal& s);
 
 /// The hottest logic die's peak (C) for `kind_power_w` (W in each die of a kind, one per RectKind): the ambient plus
 /// the largest row of the matrix-vector product.
 double hottest_logic_c(const SolvedThermal& s, const double* kind_power_w) noexcept;
+
+/// The hottest HBM stack's (hbm = true) or optical engine's peak (C) for `kind_power_w`; 0 when the package has none.
+double peak_c(const SolvedThermal& s, bool hbm, const double* kind_power_w) noexcept;
 
 /// Each kind's power per die (W, one per RectKind) from a geometry's rectangle powers (rect_power_w(), which gives
 /// every die of a kind the same); 0 for a kind `g` lacks.
@@ -61,6 +69,7 @@ struct SettledPoint {
   Metrics metrics;          ///< at leakage junction leakage_tj_c
   double tj_c = 0.0;        ///< the hottest logic die's solved peak at metrics' power map
   double leakage_tj_c = 0.0;
+  std::array<double, SolvedThermal::kKinds> kind_power_w{};  ///< each kind's power per die at the settled point (W)
   int steps = 0;
   bool converged = false;   ///< |tj_c - leakage_tj_c| <= kSettleToleranceK within kMaxSettleSteps
 };

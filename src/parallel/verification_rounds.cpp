@@ -17,7 +17,8 @@ namespace chipdse::parallel {
 
 namespace {
 
-// A response on the wire: key, ambient, sources, rows, solve time, iterations, then rows x sources doubles.
+// A response on the wire: key, ambient, sources, rows, HBM rows, engine rows, solve time, iterations, then rows x
+// sources doubles.
 void append(std::vector<char>& out, const void* p, std::size_t n) {
   const char* c = static_cast<const char*>(p);
   out.insert(out.end(), c, c + n);
@@ -31,6 +32,8 @@ void pack(std::uint64_t key, const model::SolvedThermal& s, std::vector<char>& o
   append(out, &s.ambient_c, sizeof s.ambient_c);
   append(out, &sources, sizeof sources);
   append(out, &rows, sizeof rows);
+  append(out, &s.hbm_rows, sizeof s.hbm_rows);
+  append(out, &s.engine_rows, sizeof s.engine_rows);
   append(out, &s.solve_time_s, sizeof s.solve_time_s);
   append(out, &iterations, sizeof iterations);
   append(out, s.rise_k_per_w.data(), s.rise_k_per_w.size() * sizeof(double));
@@ -113,6 +116,8 @@ SolveReport solve_geometries(MPI_Comm comm, std::span<const UnsolvedGeometry> to
     s.ambient_c = take<double>(p);
     s.sources = static_cast<std::uint32_t>(take<std::uint64_t>(p));
     const auto rows = take<std::uint64_t>(p);
+    s.hbm_rows = take<std::uint32_t>(p);
+    s.engine_rows = take<std::uint32_t>(p);
     s.solve_time_s = take<double>(p);
     s.iterations = static_cast<int>(take<std::int64_t>(p));
     s.rise_k_per_w.resize(rows * s.sources);

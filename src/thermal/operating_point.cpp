@@ -34,11 +34,16 @@ const char* nlopt_result_name(nlopt::result r) {
 
 namespace {
 
-// The rows of the logic dies' cells, in g.rects order and each die's cell order: (block, rows) of `block_rows`.
+// The observed dies' blocks in model::SolvedThermal's row order: the logic dies, then the HBM stacks, then the optical
+// engines, each in g.rects order; rows_of(block, group) with group 0, 1, 2.
 template <class RowsOf>
-void for_logic_rows(const model::Geometry& g, const std::vector<std::size_t>& rect_block, RowsOf&& rows_of) {
-  for (std::size_t i = 0; i < g.rect_count; ++i)
-    if (is_logic_die(g.rects[i].kind)) rows_of(rect_block[i]);
+void for_observed_blocks(const model::Geometry& g, const std::vector<std::size_t>& rect_block, RowsOf&& rows_of) {
+  for (int group = 0; group < 3; ++group)
+    for (std::size_t i = 0; i < g.rect_count; ++i) {
+      const model::RectKind kind = g.rects[i].kind;
+      const int of = is_logic_die(kind) ? 0 : kind == model::RectKind::hbm ? 1 : 2;
+      if (of == group) rows_of(rect_block[i], group);
+    }
 }
 
 // Each placed rectangle's block in case `c` (case_from_geometry names them by rect_block_name).
@@ -78,7 +83,10 @@ model::SolvedThermal logic_response(const InfluenceMatrix& im, const model::Geom
   CHIPDSE_CHECK(im.sources.size() == g.rect_count,
                 "logic_response: " << im.sources.size() << " influence columns for " << g.rect_count << " rectangles");
   const std::size_t ns = im.sources.size();
-  for_logic_rows(g, im.sources, [&](std::size_t block) {
+  for_observed_blocks(g, im.sources, [&](std::size_t block, int group) {
+    const auto n = static_cast<std::uint32_t>(im.block_rows[block].size());
+    if (group == 1) out.hbm_rows += n;
+    if (group == 2) out.engine_rows += n;
     for (const std::int32_t r : im.block_rows[block]) {
       std::array<double, nk> row{};
       for (std::size_t j = 0; j < ns; ++j)
@@ -101,9 +109,14 @@ model::SolvedThermal solve_logic_response(const model::Geometry& g, const Packag
   Solver solver(mesh);
   model::SolvedThermal out;
   out.ambient_c = mesh.ambient_k - kZeroCelsiusK;
-  // The observed rows: every logic die's cells.
+  // The observed rows: every cell of the logic dies, the HBM stacks and the engines.
   std::vector<std::int32_t> cells;
-  for_logic_rows(g, block, [&](std::size_t b) { cells.insert(cells.end(), mesh.block_cells[b].begin(), mesh.block_cells[b].end()); });
+  for_observed_blocks(g, block, [&](std::size_t b, int group) {
+    const auto n = static_cast<std::uint32_t>(mesh.block_cells[b].size());
+    if (group == 1) out.hbm_rows += n;
+    if (group == 2) out.engine_rows += n;
+    cells.insert(cells.end(), mesh.block_cells[b].begin(), mesh.block_cells[b].end());
+  });
   out.rise_k_per_w.assign(cells.size() * nk, 0.0);
   std::vector<double> unit(mesh.block_cells.size(), 0.0);
   for (std::size_t kind = 0; kind < nk; ++kind) {

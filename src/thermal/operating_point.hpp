@@ -36,9 +36,9 @@ InfluenceMatrix rect_influence_matrix(const model::Geometry& g, const PackageSta
 /// order, as model::rect_power_w) through `im` (rect_influence_matrix of the same g).
 double hottest_logic_k(const InfluenceMatrix& im, const model::Geometry& g, std::span<const double> rect_power_w);
 
-/// The logic dies' rows of `im` (rect_influence_matrix of the same g) with its columns summed per die kind: what the
-/// search settles points on (model::SolvedThermal; the junction is the hottest logic die's peak). The rows keep
-/// `im`'s order within each die, the dies in g.rects order.
+/// The rows of `im` (rect_influence_matrix of the same g) at the logic dies, the HBM stacks and the engines, with its
+/// columns summed per die kind: what the search settles points on (model::SolvedThermal; the junction is the hottest
+/// logic die's peak). The rows keep `im`'s order within each die, the dies in g.rects order within each group.
 model::SolvedThermal logic_response(const InfluenceMatrix& im, const model::Geometry& g);
 
 /// The same response solved directly: one PETSc solve per die kind present (1 W in every die of the kind at once), at

@@ -104,7 +104,7 @@ def check_premise(evals, failures):
             failures.append(f"design {idx}: settled throughput {s['throughput']} above the kernel's {k['throughput']}")
 
 
-def check_deck(a, deck, tj_max, evals, files, failures):
+def check_deck(a, deck, tj_max, evals, files, failures, design_sets_of):
     name = os.path.basename(deck)
     f1 = files[0]
     for other in files[1:]:
@@ -152,6 +152,11 @@ def check_deck(a, deck, tj_max, evals, files, failures):
                 failures.append(f"{name}: /pareto row {r} {col} {par[col][r]} vs the per-die solve's {want}")
         if abs(par["tj_solved_c"][r] - st["tj_c"]) > 1e-4:
             failures.append(f"{name}: /pareto row {r} tj_solved_c {par['tj_solved_c'][r]} vs {st['tj_c']}")
+        # Every design here has HBM stacks; the CPO ones have engines on the package.
+        cpo = "scale_up_link=cpo" in design_sets_of[int(idx)]
+        if not (par["hbm_solved_c"][r] > 30.0) or (par["optical_engine_solved_c"][r] > 30.0) != cpo:
+            failures.append(f"{name}: /pareto row {r}: HBM {par['hbm_solved_c'][r]} C, engines "
+                            f"{par['optical_engine_solved_c'][r]} C (CPO: {cpo})")
         if not (0.0 < par["tj_solved_c"][r] <= tj_max):
             failures.append(f"{name}: /pareto row {r} tj_solved_c {par['tj_solved_c'][r]} not solved within {tj_max}")
     # Every /points row as evaluate says: the verified metrics for a solved package, else the kernel's.
@@ -268,8 +273,9 @@ def main() -> int:
             failures.append(f"evaluate gave index {j['index']} for design {idx}")
         evals[idx] = j
     check_premise(evals, failures)
-    check_deck(a, base, 105.0, evals, runs[base], failures)
-    over = check_deck(a, tight, 59.0, evals, runs[tight], failures)
+    sets_of = {idx: " ".join(sets) for idx, sets in rows}
+    check_deck(a, base, 105.0, evals, runs[base], failures, sets_of)
+    over = check_deck(a, tight, 59.0, evals, runs[tight], failures, sets_of)
     if not over:
         failures.append("the tighter limit rejected no design: the test does not exercise solved_tj_over_max")
     checkpoints(a, runs[tight][2], failures)

@@ -180,15 +180,20 @@ TEST_CASE("verification rounds' solve: one column per die kind equals the per-di
   CHECK(std::abs(v.power.leakage_tj_c - v.tj_solved_c) <= model::kSettleToleranceK);
   const auto q = model::rect_power_w(g, v.power, model::cpo_engine_power_w(c, params));
   const CaseResult direct = solve_case(case_from_geometry(g, std::span<const double>(q.data(), g.rect_count), stack, kCells));
-  double hottest_k = 0.0;
+  double hottest_k = 0.0, hbm_k = 0.0, engine_k = 0.0;
   for (std::size_t i = 0; i < g.rect_count; ++i) {
-    if (!is_logic_die(g.rects[i].kind)) continue;
     const std::string name = rect_block_name(g.rects[i]);
     const auto it = std::find_if(direct.blocks.begin(), direct.blocks.end(), [&](const auto& b) { return b.name == name; });
     REQUIRE(it != direct.blocks.end());
-    hottest_k = std::max(hottest_k, it->t.max_k);
+    double& peak = is_logic_die(g.rects[i].kind) ? hottest_k : g.rects[i].kind == model::RectKind::hbm ? hbm_k : engine_k;
+    peak = std::max(peak, it->t.max_k);
   }
   CHECK(std::abs(hottest_k - kZeroCelsiusK - v.tj_solved_c) <= 1e-5);
+  // The HBM stacks and the engines on the same solve, reported beside the junction.
+  REQUIRE(hbm_k > 0.0);
+  REQUIRE(engine_k > 0.0);
+  CHECK(std::abs(hbm_k - kZeroCelsiusK - v.hbm_solved_c) <= 1e-5);
+  CHECK(std::abs(engine_k - kZeroCelsiusK - v.optical_engine_solved_c) <= 1e-5);
   CHECK(test::same_on_all_ranks(v.tj_solved_c));
   CHECK(test::same_on_all_ranks(v.power_w));
 }

@@ -193,3 +193,30 @@ TEST_CASE("solved thermal: dropping the rows another bounds keeps the hottest ce
     CHECK(hottest_logic_c(s, p) == hottest_logic_c(all, p));
   }
 }
+
+TEST_CASE("solved thermal: the HBM stacks' and engines' rows are their own group: pruned apart from the logic dies', "
+          "and their peaks reported apart",
+          "[model][verification]") {
+  SolvedThermal s;
+  s.ambient_c = 30.0;
+  // Logic: one row; HBM: two rows (the second bounds the first); engines: one row. The HBM rows are hotter than the
+  // logic row in every column, which must not drop the logic row.
+  s.rise_k_per_w = {0.10, 0, 0, 0.01, 0.00,   // logic
+                    0.20, 0, 0, 0.05, 0.01,   // HBM, bounded by the next
+                    0.30, 0, 0, 0.06, 0.02,   // HBM
+                    0.05, 0, 0, 0.00, 0.50};  // engine
+  s.hbm_rows = 2;
+  s.engine_rows = 1;
+  drop_dominated_rows(s);
+  REQUIRE(s.rows() == 3);
+  CHECK(s.logic_rows() == 1);
+  CHECK(s.hbm_rows == 1);
+  CHECK(s.engine_rows == 1);
+  const double p[kKinds] = {100.0, 0.0, 0.0, 10.0, 4.0};
+  CHECK(hottest_logic_c(s, p) == Approx(30.0 + 0.10 * 100 + 0.01 * 10));
+  CHECK(peak_c(s, true, p) == Approx(30.0 + 0.30 * 100 + 0.06 * 10 + 0.02 * 4));
+  CHECK(peak_c(s, false, p) == Approx(30.0 + 0.05 * 100 + 0.50 * 4));
+  SolvedThermal none = uniform(0.1);
+  CHECK(peak_c(none, true, p) == 0.0);
+  CHECK(peak_c(none, false, p) == 0.0);
+}
