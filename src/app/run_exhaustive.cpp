@@ -90,22 +90,22 @@ parallel::SearchResult run_exhaustive(const ExhaustiveRun& run, model::SolvedGeo
                                result.chunks_resumed + result.chunks_evaluated, result.chunks);
       return result;
     }
-    const std::vector<parallel::UnsolvedGeometry> todo =
+    const std::vector<parallel::UnsolvedGeometry> unsolved =
         parallel::unsolved_geometries(result.front, run.decoder, run.params, solved, run.env.threads());
     verification.front_size_by_round.push_back(result.front.size());
-    verification.unsolved_by_round.push_back(todo.size());
+    verification.unsolved_by_round.push_back(unsolved.size());
     if (run.talk)
       std::cout << "chipdse run: verification round " << round << ": front " << result.front.size() << " designs, "
-                << todo.size() << " of their packages without a thermal solve"
-                << (todo.empty() ? " (done: the front is verified)" : "") << '\n'
+                << unsolved.size() << " of their packages without a thermal solve"
+                << (unsolved.empty() ? " (done: the front is verified)" : "") << '\n'
                 << std::flush;
-    if (todo.empty()) return result;
+    if (unsolved.empty()) return result;
     if (round >= max_rounds)
       throw Error("verification: after " + std::to_string(round) + " rounds (search.thermal_verification_max_rounds) " +
-                  "the front still holds " + std::to_string(todo.size()) + " packages without a thermal solve; raise " +
+                  "the front still holds " + std::to_string(unsolved.size()) + " packages without a thermal solve; raise " +
                   "search.thermal_verification_max_rounds");
     const parallel::SolveReport r =
-        parallel::solve_geometries(run.env.comm(), todo, run.decoder, run.params, deck_package_stack(deck),
+        parallel::solve_geometries(run.env.comm(), unsolved, run.decoder, run.params, deck_package_stack(deck),
                                    static_cast<int>(verification.cells_xy), solved);
     verification.geometries_solved += r.solved;
     verification.thermal_solves += r.sources;

@@ -38,6 +38,9 @@ class In {
     return p;
   }
   bool done() const noexcept { return m_pos == m_s.size(); }
+  std::string_view rest() const noexcept { return m_s.substr(m_pos); }
+  std::size_t remaining() const noexcept { return m_s.size() - m_pos; }
+  void skip(std::size_t n) { take(n); }
 
  private:
   std::string_view m_s;
@@ -50,19 +53,9 @@ std::string verification_state_bytes(const VerificationState& s) {
   Out o;
   o.put<std::uint32_t>(s.round);
   o.put<std::uint32_t>(0);
-  o.put<std::uint64_t>(s.solved.size());
-  for (std::size_t i = 0; i < s.solved.size(); ++i) {
-    const model::SolvedThermal& t = s.solved.at(i);
-    o.put<std::uint64_t>(s.solved.keys()[i]);
-    o.put<double>(t.ambient_c);
-    o.put<std::uint64_t>(t.sources);
-    o.put<std::uint64_t>(t.rows());
-    o.put<std::uint32_t>(t.hbm_rows);
-    o.put<std::uint32_t>(t.engine_rows);
-    o.put<double>(t.solve_time_s);
-    o.put<std::uint64_t>(static_cast<std::uint64_t>(t.iterations));
-    o.bytes(t.rise_k_per_w.data(), t.rise_k_per_w.size() * sizeof(double));
-  }
+  std::string packages;
+  s.solved.serialize(packages);
+  o.bytes(packages.data(), packages.size());
   const RunStats::Verification& v = s.stats;
   o.put<std::uint64_t>(v.front_size_by_round.size());
   for (unsigned long long x : v.front_size_by_round) o.put<std::uint64_t>(x);
@@ -80,31 +73,11 @@ VerificationState verification_state_from_bytes(std::string_view bytes) {
   VerificationState s;
   s.round = in.get<std::uint32_t>();
   in.get<std::uint32_t>();
-  const auto packages = in.get<std::uint64_t>();
-  if (s.round < 1 || packages > bytes.size()) throw Error("the verification section's round or package count is wrong");
-  std::uint64_t last_key = 0;
-  for (std::uint64_t i = 0; i < packages; ++i) {
-    model::SolvedThermal t;
-    const auto key = in.get<std::uint64_t>();
-    t.ambient_c = in.get<double>();
-    const auto columns = in.get<std::uint64_t>();
-    const auto rows = in.get<std::uint64_t>();
-    t.hbm_rows = in.get<std::uint32_t>();
-    t.engine_rows = in.get<std::uint32_t>();
-    t.solve_time_s = in.get<double>();
-    t.iterations = static_cast<int>(in.get<std::uint64_t>());
-    if (key == 0 || (i > 0 && key <= last_key) || columns != model::SolvedThermal::kKinds || rows == 0 ||
-        rows > bytes.size() / sizeof(double) || std::uint64_t{t.hbm_rows} + t.engine_rows > rows ||
-        !std::isfinite(t.ambient_c))
-      throw Error("solved package " + std::to_string(i) + " is out of order or of the wrong shape");
-    t.sources = static_cast<std::uint32_t>(columns);
-    t.rise_k_per_w.resize(rows * columns);
-    std::memcpy(t.rise_k_per_w.data(), in.take(rows * columns * sizeof(double)), rows * columns * sizeof(double));
-    for (double x : t.rise_k_per_w)
-      if (!std::isfinite(x) || x < 0.0) throw Error("solved package " + std::to_string(i) + " has a rise that is not finite and >= 0");
-    s.solved.insert(key, std::move(t));
-    last_key = key;
-  }
+  if (s.round < 1) throw Error("the verification section's round is 0");
+  std::string_view rest = in.rest();
+  s.solved = model::SolvedGeometries::deserialize(rest);
+  in.skip(in.remaining() - rest.size());
+  const std::uint64_t packages = s.solved.size();
   RunStats::Verification& v = s.stats;
   v.mode = "rounds";
   const auto recorded = in.get<std::uint64_t>();

@@ -2,10 +2,10 @@
 // file's section under flags bit 2, checkpoint_file.hpp): the round whose enumeration its chunks belong to, every
 // package solved so far (their responses, so that a resumed run never solves one again) and the rounds' record.
 //
-// Bytes (native order, as the rest of the checkpoint): u32 round, u32 0, u64 packages, then per package in ascending
-// key order: u64 key, f64 ambient (C), u64 columns (5), u64 rows, u32 HBM rows, u32 engine rows (the last of the rows;
-// the logic dies' come first), f64 solve time (s), u64 Krylov iterations, then rows x columns f64; then u64 rounds recorded (= round - 1) and that many u64 front sizes and u64 unsolved counts;
-// then u64 packages solved, u64 solves, u64 iterations, f64 solve wall time (s), u64 cells a side.
+// Bytes (native order, as the rest of the checkpoint): u32 round, u32 0, the packages as
+// model::SolvedGeometries::serialize() writes them, then u64 rounds recorded (= round - 1) and that many u64 front
+// sizes and u64 unsolved counts; then u64 packages solved, u64 solves, u64 iterations, f64 solve wall time (s), u64
+// cells a side.
 #pragma once
 
 #include <cstdint>

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <utility>
+
+#include "chipdse/core/error.hpp"
 
 #include "chipdse/model/thermal_bound.hpp"
 
@@ -110,6 +113,77 @@ bool SolvedGeometries::insert(std::uint64_t key, SolvedThermal s) {
   m_keys.insert(it, key);
   m_solved.insert(m_solved.begin() + at, std::move(s));
   return true;
+}
+
+namespace {
+
+template <typename T>
+void put(std::string& out, T v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+const char* take(std::string_view& in, std::size_t n) {
+  if (n > in.size()) throw Error("solved packages: the bytes end early");
+  const char* p = in.data();
+  in.remove_prefix(n);
+  return p;
+}
+
+template <typename T>
+T get(std::string_view& in) {
+  T v;
+  std::memcpy(&v, take(in, sizeof v), sizeof v);
+  return v;
+}
+
+}  // namespace
+
+void SolvedGeometries::serialize(std::string& out) const {
+  put<std::uint64_t>(out, m_keys.size());
+  for (std::size_t i = 0; i < m_keys.size(); ++i) {
+    const SolvedThermal& t = m_solved[i];
+    put<std::uint64_t>(out, m_keys[i]);
+    put<double>(out, t.ambient_c);
+    put<std::uint64_t>(out, t.sources);
+    put<std::uint64_t>(out, t.rows());
+    put<std::uint32_t>(out, t.hbm_rows);
+    put<std::uint32_t>(out, t.engine_rows);
+    put<double>(out, t.solve_time_s);
+    put<std::uint64_t>(out, static_cast<std::uint64_t>(t.iterations));
+    put<std::uint64_t>(out, static_cast<std::uint64_t>(t.solves));
+    out.append(reinterpret_cast<const char*>(t.rise_k_per_w.data()), t.rise_k_per_w.size() * sizeof(double));
+  }
+}
+
+SolvedGeometries SolvedGeometries::deserialize(std::string_view& in) {
+  SolvedGeometries out;
+  const auto n = get<std::uint64_t>(in);
+  if (n > in.size()) throw Error("solved packages: a count of " + std::to_string(n) + " in " + std::to_string(in.size()) + " bytes");
+  for (std::uint64_t i = 0; i < n; ++i) {
+    SolvedThermal t;
+    const auto key = get<std::uint64_t>(in);
+    t.ambient_c = get<double>(in);
+    const auto columns = get<std::uint64_t>(in);
+    const auto rows = get<std::uint64_t>(in);
+    t.hbm_rows = get<std::uint32_t>(in);
+    t.engine_rows = get<std::uint32_t>(in);
+    t.solve_time_s = get<double>(in);
+    t.iterations = static_cast<int>(get<std::uint64_t>(in));
+    t.solves = static_cast<int>(get<std::uint64_t>(in));
+    if (key == 0 || (!out.m_keys.empty() && key <= out.m_keys.back()) || columns != SolvedThermal::kKinds ||
+        rows == 0 || rows > in.size() / (columns * sizeof(double)) || std::uint64_t{t.hbm_rows} + t.engine_rows > rows ||
+        !std::isfinite(t.ambient_c))
+      throw Error("solved package " + std::to_string(i) + " is out of key order or of the wrong shape");
+    t.sources = static_cast<std::uint32_t>(columns);
+    t.rise_k_per_w.resize(rows * columns);
+    std::memcpy(t.rise_k_per_w.data(), take(in, rows * columns * sizeof(double)), rows * columns * sizeof(double));
+    for (const double x : t.rise_k_per_w)
+      if (!std::isfinite(x) || x < 0.0)
+        throw Error("solved package " + std::to_string(i) + " has a rise that is not finite and >= 0");
+    out.m_keys.push_back(key);
+    out.m_solved.push_back(std::move(t));
+  }
+  return out;
 }
 
 Metrics evaluate_verified(const DesignChoice& c, const KernelParams& k, const SolvedGeometries* solved,

@@ -14,6 +14,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "chipdse/model/design_choice.hpp"
@@ -38,6 +40,7 @@ struct SolvedThermal {
   std::uint32_t engine_rows = 0;     ///< optical engines' rows (CPO, optical I/O chiplet; reported, not judged)
   double solve_time_s = 0.0;         ///< PETSc time of the solves (not part of the response)
   int iterations = 0;                ///< Krylov iterations over the solves (not part of the response)
+  int solves = 0;                    ///< PETSc solves behind it (not part of the response)
 
   std::size_t rows() const noexcept { return sources == 0 ? 0 : rise_k_per_w.size() / sources; }
   std::size_t logic_rows() const noexcept { return rows() - hbm_rows - engine_rows; }
@@ -92,6 +95,14 @@ class SolvedGeometries {
   bool insert(std::uint64_t key, SolvedThermal s);
   const std::vector<std::uint64_t>& keys() const noexcept { return m_keys; }
   const SolvedThermal& at(std::size_t i) const { return m_solved[i]; }
+
+  /// The packages as bytes (native order; what the ranks exchange and a checkpoint keeps): u64 count, then per
+  /// package in key order u64 key, f64 ambient (C), u64 columns (5), u64 rows, u32 HBM rows, u32 engine rows, f64 solve
+  /// time (s), u64 Krylov iterations, u64 solves, rows x columns f64. Appended to `out`.
+  void serialize(std::string& out) const;
+  /// Reads serialize()'s bytes from the front of `in` and advances it past them.
+  /// @throws Error saying what is wrong (short, keys out of order, a response of the wrong shape, not finite or < 0).
+  static SolvedGeometries deserialize(std::string_view& in);
 
  private:
   std::vector<std::uint64_t> m_keys;   // ascending

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <exception>
 #include <string>
 
@@ -14,40 +13,6 @@
 #include "chipdse/thermal/operating_point.hpp"
 
 namespace chipdse::parallel {
-
-namespace {
-
-// A response on the wire: key, ambient, sources, rows, HBM rows, engine rows, solve time, iterations, then rows x
-// sources doubles.
-void append(std::vector<char>& out, const void* p, std::size_t n) {
-  const char* c = static_cast<const char*>(p);
-  out.insert(out.end(), c, c + n);
-}
-
-void pack(std::uint64_t key, const model::SolvedThermal& s, std::vector<char>& out) {
-  const std::uint64_t rows = s.rows();
-  const std::uint64_t sources = s.sources;
-  const std::int64_t iterations = s.iterations;
-  append(out, &key, sizeof key);
-  append(out, &s.ambient_c, sizeof s.ambient_c);
-  append(out, &sources, sizeof sources);
-  append(out, &rows, sizeof rows);
-  append(out, &s.hbm_rows, sizeof s.hbm_rows);
-  append(out, &s.engine_rows, sizeof s.engine_rows);
-  append(out, &s.solve_time_s, sizeof s.solve_time_s);
-  append(out, &iterations, sizeof iterations);
-  append(out, s.rise_k_per_w.data(), s.rise_k_per_w.size() * sizeof(double));
-}
-
-template <class T>
-T take(const char*& p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  p += sizeof v;
-  return v;
-}
-
-}  // namespace
 
 std::vector<UnsolvedGeometry> unsolved_geometries(std::span<const std::uint64_t> front,
                                                   const search::ChoiceDecoder& decoder,
@@ -68,7 +33,7 @@ std::vector<UnsolvedGeometry> unsolved_geometries(std::span<const std::uint64_t>
   return out;
 }
 
-SolveReport solve_geometries(MPI_Comm comm, std::span<const UnsolvedGeometry> todo, const search::ChoiceDecoder& decoder,
+SolveReport solve_geometries(MPI_Comm comm, std::span<const UnsolvedGeometry> unsolved, const search::ChoiceDecoder& decoder,
                              const model::KernelParams& params, const thermal::PackageStack& stack, int cells_xy,
                              model::SolvedGeometries& solved) {
   const auto start = std::chrono::steady_clock::now();
@@ -76,16 +41,16 @@ SolveReport solve_geometries(MPI_Comm comm, std::span<const UnsolvedGeometry> to
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
   SolveReport report;
-  std::vector<char> mine;
+  model::SolvedGeometries own;  // this rank's solves
   int failed = 0;
   std::string message;
   try {
-    for (std::size_t i = static_cast<std::size_t>(rank); i < todo.size(); i += static_cast<std::size_t>(size)) {
+    for (std::size_t i = static_cast<std::size_t>(rank); i < unsolved.size(); i += static_cast<std::size_t>(size)) {
       model::EvaluationDetail detail;
-      (void)model::evaluate(decoder.choice(todo[i].design), params, &detail);
-      CHIPDSE_CHECK(detail.geometry.key == todo[i].key, "design " << todo[i].design << " places geometry "
-                                                                  << detail.geometry.key << ", not " << todo[i].key);
-      pack(todo[i].key, thermal::solve_logic_response(detail.geometry, stack, cells_xy), mine);
+      (void)model::evaluate(decoder.choice(unsolved[i].design), params, &detail);
+      CHIPDSE_CHECK(detail.geometry.key == unsolved[i].key, "design " << unsolved[i].design << " places geometry "
+                                                                  << detail.geometry.key << ", not " << unsolved[i].key);
+      own.insert(unsolved[i].key, thermal::solve_logic_response(detail.geometry, stack, cells_xy));
     }
   } catch (const std::exception& e) {
     failed = 1;
@@ -96,6 +61,8 @@ SolveReport solve_geometries(MPI_Comm comm, std::span<const UnsolvedGeometry> to
   if (any) throw Error(failed ? message : std::string("a thermal solve failed on another rank"));
 
   // Every rank's responses to every rank, in rank order.
+  std::string mine;
+  own.serialize(mine);
   const int my_bytes = static_cast<int>(mine.size());
   std::vector<int> bytes(static_cast<std::size_t>(size)), offsets(static_cast<std::size_t>(size));
   MPI_Allgather(&my_bytes, 1, MPI_INT, bytes.data(), 1, MPI_INT, comm);
@@ -108,24 +75,15 @@ SolveReport solve_geometries(MPI_Comm comm, std::span<const UnsolvedGeometry> to
   std::vector<char> all(static_cast<std::size_t>(total));
   MPI_Allgatherv(mine.data(), my_bytes, MPI_BYTE, all.data(), bytes.data(), offsets.data(), MPI_BYTE, comm);
 
-  const char* p = all.data();
-  const char* end = all.data() + all.size();
-  while (p < end) {
-    model::SolvedThermal s;
-    const auto key = take<std::uint64_t>(p);
-    s.ambient_c = take<double>(p);
-    s.sources = static_cast<std::uint32_t>(take<std::uint64_t>(p));
-    const auto rows = take<std::uint64_t>(p);
-    s.hbm_rows = take<std::uint32_t>(p);
-    s.engine_rows = take<std::uint32_t>(p);
-    s.solve_time_s = take<double>(p);
-    s.iterations = static_cast<int>(take<std::int64_t>(p));
-    s.rise_k_per_w.resize(rows * s.sources);
-    std::memcpy(s.rise_k_per_w.data(), p, s.rise_k_per_w.size() * sizeof(double));
-    p += s.rise_k_per_w.size() * sizeof(double);
-    report.sources += s.sources;
-    report.iterations += static_cast<std::uint64_t>(s.iterations);
-    if (solved.insert(key, std::move(s))) ++report.solved;
+  for (int r = 0; r < size; ++r) {
+    std::string_view part(all.data() + offsets[static_cast<std::size_t>(r)], static_cast<std::size_t>(bytes[static_cast<std::size_t>(r)]));
+    const model::SolvedGeometries theirs = model::SolvedGeometries::deserialize(part);
+    for (std::size_t i = 0; i < theirs.size(); ++i) {
+      const model::SolvedThermal& t = theirs.at(i);
+      report.sources += static_cast<std::uint64_t>(t.solves);
+      report.iterations += static_cast<std::uint64_t>(t.iterations);
+      if (solved.insert(theirs.keys()[i], t)) ++report.solved;
+    }
   }
   report.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;

@@ -34,16 +34,16 @@ std::vector<UnsolvedGeometry> unsolved_geometries(std::span<const std::uint64_t>
 /// What solve_geometries() did, for /stats.
 struct SolveReport {
   std::uint64_t solved = 0;      ///< geometries added
-  std::uint64_t sources = 0;     ///< PETSc solves (one per placed rectangle), over all ranks
+  std::uint64_t sources = 0;     ///< PETSc solves (one per die kind present), over all ranks
   std::uint64_t iterations = 0;  ///< Krylov iterations of those solves, over all ranks
   double wall_s = 0.0;           ///< this rank's wall time: its solves and the exchange
 };
 
-/// Solves `todo` (list position i on rank i modulo the rank count: which rank solved a package never changes its
+/// Solves `unsolved` (list position i on rank i modulo the rank count: which rank solved a package never changes its
 /// response) in stack `stack` at `cells_xy` in-plane cells, and adds every response to `solved` on every rank.
 /// Collective; every rank passes the same list. PETSc: call outside OpenMP regions.
 /// @throws Error on every rank when a solve failed on any (the failing rank's message, elsewhere a pointer to it).
-SolveReport solve_geometries(MPI_Comm comm, std::span<const UnsolvedGeometry> todo, const search::ChoiceDecoder& decoder,
+SolveReport solve_geometries(MPI_Comm comm, std::span<const UnsolvedGeometry> unsolved, const search::ChoiceDecoder& decoder,
                              const model::KernelParams& params, const thermal::PackageStack& stack, int cells_xy,
                              model::SolvedGeometries& solved);
 

@@ -96,6 +96,7 @@ model::SolvedThermal logic_response(const InfluenceMatrix& im, const model::Geom
   });
   out.solve_time_s = im.solve_time_s;
   out.iterations = im.iterations;
+  out.solves = static_cast<int>(ns);
   model::drop_dominated_rows(out);
   return out;
 }
@@ -128,6 +129,7 @@ model::SolvedThermal solve_logic_response(const model::Geometry& g, const Packag
     const Solution sol = solver.solve(power_vector(mesh, unit));  // from a zero initial guess (fv_solver.cpp)
     out.iterations += sol.iterations;
     out.solve_time_s += sol.solve_time_s;
+    ++out.solves;
     for (std::size_t r = 0; r < cells.size(); ++r) out.rise_k_per_w[r * nk + kind] = sol.theta_k[static_cast<std::size_t>(cells[r])];
   }
   model::drop_dominated_rows(out);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "chipdse/core/error.hpp"
 #include "chipdse/model/evaluate.hpp"
 #include "chipdse/model/objectives.hpp"
 #include "chipdse/model/solved_thermal.hpp"
@@ -219,4 +220,38 @@ TEST_CASE("solved thermal: the HBM stacks' and engines' rows are their own group
   SolvedThermal none = uniform(0.1);
   CHECK(peak_c(none, true, p) == 0.0);
   CHECK(peak_c(none, false, p) == 0.0);
+}
+
+TEST_CASE("solved geometries: the bytes the ranks exchange and a checkpoint keeps round-trip, and bad bytes are refused",
+          "[model][verification]") {
+  SolvedGeometries s;
+  SolvedThermal a = uniform(0.1), b = uniform(0.2);
+  b.rise_k_per_w.insert(b.rise_k_per_w.end(), {0.3, 0, 0, 0.1, 0});
+  b.hbm_rows = 1;
+  b.solves = 2;
+  b.iterations = 160;
+  REQUIRE(s.insert(7, a));
+  REQUIRE(s.insert(3, b));
+  std::string bytes = "x";  // serialize() appends
+  s.serialize(bytes);
+  std::string_view in(bytes);
+  in.remove_prefix(1);
+  const SolvedGeometries back = SolvedGeometries::deserialize(in);
+  CHECK(in.empty());
+  REQUIRE(back.keys() == s.keys());
+  CHECK(back.at(0).rise_k_per_w == b.rise_k_per_w);
+  CHECK(back.at(0).hbm_rows == 1);
+  CHECK(back.at(0).solves == 2);
+  CHECK(back.at(0).iterations == 160);
+  CHECK(back.at(1).rise_k_per_w == a.rise_k_per_w);
+  std::string_view cut(bytes.data() + 1, bytes.size() - 9);
+  CHECK_THROWS_AS(SolvedGeometries::deserialize(cut), Error);  // the last package is cut short
+  SolvedGeometries negative;
+  SolvedThermal c = uniform(0.1);
+  c.rise_k_per_w[0] = -1.0;
+  REQUIRE(negative.insert(5, c));
+  std::string nb;
+  negative.serialize(nb);
+  std::string_view nv(nb);
+  CHECK_THROWS_WITH(SolvedGeometries::deserialize(nv), Catch::Contains("not finite and >= 0"));
 }
