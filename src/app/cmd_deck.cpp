@@ -141,10 +141,9 @@ ExitCode describe_command(const DescribeOptions& opt) {
   if (deck.values.text("search.thermal_verification") == "rounds")
     std::cout << fmt::format(
         "Thermal verification rounds: not in this estimate. Each round enumerates the space again ({} each) and "
-        "solves the front's new packages, one PETSc solve per die kind present (at most 5) at {} cells a side (about "
-        "0.17 s a solve at 32 on one core), spread over the ranks; the default deck took 20 rounds and 1,725 packages "
-        "(4,953 solves; README, \"Fronts "
-        "verified by the thermal solver\")\n",
+        "solves the front's new packages, one PETSc solve per die kind present (at most 5) at {} cells a side, "
+        "spread over the ranks; how many rounds and packages a space takes is not known before the run (measured "
+        "cases: README, \"Fronts verified by the thermal solver\")\n",
         seconds_text(kernel_s), deck.values.integer("search.thermal_verification_cells"));
   return ExitCode::ok;
 }

@@ -252,7 +252,7 @@ ExitCode run_command(const RunOptions& opt) {
   std::string stopped_at;  // with rounds: where a stop left the run, for its message
   if (!nsga2 && !steps.run([&] {
         ExhaustiveRun run{env, deck, *decoder, params, plan, store, header, resume ? &resume->checkpoint : nullptr,
-                          out, opt.quiet, talk, test_chunk_delay_s()};
+                          out, opt.quiet, test_chunk_delay_s()};
         result = run_exhaustive(run, solved, verification, stopped_at);
       }))
     return steps.code();

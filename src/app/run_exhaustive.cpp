@@ -57,6 +57,7 @@ parallel::SearchResult enumerate(const ExhaustiveRun& run, const model::SolvedGe
 parallel::SearchResult run_exhaustive(const ExhaustiveRun& run, model::SolvedGeometries& solved,
                                       io::RunStats::Verification& verification, std::string& stopped_at) {
   const deck::Deck& deck = run.deck;
+  const bool talk = !run.quiet && run.env.is_root();  // rank 0 prints the rounds
   verification.mode = deck.values.text("search.thermal_verification");
   verification.cells_xy = static_cast<std::uint64_t>(deck.values.integer("search.thermal_verification_cells"));
   const auto max_rounds = static_cast<std::size_t>(deck.values.integer("search.thermal_verification_max_rounds"));
@@ -94,7 +95,7 @@ parallel::SearchResult run_exhaustive(const ExhaustiveRun& run, model::SolvedGeo
         parallel::unsolved_geometries(result.front, run.decoder, run.params, solved, run.env.threads());
     verification.front_size_by_round.push_back(result.front.size());
     verification.unsolved_by_round.push_back(unsolved.size());
-    if (run.talk)
+    if (talk)
       std::cout << "chipdse run: verification round " << round << ": front " << result.front.size() << " designs, "
                 << unsolved.size() << " of their packages without a thermal solve"
                 << (unsolved.empty() ? " (done: the front is verified)" : "") << '\n'
@@ -111,7 +112,7 @@ parallel::SearchResult run_exhaustive(const ExhaustiveRun& run, model::SolvedGeo
     verification.thermal_solves += r.sources;
     verification.solve_iterations += r.iterations;
     verification.solve_s += r.wall_s;
-    if (run.talk)
+    if (talk)
       std::cout << "chipdse run: verification round " << round << ": solved " << r.solved << " packages (" << r.sources
                 << " PETSc solves at " << verification.cells_xy << " cells a side) in " << fmt::format("{:.2f}", r.wall_s)
                 << " s\n"

@@ -32,8 +32,7 @@ struct ExhaustiveRun {
   const io::CheckpointHeader& header;
   const io::Checkpoint* resume;   ///< rank 0's checkpoint to continue (null elsewhere or for a fresh run)
   const std::filesystem::path& out;
-  bool quiet;                     ///< no progress or checkpoint lines
-  bool talk;                      ///< rank 0 prints the rounds
+  bool quiet;                     ///< no progress, checkpoint or round lines
   double test_chunk_delay_s;      ///< CHIPDSE_TEST_CHUNK_DELAY_MS
 };
 

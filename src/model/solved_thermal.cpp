@@ -148,7 +148,6 @@ void SolvedGeometries::serialize(std::string& out) const {
     put<std::uint64_t>(out, t.rows());
     put<std::uint32_t>(out, t.hbm_rows);
     put<std::uint32_t>(out, t.engine_rows);
-    put<double>(out, t.solve_time_s);
     put<std::uint64_t>(out, static_cast<std::uint64_t>(t.iterations));
     put<std::uint64_t>(out, static_cast<std::uint64_t>(t.solves));
     out.append(reinterpret_cast<const char*>(t.rise_k_per_w.data()), t.rise_k_per_w.size() * sizeof(double));
@@ -167,7 +166,6 @@ SolvedGeometries SolvedGeometries::deserialize(std::string_view& in) {
     const auto rows = get<std::uint64_t>(in);
     t.hbm_rows = get<std::uint32_t>(in);
     t.engine_rows = get<std::uint32_t>(in);
-    t.solve_time_s = get<double>(in);
     t.iterations = static_cast<int>(get<std::uint64_t>(in));
     t.solves = static_cast<int>(get<std::uint64_t>(in));
     if (key == 0 || (!out.m_keys.empty() && key <= out.m_keys.back()) || columns != SolvedThermal::kKinds ||

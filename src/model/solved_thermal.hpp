@@ -38,7 +38,6 @@ struct SolvedThermal {
                                      ///< cells, then hbm_rows of the HBM stacks', then engine_rows of the optical engines'
   std::uint32_t hbm_rows = 0;        ///< HBM stacks' rows (reported, not judged: the junction is the logic dies')
   std::uint32_t engine_rows = 0;     ///< optical engines' rows (CPO, optical I/O chiplet; reported, not judged)
-  double solve_time_s = 0.0;         ///< PETSc time of the solves (not part of the response)
   int iterations = 0;                ///< Krylov iterations over the solves (not part of the response)
   int solves = 0;                    ///< PETSc solves behind it (not part of the response)
 
@@ -97,8 +96,8 @@ class SolvedGeometries {
   const SolvedThermal& at(std::size_t i) const { return m_solved[i]; }
 
   /// The packages as bytes (native order; what the ranks exchange and a checkpoint keeps): u64 count, then per
-  /// package in key order u64 key, f64 ambient (C), u64 columns (5), u64 rows, u32 HBM rows, u32 engine rows, f64 solve
-  /// time (s), u64 Krylov iterations, u64 solves, rows x columns f64. Appended to `out`.
+  /// package in key order u64 key, f64 ambient (C), u64 columns (5), u64 rows, u32 HBM rows, u32 engine rows, u64 Krylov
+  /// iterations, u64 solves, rows x columns f64. Appended to `out`.
   void serialize(std::string& out) const;
   /// Reads serialize()'s bytes from the front of `in` and advances it past them.
   /// @throws Error saying what is wrong (short, keys out of order, a response of the wrong shape, not finite or < 0).

@@ -94,7 +94,6 @@ model::SolvedThermal logic_response(const InfluenceMatrix& im, const model::Geom
       out.rise_k_per_w.insert(out.rise_k_per_w.end(), row.begin(), row.end());
     }
   });
-  out.solve_time_s = im.solve_time_s;
   out.iterations = im.iterations;
   out.solves = static_cast<int>(ns);
   model::drop_dominated_rows(out);
@@ -128,7 +127,6 @@ model::SolvedThermal solve_logic_response(const model::Geometry& g, const Packag
     if (!present) continue;  // its column stays 0: the kind's power is 0 on this package
     const Solution sol = solver.solve(power_vector(mesh, unit));  // from a zero initial guess (fv_solver.cpp)
     out.iterations += sol.iterations;
-    out.solve_time_s += sol.solve_time_s;
     ++out.solves;
     for (std::size_t r = 0; r < cells.size(); ++r) out.rise_k_per_w[r * nk + kind] = sol.theta_k[static_cast<std::size_t>(cells[r])];
   }

@@ -257,7 +257,6 @@ TEST_CASE("a checkpoint of verification rounds round-trips the round and the sol
     t.ambient_c = 35.0;
     t.rise_k_per_w = {0.1, 0.0, 0.0, 0.02, 0.0, 0.05 * static_cast<double>(key % 7), 0.0, 0.0, 0.04, 0.01};
     t.iterations = 80;
-    t.solve_time_s = 0.25;
     REQUIRE(v.solved.insert(key, t));
   }
   v.stats.mode = "rounds";
